@@ -1,0 +1,172 @@
+//! The command line: argument parsing, running a command, printing, and exit codes
+//! (0 success, 1 content errors, 2 usage or I/O errors).
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Instant;
+
+use clap::{Parser, Subcommand};
+
+use crate::diagnostics::{Diagnostic, Diagnostics, Format};
+use crate::{BuildOptions, output};
+
+#[derive(Parser)]
+#[command(
+    name = "anli",
+    version,
+    about = "案例：把智能制造案例文件生成可检索的网站"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// 构建站点到输出目录（默认 output/）
+    Build {
+        /// 站点根目录（含 site.yaml 和 content/）
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// 输出目录，默认为站点根目录下的 output/
+        #[arg(long)]
+        output: Option<PathBuf>,
+        /// 发布地址，覆盖 site.yaml 中的 base_url（如 https://example.org/cases/）
+        #[arg(long)]
+        base_url: Option<String>,
+        /// 同时构建草稿（draft: true）
+        #[arg(long)]
+        drafts: bool,
+    },
+    /// 检查全部内容并报告所有问题，不写任何文件
+    Check {
+        /// 站点根目录（含 site.yaml 和 content/）
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// 输出格式：human（默认）、json（每行一个对象）或 github（GitHub Actions 注释）
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+        /// 有警告时也以失败退出
+        #[arg(long)]
+        strict: bool,
+    },
+}
+
+/// Parses the arguments, runs the command and returns its exit code.
+pub fn run() -> ExitCode {
+    let cli = Cli::parse();
+    let code = match cli.command {
+        Command::Check {
+            root,
+            format,
+            strict,
+        } => check(root, format, strict),
+        Command::Build {
+            root,
+            output,
+            base_url,
+            drafts,
+        } => {
+            let output = output.unwrap_or_else(|| root.join("output"));
+            build(
+                BuildOptions {
+                    root,
+                    drafts,
+                    base_url,
+                },
+                output,
+            )
+        }
+    };
+    ExitCode::from(code)
+}
+
+fn check(root: PathBuf, format: Format, strict: bool) -> u8 {
+    let options = BuildOptions {
+        root,
+        drafts: true,
+        base_url: None,
+    };
+    let mut found = Vec::new();
+    if let Err(message) = crate::load(&options, &mut found) {
+        return usage_error(&message);
+    }
+    let diagnostics = collect(found);
+    let color = format == Format::Human
+        && std::io::stdout().is_terminal()
+        && std::env::var_os("NO_COLOR").is_none();
+    let mut stdout = std::io::stdout().lock();
+    let _ = stdout.write_all(diagnostics.render(format, color).as_bytes());
+    if format == Format::Human {
+        let _ = writeln!(stdout, "{}", diagnostics.summary());
+    }
+    if diagnostics.has_errors() || (strict && diagnostics.warnings() > 0) {
+        1
+    } else {
+        0
+    }
+}
+
+fn build(options: BuildOptions, output_dir: PathBuf) -> u8 {
+    let started = Instant::now();
+    if let Err(message) = output::check_output_dir(&options.root, &output_dir) {
+        return usage_error(&message);
+    }
+    let mut found = Vec::new();
+    let loaded = match crate::load(&options, &mut found) {
+        Ok(loaded) => loaded,
+        Err(message) => return usage_error(&message),
+    };
+    let files = if found.iter().any(Diagnostic::is_error) {
+        None
+    } else {
+        match crate::site_files(&loaded) {
+            Ok(files) => Some(files),
+            Err(errors) => {
+                found.extend(errors);
+                None
+            }
+        }
+    };
+    let diagnostics = collect(found);
+    eprint!(
+        "{}",
+        diagnostics.render(
+            Format::Human,
+            std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+        )
+    );
+    let Some(files) = files else {
+        eprintln!(
+            "{}；构建已停止，{} 保持原样",
+            diagnostics.summary(),
+            output_dir.display()
+        );
+        return 1;
+    };
+    match output::write_site(&output_dir, files) {
+        Ok(count) => {
+            eprintln!(
+                "已构建 {} 个案例、{} 个文件到 {}（用时 {:.2} 秒）",
+                loaded.site.cases.len(),
+                count,
+                output_dir.display(),
+                started.elapsed().as_secs_f64()
+            );
+            0
+        }
+        Err(err) => usage_error(&format!("写出 {} 失败：{err}", output_dir.display())),
+    }
+}
+
+fn collect(found: Vec<Diagnostic>) -> Diagnostics {
+    let mut diagnostics = Diagnostics::default();
+    diagnostics.extend(found);
+    diagnostics
+}
+
+fn usage_error(message: &str) -> u8 {
+    eprintln!("错误：{message}");
+    2
+}

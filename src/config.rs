@@ -1,0 +1,218 @@
+//! `site.yaml`: the site's settings, with defaults, validated like content.
+
+use crate::diagnostics::Diagnostic;
+use crate::source::{FieldReader, FieldSpec, Node, Pos, SourceFile, YamlDoc};
+
+pub const FILE_NAME: &str = "site.yaml";
+
+/// The settings of one site.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub title: String,
+    pub description: String,
+    /// Where the site is published, e.g. `https://example.org/cases/` or `/`.
+    pub base_url: String,
+    pub language: String,
+    pub theme: String,
+    /// 发布单位, shown in the footer.
+    pub publisher: Option<String>,
+    pub lifecycle: Lifecycle,
+    /// Length in characters of summaries derived from a case body.
+    pub summary_length: usize,
+}
+
+/// The programme's durations, in whole years.
+#[derive(Debug, Clone, Copy)]
+pub struct Lifecycle {
+    /// 建设期 of a 揭榜 factory.
+    pub build_period_years: u32,
+    /// 有效期 of a factory's or zone's title.
+    pub validity_years: u32,
+}
+
+impl Default for Config {
+    fn default() -> Config {
+        Config {
+            title: "智能制造案例库".to_string(),
+            description: String::new(),
+            base_url: "/".to_string(),
+            language: "zh-CN".to_string(),
+            theme: "default".to_string(),
+            publisher: None,
+            lifecycle: Lifecycle {
+                build_period_years: 2,
+                validity_years: 3,
+            },
+            summary_length: 120,
+        }
+    }
+}
+
+const FIELDS: &[FieldSpec] = &[
+    FieldSpec {
+        key: "title",
+        label: "站点标题",
+    },
+    FieldSpec {
+        key: "description",
+        label: "站点简介",
+    },
+    FieldSpec {
+        key: "base_url",
+        label: "发布地址",
+    },
+    FieldSpec {
+        key: "language",
+        label: "语言",
+    },
+    FieldSpec {
+        key: "theme",
+        label: "主题",
+    },
+    FieldSpec {
+        key: "publisher",
+        label: "发布单位",
+    },
+    FieldSpec {
+        key: "lifecycle",
+        label: "生命周期",
+    },
+    FieldSpec {
+        key: "summary_length",
+        label: "摘要字数",
+    },
+];
+
+const LIFECYCLE_FIELDS: &[FieldSpec] = &[
+    FieldSpec {
+        key: "build_period_years",
+        label: "建设期（年）",
+    },
+    FieldSpec {
+        key: "validity_years",
+        label: "有效期（年）",
+    },
+];
+
+impl Config {
+    /// The path part of `base_url` without its trailing slash: `""` at a domain's root,
+    /// `/cases` under a sub-path. Every internal link starts with it.
+    pub fn base_path(&self) -> String {
+        let url = self.base_url.trim();
+        let path = match url.split_once("://") {
+            Some((_, rest)) => rest.find('/').map_or("", |i| &rest[i..]),
+            None => url,
+        };
+        path.trim_end_matches('/').to_string()
+    }
+
+    /// Parses `site.yaml`. Problems are returned as diagnostics; the config keeps defaults
+    /// for whatever could not be read.
+    pub fn parse(file: &SourceFile) -> (Config, Vec<Diagnostic>) {
+        let mut config = Config::default();
+        let doc = match YamlDoc::parse(file, &file.text, 1) {
+            Ok(doc) => doc,
+            Err(d) => return (config, vec![d]),
+        };
+        let mut reader = FieldReader::new(file);
+        let root = doc.root();
+        if !root.value.is_null() && !root.is_mapping() {
+            reader.error(
+                "wrong-type",
+                root.pos(),
+                root.len(),
+                "site.yaml 应为“字段: 值”的映射".to_string(),
+                "参照 README 中的 site.yaml 示例书写".to_string(),
+            );
+            return (config, reader.diagnostics);
+        }
+        reader.reject_unknown_keys(root, FIELDS, "site.yaml ");
+        let text = "文本";
+        if let Some(v) = reader.get::<String>(root, "title", text) {
+            config.title = v.value;
+        }
+        if let Some(v) = reader.get::<String>(root, "description", text) {
+            config.description = v.value;
+        }
+        if let Some(v) = reader.get::<String>(
+            root,
+            "base_url",
+            "网址或路径，如 https://example.org/cases/ 或 /",
+        ) {
+            config.set_base_url(v.value, v.pos, &mut reader);
+        }
+        if let Some(v) = reader.get::<String>(root, "language", text) {
+            config.language = v.value;
+        }
+        if let Some(v) = reader.get::<String>(root, "theme", "主题名，如 default") {
+            config.theme = v.value;
+        }
+        config.publisher = reader
+            .get::<String>(root, "publisher", text)
+            .map(|v| v.value);
+        if let Some(v) = reader.get::<usize>(root, "summary_length", "正整数，如 120") {
+            config.summary_length = v.value.max(1);
+        }
+        if let Some((_, lifecycle)) = root.get("lifecycle") {
+            config.lifecycle = parse_lifecycle(&mut reader, lifecycle, config.lifecycle);
+        }
+        (config, reader.diagnostics)
+    }
+
+    /// Sets `base_url` from site.yaml or the command line, rejecting values that are
+    /// neither an absolute URL nor an absolute path.
+    fn set_base_url(&mut self, url: String, pos: Pos, reader: &mut FieldReader) {
+        if url.starts_with('/') || url.starts_with("http://") || url.starts_with("https://") {
+            self.base_url = url;
+        } else {
+            reader.error(
+                "invalid-base-url",
+                pos,
+                url.chars().count(),
+                format!("base_url “{url}”既不是完整网址，也不是以 / 开头的路径"),
+                "写成 https://example.org/cases/ 或 /cases/".to_string(),
+            );
+        }
+    }
+
+    /// Applies `--base-url` from the command line.
+    pub fn override_base_url(&mut self, url: &str) -> Result<(), String> {
+        if url.starts_with('/') || url.starts_with("http://") || url.starts_with("https://") {
+            self.base_url = url.to_string();
+            Ok(())
+        } else {
+            Err(format!(
+                "--base-url “{url}”应为完整网址（https://…）或以 / 开头的路径"
+            ))
+        }
+    }
+}
+
+fn parse_lifecycle(reader: &mut FieldReader, node: Node, mut lifecycle: Lifecycle) -> Lifecycle {
+    reader.reject_unknown_keys(node, LIFECYCLE_FIELDS, "lifecycle 中");
+    let years = "正整数年数，如 3";
+    if let Some(v) = reader.get::<u32>(node, "build_period_years", years) {
+        lifecycle.build_period_years = v.value;
+    }
+    if let Some(v) = reader.get::<u32>(node, "validity_years", years) {
+        lifecycle.validity_years = v.value;
+    }
+    lifecycle
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_path_from_url_or_path() {
+        let mut c = Config::default();
+        assert_eq!(c.base_path(), "");
+        c.base_url = "https://example.org/cases/".into();
+        assert_eq!(c.base_path(), "/cases");
+        c.base_url = "https://example.org".into();
+        assert_eq!(c.base_path(), "");
+        c.base_url = "/a/b/".into();
+        assert_eq!(c.base_path(), "/a/b");
+    }
+}

@@ -1,0 +1,518 @@
+//! Markdown to HTML in one pass over pulldown-cmark's event stream: heading ids, code
+//! highlighting with CSS classes, base_url on root-relative links, the CJK soft-break and
+//! emphasis fixes, image references for validation, and the plain text for summaries.
+
+use std::collections::HashSet;
+
+use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use syntect::highlighting::ThemeSet;
+use syntect::html::{ClassStyle, ClassedHTMLGenerator, css_for_theme_with_class_style};
+use syntect::parsing::SyntaxSet;
+use syntect::util::LinesWithEndings;
+
+const CLASS_STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "hl-" };
+const THEME: &str = "InspiredGitHub";
+
+/// Syntax definitions, loaded once per run and shared by every page.
+pub struct Highlighter {
+    syntaxes: SyntaxSet,
+}
+
+impl Default for Highlighter {
+    fn default() -> Highlighter {
+        Highlighter {
+            syntaxes: SyntaxSet::load_defaults_newlines(),
+        }
+    }
+}
+
+impl Highlighter {
+    /// The stylesheet for the highlight classes, appended to the site's one stylesheet.
+    pub fn css() -> String {
+        let themes = ThemeSet::load_defaults();
+        themes
+            .themes
+            .get(THEME)
+            .and_then(|theme| css_for_theme_with_class_style(theme, CLASS_STYLE).ok())
+            .unwrap_or_default()
+    }
+
+    fn highlight(&self, lang: &str, code: &str) -> String {
+        let syntax = self
+            .syntaxes
+            .find_syntax_by_token(lang)
+            .unwrap_or_else(|| self.syntaxes.find_syntax_plain_text());
+        let mut generator =
+            ClassedHTMLGenerator::new_with_class_style(syntax, &self.syntaxes, CLASS_STYLE);
+        for line in LinesWithEndings::from(code) {
+            if generator
+                .parse_html_for_line_which_includes_newline(line)
+                .is_err()
+            {
+                return escape_html(code);
+            }
+        }
+        generator.finalize()
+    }
+}
+
+/// A rendered markdown body.
+#[derive(Debug, Default, Clone)]
+pub struct Rendered {
+    pub html: String,
+    pub headings: Vec<Heading>,
+    /// Local (relative) image paths with their byte offset in the markdown.
+    pub images: Vec<(String, usize)>,
+    /// The text of the body's paragraphs, for summaries.
+    pub text: String,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Heading {
+    pub level: u8,
+    pub id: String,
+    pub text: String,
+}
+
+/// Renders `markdown`; root-relative links and images get `base_path` in front.
+pub fn render(markdown: &str, base_path: &str, highlighter: &Highlighter) -> Rendered {
+    let options = Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_HEADING_ATTRIBUTES;
+    let mut rendered = Rendered::default();
+    let mut events: Vec<Event> = Vec::new();
+    let mut heading: Option<usize> = None;
+    let mut code: Option<(String, String)> = None;
+    let mut in_paragraph = false;
+    for (event, range) in Parser::new_ext(markdown, options).into_offset_iter() {
+        if let Some((lang, text)) = &mut code {
+            match event {
+                Event::Text(t) => text.push_str(&t),
+                Event::End(TagEnd::CodeBlock) => {
+                    events.push(Event::Html(code_block(lang, text, highlighter).into()));
+                    code = None;
+                }
+                _ => {}
+            }
+            continue;
+        }
+        match event {
+            Event::Start(Tag::CodeBlock(kind)) => {
+                let lang = match kind {
+                    CodeBlockKind::Fenced(info) => {
+                        info.split_whitespace().next().unwrap_or("").to_string()
+                    }
+                    CodeBlockKind::Indented => String::new(),
+                };
+                code = Some((lang, String::new()));
+            }
+            Event::Start(Tag::Heading { .. }) => {
+                heading = Some(events.len());
+                events.push(event);
+            }
+            Event::End(TagEnd::Heading(_)) => {
+                if let Some(start) = heading.take() {
+                    name_heading(&mut events, start, &mut rendered.headings);
+                }
+                events.push(event);
+            }
+            Event::Start(Tag::Paragraph) => {
+                in_paragraph = true;
+                events.push(event);
+            }
+            Event::End(TagEnd::Paragraph) => {
+                in_paragraph = false;
+                events.push(event);
+            }
+            Event::Text(ref t) | Event::Code(ref t) if in_paragraph => {
+                rendered.text.push_str(t);
+                events.push(event);
+            }
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                if is_local_path(&dest_url) {
+                    rendered.images.push((dest_url.to_string(), range.start));
+                }
+                let dest_url = with_base(dest_url, base_path);
+                events.push(Event::Start(Tag::Image {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                }));
+            }
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let dest_url = with_base(dest_url, base_path);
+                events.push(Event::Start(Tag::Link {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                }));
+            }
+            event => events.push(event),
+        }
+    }
+    let events = join_cjk_soft_breaks(fix_cjk_emphasis(events));
+    pulldown_cmark::html::push_html(&mut rendered.html, events.into_iter());
+    rendered
+}
+
+fn code_block(lang: &str, code: &str, highlighter: &Highlighter) -> String {
+    let body = if lang.is_empty() {
+        escape_html(code)
+    } else {
+        highlighter.highlight(lang, code)
+    };
+    let lang_attr = if lang.is_empty() {
+        String::new()
+    } else {
+        format!(" data-lang=\"{}\"", escape_html(lang))
+    };
+    format!("<pre class=\"code\"{lang_attr}><code>{body}</code></pre>\n")
+}
+
+pub fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    pulldown_cmark_escape::escape_html(&mut out, text).expect("writing to a String cannot fail");
+    out
+}
+
+/// A relative path to a file beside the case (not a URL, not root-relative, not a fragment).
+fn is_local_path(url: &str) -> bool {
+    !(url.is_empty()
+        || url.starts_with('/')
+        || url.starts_with('#')
+        || url.contains("://")
+        || url.starts_with("data:")
+        || url.starts_with("mailto:"))
+}
+
+fn with_base<'a>(url: CowStr<'a>, base_path: &str) -> CowStr<'a> {
+    if url.starts_with('/') && !url.starts_with("//") && !base_path.is_empty() {
+        format!("{base_path}{url}").into()
+    } else {
+        url
+    }
+}
+
+/// Gives the heading that starts at `events[start]` a stable id: its own `{#id}` if it has
+/// one, otherwise its text with punctuation dropped (Chinese kept), unique in the page.
+fn name_heading<'a>(events: &mut [Event<'a>], start: usize, headings: &mut Vec<Heading>) {
+    let text: String = events[start + 1..]
+        .iter()
+        .filter_map(|e| match e {
+            Event::Text(t) | Event::Code(t) => Some(t.as_ref()),
+            _ => None,
+        })
+        .collect();
+    let taken: HashSet<&str> = headings.iter().map(|h| h.id.as_str()).collect();
+    if let Event::Start(Tag::Heading { level, id, .. }) = &mut events[start] {
+        let base = id
+            .as_ref()
+            .map_or_else(|| heading_id(&text), |id| id.to_string());
+        let mut unique = base.clone();
+        let mut n = 1;
+        while taken.contains(unique.as_str()) {
+            unique = format!("{base}-{n}");
+            n += 1;
+        }
+        *id = Some(unique.clone().into());
+        headings.push(Heading {
+            level: heading_level(*level),
+            id: unique,
+            text,
+        });
+    }
+}
+
+fn heading_level(level: HeadingLevel) -> u8 {
+    level as u8
+}
+
+/// `实施成效` → `实施成效`; `1. 5G 专网建设` → `1-5g-专网建设`.
+pub fn heading_id(text: &str) -> String {
+    let mut id = String::new();
+    for c in text.trim().chars() {
+        if c.is_alphanumeric() {
+            id.extend(c.to_lowercase());
+        } else if (c.is_whitespace() || c == '-' || c == '.' || c == '_')
+            && !id.ends_with('-')
+            && !id.is_empty()
+        {
+            id.push('-');
+        }
+    }
+    let id = id.trim_end_matches('-');
+    if id.is_empty() {
+        "section".to_string()
+    } else {
+        id.to_string()
+    }
+}
+
+/// Whether a character belongs to Chinese text: ideographs, CJK and full-width punctuation,
+/// and the curly quotes and ellipsis Chinese uses.
+pub fn is_cjk(c: char) -> bool {
+    matches!(c,
+        '\u{2E80}'..='\u{9FFF}' | '\u{F900}'..='\u{FAFF}' | '\u{FE30}'..='\u{FE4F}' |
+        '\u{FF00}'..='\u{FFEF}' | '\u{20000}'..='\u{2FA1F}' |
+        '\u{2018}' | '\u{2019}' | '\u{201C}' | '\u{201D}' | '\u{2026}' | '\u{2014}' | '\u{00B7}')
+}
+
+/// Full-width punctuation, which carries its own spacing.
+fn is_cjk_punctuation(c: char) -> bool {
+    matches!(c, '\u{3000}'..='\u{303F}' | '\u{FF01}'..='\u{FF0F}' | '\u{FF1A}'..='\u{FF20}' |
+        '\u{FF3B}'..='\u{FF40}' | '\u{FF5B}'..='\u{FF65}' | '\u{2018}'..='\u{201F}' | '\u{2026}' | '\u{2014}')
+}
+
+/// A line break inside a Chinese sentence is not a space: drop a soft break between two
+/// CJK characters or next to full-width punctuation, keep it elsewhere (`5G\n专网`).
+fn join_cjk_soft_breaks(events: Vec<Event>) -> Vec<Event> {
+    let mut out: Vec<Event> = Vec::with_capacity(events.len());
+    let mut iter = events.into_iter().peekable();
+    while let Some(event) = iter.next() {
+        if let Event::SoftBreak = event {
+            let before = out
+                .last()
+                .and_then(|e| text_of(e).and_then(|t| t.chars().last()));
+            let after = iter
+                .peek()
+                .and_then(|e| text_of(e).and_then(|t| t.chars().next()));
+            let both_cjk = before.is_some_and(is_cjk) && after.is_some_and(is_cjk);
+            if both_cjk
+                || before.is_some_and(is_cjk_punctuation)
+                || after.is_some_and(is_cjk_punctuation)
+            {
+                continue;
+            }
+        }
+        out.push(event);
+    }
+    out
+}
+
+fn text_of<'e>(event: &'e Event) -> Option<&'e str> {
+    match event {
+        Event::Text(t) => Some(t),
+        _ => None,
+    }
+}
+
+/// CommonMark's flanking rules reject `**实施成效：**生产效率提升` (a closing `**` after
+/// punctuation and before a letter), so the asterisks come through as text. Pair such
+/// leftover delimiter runs again where Chinese text stands next to them.
+fn fix_cjk_emphasis(events: Vec<Event>) -> Vec<Event> {
+    let mut out = Vec::with_capacity(events.len());
+    let mut text = String::new();
+    for event in events {
+        match event {
+            Event::Text(t) => text.push_str(&t),
+            other => {
+                flush_text(&mut text, &mut out);
+                out.push(other);
+            }
+        }
+    }
+    flush_text(&mut text, &mut out);
+    out
+}
+
+fn flush_text(text: &mut String, out: &mut Vec<Event>) {
+    if text.is_empty() {
+        return;
+    }
+    let taken = std::mem::take(text);
+    if taken.contains('*') {
+        out.extend(emphasise(&taken));
+    } else {
+        out.push(Event::Text(taken.into()));
+    }
+}
+
+/// A run of `*` inside a text, by byte range.
+struct Delimiter {
+    start: usize,
+    end: usize,
+}
+
+/// Re-pairs `*` and `**` runs in `text` that touch Chinese text.
+fn emphasise(text: &str) -> Vec<Event<'static>> {
+    let delimiters = delimiter_runs(text);
+    // (index of the opening run, index of the closing run)
+    let mut pairs: Vec<(usize, usize)> = Vec::new();
+    let mut openers: Vec<usize> = Vec::new();
+    for (i, d) in delimiters.iter().enumerate() {
+        let before = text[..d.start].chars().next_back();
+        let after = text[d.end..].chars().next();
+        let touches_cjk = before.is_some_and(is_cjk) || after.is_some_and(is_cjk);
+        let can_close = touches_cjk && before.is_some_and(|c| !c.is_whitespace());
+        let can_open = touches_cjk && after.is_some_and(|c| !c.is_whitespace());
+        let width = d.end - d.start;
+        if can_close
+            && let Some(pos) = openers
+                .iter()
+                .rposition(|&o| delimiters[o].end - delimiters[o].start == width)
+        {
+            pairs.push((openers[pos], i));
+            openers.truncate(pos);
+        } else if can_open && width <= 2 {
+            openers.push(i);
+        }
+    }
+    if pairs.is_empty() {
+        return vec![Event::Text(text.to_string().into())];
+    }
+    let mut marks: Vec<(usize, usize, Event<'static>)> = Vec::new();
+    for (open, close) in pairs {
+        let strong = delimiters[open].end - delimiters[open].start == 2;
+        let (start, end) = if strong {
+            (Event::Start(Tag::Strong), Event::End(TagEnd::Strong))
+        } else {
+            (Event::Start(Tag::Emphasis), Event::End(TagEnd::Emphasis))
+        };
+        marks.push((delimiters[open].start, delimiters[open].end, start));
+        marks.push((delimiters[close].start, delimiters[close].end, end));
+    }
+    marks.sort_by_key(|(start, _, _)| *start);
+    let mut events = Vec::new();
+    let mut at = 0;
+    for (start, end, event) in marks {
+        if start > at {
+            events.push(Event::Text(text[at..start].to_string().into()));
+        }
+        events.push(event);
+        at = end;
+    }
+    if at < text.len() {
+        events.push(Event::Text(text[at..].to_string().into()));
+    }
+    events
+}
+
+fn delimiter_runs(text: &str) -> Vec<Delimiter> {
+    let mut runs = Vec::new();
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'*' {
+            let start = i;
+            while i < bytes.len() && bytes[i] == b'*' {
+                i += 1;
+            }
+            runs.push(Delimiter { start, end: i });
+        } else {
+            i += 1;
+        }
+    }
+    runs
+}
+
+/// The first `limit` characters of `text`, whitespace folded, with `…` if it was cut.
+/// Cuts between characters, never inside one.
+pub fn summarise(text: &str, limit: usize) -> String {
+    let folded: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let mut chars = folded.chars();
+    let head: String = chars.by_ref().take(limit).collect();
+    if chars.next().is_some() {
+        format!("{}…", head.trim_end())
+    } else {
+        head
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn html(md: &str) -> String {
+        render(md, "", &Highlighter::default()).html
+    }
+
+    #[test]
+    fn bold_lead_in_before_chinese_text() {
+        assert_eq!(
+            html("**实施成效：**生产效率提升"),
+            "<p><strong>实施成效：</strong>生产效率提升</p>\n"
+        );
+        assert_eq!(
+            html("**成效：**提升，**质量：**提高"),
+            "<p><strong>成效：</strong>提升，<strong>质量：</strong>提高</p>\n"
+        );
+        assert_eq!(html("*注：*见下表"), "<p><em>注：</em>见下表</p>\n");
+    }
+
+    #[test]
+    fn ordinary_asterisks_stay_literal() {
+        assert_eq!(html("2 * 3 * 4"), "<p>2 * 3 * 4</p>\n");
+        assert_eq!(html("**bold** text"), "<p><strong>bold</strong> text</p>\n");
+        assert_eq!(html("单价 * 数量"), "<p>单价 * 数量</p>\n");
+    }
+
+    #[test]
+    fn soft_break_between_chinese_characters_is_dropped() {
+        assert_eq!(html("生产效率\n提升了"), "<p>生产效率提升了</p>\n");
+        assert_eq!(html("提升，\n质量"), "<p>提升，质量</p>\n");
+        assert_eq!(html("5G\nnetwork"), "<p>5G\nnetwork</p>\n");
+        assert_eq!(html("采用 5G\n专网"), "<p>采用 5G\n专网</p>\n");
+        assert_eq!(html("水平。\n2021 年"), "<p>水平。2021 年</p>\n");
+    }
+
+    #[test]
+    fn chinese_heading_ids_are_stable_and_unique() {
+        let r = render(
+            "## 企业概况\n\n## 实施成效\n\n## 实施成效\n\n## 1. 5G 专网建设\n\n## 自定 {#custom}\n",
+            "",
+            &Highlighter::default(),
+        );
+        let ids: Vec<&str> = r.headings.iter().map(|h| h.id.as_str()).collect();
+        assert_eq!(
+            ids,
+            [
+                "企业概况",
+                "实施成效",
+                "实施成效-1",
+                "1-5g-专网建设",
+                "custom"
+            ]
+        );
+        assert!(r.html.contains("<h2 id=\"企业概况\">企业概况</h2>"));
+    }
+
+    #[test]
+    fn code_is_highlighted_with_classes() {
+        let out = html("```python\nx = 1\n```\n");
+        assert!(out.starts_with("<pre class=\"code\" data-lang=\"python\"><code><span class=\"hl-source hl-python\">"), "{out}");
+        assert!(!out.contains("style="));
+    }
+
+    #[test]
+    fn root_relative_links_get_the_base_path() {
+        let r = render(
+            "[关于](/about/) ![图](a.png) [外](https://x.org/)",
+            "/cases",
+            &Highlighter::default(),
+        );
+        assert!(r.html.contains("href=\"/cases/about/\""));
+        assert!(r.html.contains("href=\"https://x.org/\""));
+        assert_eq!(r.images, [("a.png".to_string(), "[关于](/about/) ".len())]);
+    }
+
+    #[test]
+    fn summaries_cut_between_characters() {
+        assert_eq!(summarise("智能制造示范工厂", 4), "智能制造…");
+        assert_eq!(summarise("短", 4), "短");
+        assert_eq!(summarise("a  b\nc", 10), "a b c");
+    }
+}

@@ -1,0 +1,912 @@
+//! The validated site: cases resolved against the vocabularies and each other, with their
+//! lifecycle derived from the programme's rules. Built once, then read by every stage.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Component, Path, PathBuf};
+
+use chrono::{Months, NaiveDate};
+
+use crate::config::Config;
+use crate::content::{Content, Metric, RawCase, RawPage, Review, is_valid_slug};
+use crate::diagnostics::{Diagnostic, did_you_mean};
+use crate::source::{FieldReader, Pos, SourceFile, Spanned};
+use crate::taxonomy::{Kind, Taxonomies, TermId};
+
+/// The three collections of the programme; the folder a case is in decides its kind.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CaseKind {
+    Scenario,
+    Factory,
+    Zone,
+}
+
+impl CaseKind {
+    pub const ALL: [CaseKind; 3] = [CaseKind::Scenario, CaseKind::Factory, CaseKind::Zone];
+
+    pub fn from_folder(folder: &str) -> Option<CaseKind> {
+        CaseKind::ALL.into_iter().find(|k| k.folder() == folder)
+    }
+
+    /// The folder under `content/`, which is also the URL segment.
+    pub fn folder(self) -> &'static str {
+        match self {
+            CaseKind::Scenario => "scenarios",
+            CaseKind::Factory => "factories",
+            CaseKind::Zone => "zones",
+        }
+    }
+
+    /// The programme's name for the collection.
+    pub fn label(self) -> &'static str {
+        match self {
+            CaseKind::Scenario => "智能制造优秀场景",
+            CaseKind::Factory => "智能制造示范工厂",
+            CaseKind::Zone => "智能制造先行区",
+        }
+    }
+
+    pub fn short_label(self) -> &'static str {
+        match self {
+            CaseKind::Scenario => "优秀场景",
+            CaseKind::Factory => "示范工厂",
+            CaseKind::Zone => "先行区",
+        }
+    }
+
+    fn default_status(self) -> Status {
+        match self {
+            CaseKind::Scenario => Status::Selected,
+            CaseKind::Factory | CaseKind::Zone => Status::Demonstration,
+        }
+    }
+}
+
+/// `status` in front matter.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+pub enum Status {
+    /// 揭榜: a candidate factory within its build period.
+    Candidate,
+    /// 入选: a selected scenario.
+    Selected,
+    /// 示范: title held.
+    Demonstration,
+    /// 复评通过: title confirmed by a re-evaluation.
+    Reviewed,
+    /// 已撤销: title revoked.
+    Revoked,
+}
+
+impl Status {
+    const ALL: [Status; 5] = [
+        Status::Candidate,
+        Status::Selected,
+        Status::Demonstration,
+        Status::Reviewed,
+        Status::Revoked,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Status::Candidate => "揭榜",
+            Status::Selected => "入选",
+            Status::Demonstration => "示范",
+            Status::Reviewed => "复评通过",
+            Status::Revoked => "已撤销",
+        }
+    }
+
+    fn allowed_for(self, kind: CaseKind) -> bool {
+        match self {
+            Status::Candidate => kind == CaseKind::Factory,
+            Status::Selected => kind == CaseKind::Scenario,
+            Status::Demonstration | Status::Reviewed => kind != CaseKind::Scenario,
+            Status::Revoked => true,
+        }
+    }
+}
+
+/// Whether a case's title holds today.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TitleState {
+    Current,
+    Expired,
+    Revoked,
+}
+
+/// Dates derived from `status`, `approved`, `year`, `reviews` and `site.yaml`; never typed by hand.
+#[derive(Clone, Debug)]
+pub struct Lifecycle {
+    /// 建设期 end of a 揭榜 factory.
+    pub build_end: Option<NaiveDate>,
+    /// 有效期 end of a factory's or zone's title.
+    pub valid_until: Option<NaiveDate>,
+    /// Year of the latest passing 复评.
+    pub last_review_passed: Option<NaiveDate>,
+    pub state: TitleState,
+}
+
+/// One validated case.
+#[derive(Debug)]
+pub struct Case {
+    pub kind: CaseKind,
+    pub slug: String,
+    pub source: SourceFile,
+    /// Byte offset of the markdown body in `source.text`.
+    pub body_start: usize,
+    /// The folder its relative paths (cover, images) resolve against, relative to the root.
+    pub dir: PathBuf,
+    pub title: String,
+    pub unit: String,
+    pub region: TermId,
+    pub city: Option<String>,
+    pub cities: Vec<String>,
+    pub recommender: Option<String>,
+    pub industry: Option<TermId>,
+    pub scenarios: Vec<TermId>,
+    pub technologies: Vec<TermId>,
+    pub year: i32,
+    pub status: Status,
+    pub approved: Option<NaiveDate>,
+    pub reviews: Vec<Review>,
+    pub metrics: Vec<Metric>,
+    pub summary: Option<String>,
+    pub cover: Option<String>,
+    /// Indexes into [`Site::cases`].
+    pub related: Vec<usize>,
+    pub draft: bool,
+    pub lifecycle: Lifecycle,
+}
+
+impl Case {
+    pub fn body(&self) -> &str {
+        &self.source.text[self.body_start..]
+    }
+
+    /// `kind/slug`, the name `related` uses.
+    pub fn id(&self) -> String {
+        format!("{}/{}", self.kind.folder(), self.slug)
+    }
+}
+
+/// A free page.
+#[derive(Debug)]
+pub struct Page {
+    pub slug: String,
+    pub title: String,
+    pub summary: Option<String>,
+    pub menu: bool,
+    pub weight: i64,
+    pub source: SourceFile,
+    pub body_start: usize,
+}
+
+impl Page {
+    pub fn body(&self) -> &str {
+        &self.source.text[self.body_start..]
+    }
+}
+
+/// The whole validated site.
+#[derive(Debug)]
+pub struct Site {
+    pub root: PathBuf,
+    pub config: Config,
+    pub taxonomies: Taxonomies,
+    /// Sorted by kind, then slug.
+    pub cases: Vec<Case>,
+    /// Sorted by weight, then slug.
+    pub pages: Vec<Page>,
+}
+
+/// Choices that change what the model holds.
+#[derive(Debug, Clone, Copy)]
+pub struct Options {
+    pub drafts: bool,
+    /// The day lifecycle states are judged on.
+    pub today: NaiveDate,
+}
+
+/// URL segments that free pages may not take.
+const RESERVED: &[&str] = &[
+    "scenarios",
+    "factories",
+    "zones",
+    "regions",
+    "industries",
+    "scenario-types",
+    "technologies",
+    "years",
+    "cases",
+    "pagefind",
+    "compendium",
+    "data",
+    "static",
+];
+
+/// Validates the loaded content into a [`Site`], reporting every problem found.
+pub fn build(
+    root: &Path,
+    config: Config,
+    taxonomies: Taxonomies,
+    content: Content,
+    options: Options,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Site {
+    let mut cases = Vec::new();
+    let mut related_names = Vec::new();
+    for raw in content.cases {
+        let (case, related, found) = validate_case(root, &config, &taxonomies, raw, options.today);
+        diagnostics.extend(found);
+        if let Some(case) = case {
+            cases.push(case);
+            related_names.push(related);
+        }
+    }
+    report_duplicate_slugs(&cases, diagnostics);
+    resolve_related(&mut cases, related_names, diagnostics);
+    if !options.drafts {
+        drop_drafts(&mut cases);
+    }
+    let pages = validate_pages(content.pages, options.drafts, diagnostics);
+    Site {
+        root: root.to_path_buf(),
+        config,
+        taxonomies,
+        cases,
+        pages,
+    }
+}
+
+/// Validates one case. Returns the case (if it has what a page needs), its `related`
+/// entries to resolve once every case is known, and the problems found.
+fn validate_case(
+    root: &Path,
+    config: &Config,
+    taxonomies: &Taxonomies,
+    raw: RawCase,
+    today: NaiveDate,
+) -> (Option<Case>, Vec<Spanned<String>>, Vec<Diagnostic>) {
+    let mut reader = FieldReader::new(&raw.file);
+    let front = &raw.front;
+    if !is_valid_slug(&raw.slug) {
+        reader.error(
+            "invalid-slug",
+            Pos::START,
+            1,
+            format!(
+                "slug “{}”无效：它来自文件名，只能由小写字母、数字和连字符组成",
+                raw.slug
+            ),
+            format!(
+                "把文件（或文件夹）改名为如 {}.md 的形式，例如 mou-dianqi-paichan",
+                suggest_slug(&raw.slug)
+            ),
+        );
+    }
+    require_fields(&mut reader, &raw);
+    let region = front
+        .region
+        .as_ref()
+        .and_then(|v| resolve(&mut reader, taxonomies, Kind::Region, v));
+    let industry = front
+        .industry
+        .as_ref()
+        .and_then(|v| resolve(&mut reader, taxonomies, Kind::Industry, v));
+    let scenarios = resolve_all(&mut reader, taxonomies, Kind::Scenario, &front.scenarios);
+    let technologies = resolve_all(
+        &mut reader,
+        taxonomies,
+        Kind::Technology,
+        &front.technologies,
+    );
+    let status = read_status(&mut reader, raw.kind, front.status.as_ref());
+    if let Some(year) = &front.year
+        && !(2000..=2100).contains(&year.value)
+    {
+        reader.error(
+            "invalid-year",
+            year.pos,
+            year.len,
+            format!("批次年度 {} 不在合理范围内", year.value),
+            "year 写四位数的批次年度，如 2022".to_string(),
+        );
+    }
+    check_cover(&mut reader, root, &raw);
+    if front.summary.is_none() {
+        reader.warning(
+            "missing-summary",
+            front.start,
+            3,
+            "案例没有 `summary`（摘要）".to_string(),
+            format!(
+                "在 front matter 中加一两句话的摘要；没有时将截取正文前 {} 个字",
+                config.summary_length
+            ),
+        );
+    }
+
+    let lifecycle = front.year.as_ref().map(|year| {
+        let lifecycle = derive_lifecycle(
+            raw.kind,
+            status,
+            front.approved.as_ref().map(|a| a.value),
+            year.value,
+            &front.reviews,
+            config,
+            today,
+        );
+        warn_lifecycle(&mut reader, &raw, status, &lifecycle);
+        lifecycle
+    });
+    let diagnostics = reader.diagnostics;
+    let (Some(title), Some(unit), Some(region), Some(year), Some(lifecycle)) = (
+        front.title.as_ref(),
+        front.unit.as_ref(),
+        region,
+        front.year.as_ref(),
+        lifecycle,
+    ) else {
+        return (None, Vec::new(), diagnostics);
+    };
+    let case = Case {
+        kind: raw.kind,
+        title: title.value.clone(),
+        unit: unit.value.clone(),
+        region,
+        city: front.city.as_ref().map(|c| c.value.clone()),
+        cities: front.cities.iter().map(|c| c.value.clone()).collect(),
+        recommender: front.recommender.as_ref().map(|r| r.value.clone()),
+        industry,
+        scenarios,
+        technologies,
+        year: year.value,
+        status,
+        approved: front.approved.as_ref().map(|a| a.value),
+        reviews: front.reviews.clone(),
+        metrics: front.metrics.clone(),
+        summary: front.summary.as_ref().map(|s| s.value.clone()),
+        cover: front.cover.as_ref().map(|c| c.value.clone()),
+        related: Vec::new(),
+        draft: front.draft,
+        lifecycle,
+        slug: raw.slug,
+        dir: raw.dir,
+        body_start: raw.body_start,
+        source: raw.file,
+    };
+    (Some(case), raw.front.related, diagnostics)
+}
+
+/// A slug an editor could use instead of an invalid one.
+fn suggest_slug(slug: &str) -> String {
+    let ascii: String = slug
+        .to_lowercase()
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+        .collect();
+    let joined = ascii
+        .split('-')
+        .filter(|p| !p.is_empty())
+        .collect::<Vec<_>>()
+        .join("-");
+    if joined.is_empty() {
+        "my-case".to_string()
+    } else {
+        joined
+    }
+}
+
+fn require_fields(reader: &mut FieldReader, raw: &RawCase) {
+    let front = &raw.front;
+    let mut missing: Vec<(&str, &str)> = Vec::new();
+    for (present, key, label) in [
+        (front.title.is_some(), "title", "标题"),
+        (front.unit.is_some(), "unit", "单位"),
+        (front.region.is_some(), "region", "地区"),
+        (front.year.is_some(), "year", "批次年度"),
+    ] {
+        if !present {
+            missing.push((key, label));
+        }
+    }
+    if raw.kind == CaseKind::Scenario && front.scenarios.is_empty() {
+        missing.push(("scenarios", "典型场景"));
+    }
+    if raw.kind == CaseKind::Factory && front.industry.is_none() {
+        missing.push(("industry", "行业"));
+    }
+    for (key, label) in missing {
+        reader.error(
+            "missing-field",
+            front.start,
+            3,
+            format!("{}缺少必填字段 `{key}`（{label}）", raw.kind.short_label()),
+            format!(
+                "在 front matter 中加上一行 `{key}: …`；{}",
+                required_note(raw.kind)
+            ),
+        );
+    }
+}
+
+fn required_note(kind: CaseKind) -> &'static str {
+    match kind {
+        CaseKind::Scenario => "优秀场景必填 title、unit、region、year 和至少一个 scenarios",
+        CaseKind::Factory => "示范工厂必填 title、unit、region、year 和 industry",
+        CaseKind::Zone => "先行区必填 title、unit、region 和 year",
+    }
+}
+
+/// Resolves one taxonomy value, reporting an unknown one with a did-you-mean.
+fn resolve(
+    reader: &mut FieldReader,
+    taxonomies: &Taxonomies,
+    kind: Kind,
+    value: &Spanned<String>,
+) -> Option<TermId> {
+    let taxonomy = taxonomies.get(kind);
+    match taxonomy.resolve(&value.value) {
+        Ok(id) => Some(id),
+        Err(unresolved) => {
+            let help = if let Some(region) = unresolved.recommender_region {
+                format!(
+                    "“{}”是推荐单位，不是省级地区：region 写 {region}，城市写在 city 中",
+                    value.value
+                )
+            } else if let Some(suggestion) = unresolved.suggestion {
+                format!("是否要写“{suggestion}”？")
+            } else {
+                format!(
+                    "请使用 content/_taxonomies/{} 中的名称或别名（如 {}），或先在词表中增加这个词条",
+                    kind.file_name(),
+                    taxonomy.examples()
+                )
+            };
+            reader.error(
+                "unknown-term",
+                value.pos,
+                value.len,
+                format!("未知的{}“{}”", kind.label(), value.value),
+                help,
+            );
+            None
+        }
+    }
+}
+
+fn resolve_all(
+    reader: &mut FieldReader,
+    taxonomies: &Taxonomies,
+    kind: Kind,
+    values: &[Spanned<String>],
+) -> Vec<TermId> {
+    let mut ids: Vec<TermId> = Vec::new();
+    for value in values {
+        if let Some(id) = resolve(reader, taxonomies, kind, value)
+            && !ids.contains(&id)
+        {
+            ids.push(id);
+        }
+    }
+    ids
+}
+
+fn read_status(
+    reader: &mut FieldReader,
+    kind: CaseKind,
+    status: Option<&Spanned<String>>,
+) -> Status {
+    let Some(status) = status else {
+        return kind.default_status();
+    };
+    let allowed: Vec<&str> = Status::ALL
+        .iter()
+        .filter(|s| s.allowed_for(kind))
+        .map(|s| s.label())
+        .collect();
+    match Status::ALL
+        .into_iter()
+        .find(|s| s.label() == status.value.trim())
+    {
+        Some(s) if s.allowed_for(kind) => s,
+        found => {
+            let message = match found {
+                Some(s) => format!("{}不能使用状态“{}”", kind.short_label(), s.label()),
+                None => format!("未知的状态“{}”", status.value),
+            };
+            reader.error(
+                "invalid-status",
+                status.pos,
+                status.len,
+                message,
+                format!(
+                    "{}的 status 可以是：{}",
+                    kind.short_label(),
+                    allowed.join("、")
+                ),
+            );
+            kind.default_status()
+        }
+    }
+}
+
+/// `cover` must name a file inside the case's folder that exists.
+fn check_cover(reader: &mut FieldReader, root: &Path, raw: &RawCase) {
+    let Some(cover) = &raw.front.cover else {
+        return;
+    };
+    if let Err(problem) = check_asset(root, &raw.dir, &cover.value) {
+        reader.error(
+            "missing-file",
+            cover.pos,
+            cover.len,
+            format!("封面图 {problem}"),
+            asset_help(&raw.dir),
+        );
+    }
+}
+
+/// Help text for a missing or misplaced image.
+pub fn asset_help(dir: &Path) -> String {
+    format!(
+        "图片放在案例所在的文件夹 {}/ 中（建议把案例改为 <slug>/index.md 并把图片放在旁边），路径相对于该文件夹书写",
+        dir.to_string_lossy().replace('\\', "/")
+    )
+}
+
+/// Checks that a relative asset path stays inside `dir` and names an existing file.
+/// Returns the problem as the end of a sentence ("“x.png”不存在").
+pub fn check_asset(root: &Path, dir: &Path, path: &str) -> Result<PathBuf, String> {
+    let rel = Path::new(path);
+    let inside = rel
+        .components()
+        .all(|c| matches!(c, Component::Normal(_) | Component::CurDir));
+    if path.is_empty() || !inside {
+        return Err(format!(
+            "“{path}”必须是案例文件夹内的相对路径，不能以 / 开头或包含 .."
+        ));
+    }
+    let full = root.join(dir).join(rel);
+    if full.is_file() {
+        Ok(full)
+    } else {
+        Err(format!(
+            "“{path}”不存在（找的是 {}）",
+            dir.join(rel).to_string_lossy().replace('\\', "/")
+        ))
+    }
+}
+
+/// Adds whole years, clamping 29 February to the 28th.
+fn add_years(date: NaiveDate, years: u32) -> NaiveDate {
+    date.checked_add_months(Months::new(years * 12))
+        .unwrap_or(date)
+}
+
+/// Derives the lifecycle from the programme's rules (DESIGN.md §1): a 揭榜 factory builds
+/// for `build_period_years` from its approval; a factory's or zone's title holds for
+/// `validity_years` from its approval or its latest passing 复评; a failed 复评 or status
+/// 已撤销 revokes it. Without `approved`, the end of the batch year stands in.
+pub fn derive_lifecycle(
+    kind: CaseKind,
+    status: Status,
+    approved: Option<NaiveDate>,
+    year: i32,
+    reviews: &[Review],
+    config: &Config,
+    today: NaiveDate,
+) -> Lifecycle {
+    let start = approved
+        .or_else(|| NaiveDate::from_ymd_opt(year, 12, 31))
+        .unwrap_or(today);
+    let latest = reviews.iter().max_by_key(|r| r.date);
+    let last_review_passed = reviews.iter().filter(|r| r.passed).map(|r| r.date).max();
+    let revoked = status == Status::Revoked || latest.is_some_and(|r| !r.passed);
+    let mut lifecycle = Lifecycle {
+        build_end: None,
+        valid_until: None,
+        last_review_passed,
+        state: if revoked {
+            TitleState::Revoked
+        } else {
+            TitleState::Current
+        },
+    };
+    let end = match (kind, status) {
+        (CaseKind::Scenario, _) => return lifecycle,
+        (_, Status::Candidate) => {
+            let end = add_years(start, config.lifecycle.build_period_years);
+            lifecycle.build_end = Some(end);
+            end
+        }
+        _ => {
+            let end = add_years(
+                last_review_passed.unwrap_or(start).max(start),
+                config.lifecycle.validity_years,
+            );
+            lifecycle.valid_until = Some(end);
+            end
+        }
+    };
+    if !revoked && end < today {
+        lifecycle.state = TitleState::Expired;
+    }
+    lifecycle
+}
+
+fn warn_lifecycle(reader: &mut FieldReader, raw: &RawCase, status: Status, lifecycle: &Lifecycle) {
+    let front = &raw.front;
+    let (pos, len) = match (&front.approved, &front.year) {
+        (Some(a), _) => (a.pos, a.len),
+        (None, Some(y)) => (y.pos, y.len),
+        (None, None) => (front.start, 3),
+    };
+    if let (TitleState::Expired, Some(end)) = (lifecycle.state, lifecycle.valid_until) {
+        let message = match lifecycle.last_review_passed {
+            None => format!(
+                "{}的有效期已于 {end} 结束，且没有通过复评的记录",
+                raw.kind.short_label()
+            ),
+            Some(r) => format!(
+                "{}的有效期已于 {end} 结束（最近一次复评通过于 {r}）",
+                raw.kind.short_label()
+            ),
+        };
+        reader.warning(
+            "validity-ended",
+            pos,
+            len,
+            message,
+            "在 reviews 中记录复评结果（如 {date: 2025-12-20, result: 通过}）；若未通过复评，把 status 改为 已撤销".to_string(),
+        );
+    }
+    if let (TitleState::Expired, Some(end)) = (lifecycle.state, lifecycle.build_end) {
+        reader.warning(
+            "build-period-ended",
+            pos,
+            len,
+            format!("揭榜单位的建设期已于 {end} 结束，状态仍是“揭榜”"),
+            "验收通过后把 status 改为 示范 并填写 approved；未通过则改为 已撤销".to_string(),
+        );
+    }
+    if status == Status::Reviewed && lifecycle.last_review_passed.is_none() {
+        reader.warning(
+            "status-without-review",
+            front.status.as_ref().map_or(pos, |s| s.pos),
+            front.status.as_ref().map_or(len, |s| s.len),
+            "状态是“复评通过”，但 reviews 中没有通过的复评记录".to_string(),
+            "在 reviews 中加上 {date: YYYY-MM-DD, result: 通过}".to_string(),
+        );
+    }
+}
+
+/// Two cases of one kind with the same slug would share a URL.
+fn report_duplicate_slugs(cases: &[Case], diagnostics: &mut Vec<Diagnostic>) {
+    let mut seen: HashMap<(CaseKind, &str), &Case> = HashMap::new();
+    for case in cases {
+        match seen.get(&(case.kind, case.slug.as_str())) {
+            Some(first) => diagnostics.push(
+                Diagnostic::error(
+                    "duplicate-slug",
+                    &case.source.path,
+                    Pos::START,
+                    format!("slug “{}”重复：{} 也使用了它", case.slug, first.source.path),
+                )
+                .help("同一栏目中每个案例的 slug（文件名）必须唯一：给其中一个文件改名"),
+            ),
+            None => {
+                seen.insert((case.kind, case.slug.as_str()), case);
+            }
+        }
+    }
+}
+
+/// Resolves `related` entries (`kind/slug`, or a bare slug that only one case has).
+fn resolve_related(
+    cases: &mut [Case],
+    names: Vec<Vec<Spanned<String>>>,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    let ids: BTreeMap<String, usize> = cases.iter().enumerate().map(|(i, c)| (c.id(), i)).collect();
+    let mut by_slug: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (i, case) in cases.iter().enumerate() {
+        by_slug.entry(case.slug.as_str()).or_default().push(i);
+    }
+    let mut resolved = Vec::with_capacity(cases.len());
+    for (case, entries) in cases.iter().zip(names) {
+        let mut related = Vec::new();
+        for entry in entries {
+            let name = entry.value.trim().trim_matches('/');
+            let found =
+                ids.get(name)
+                    .copied()
+                    .or_else(|| match by_slug.get(name).map(Vec::as_slice) {
+                        Some([only]) => Some(*only),
+                        _ => None,
+                    });
+            match found {
+                Some(i) if !related.contains(&i) => related.push(i),
+                Some(_) => {}
+                None => {
+                    let help = match did_you_mean(name, ids.keys().map(String::as_str)) {
+                        Some(s) => format!("是否要写“{s}”？"),
+                        None => "related 写成 栏目/slug，如 scenarios/mou-dianqi-paichan；栏目是 scenarios、factories 或 zones".to_string(),
+                    };
+                    diagnostics.push(
+                        Diagnostic::error(
+                            "unknown-related",
+                            &case.source.path,
+                            entry.pos,
+                            format!("相关案例“{}”不存在", entry.value),
+                        )
+                        .with_len(entry.len)
+                        .help(help)
+                        .snippet_from(&case.source),
+                    );
+                }
+            }
+        }
+        resolved.push(related);
+    }
+    for (case, related) in cases.iter_mut().zip(resolved) {
+        case.related = related;
+    }
+}
+
+/// Removes drafts and renumbers `related` so indexes stay valid.
+fn drop_drafts(cases: &mut Vec<Case>) {
+    let mut new_index = Vec::with_capacity(cases.len());
+    let mut next = 0;
+    for case in cases.iter() {
+        new_index.push((!case.draft).then(|| {
+            next += 1;
+            next - 1
+        }));
+    }
+    cases.retain(|c| !c.draft);
+    for case in cases.iter_mut() {
+        case.related = case.related.iter().filter_map(|&i| new_index[i]).collect();
+    }
+}
+
+fn validate_pages(
+    pages: Vec<RawPage>,
+    drafts: bool,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<Page> {
+    let mut result = Vec::new();
+    for raw in pages {
+        let mut reader = FieldReader::new(&raw.file);
+        if !is_valid_slug(&raw.slug) || RESERVED.contains(&raw.slug.as_str()) {
+            reader.error(
+                "invalid-slug",
+                Pos::START,
+                1,
+                format!("页面 slug “{}”无效或与站点栏目重名", raw.slug),
+                format!(
+                    "文件名只能由小写字母、数字和连字符组成，且不能是 {}",
+                    RESERVED.join("、")
+                ),
+            );
+        }
+        if raw.front.title.is_none() {
+            reader.error(
+                "missing-field",
+                Pos::START,
+                3,
+                "页面缺少必填字段 `title`（标题）".to_string(),
+                "在 front matter 中加上一行 `title: …`".to_string(),
+            );
+        }
+        let found = reader.diagnostics;
+        let ok = found.is_empty();
+        diagnostics.extend(found);
+        if let (true, Some(title)) = (ok, raw.front.title) {
+            if raw.front.draft && !drafts {
+                continue;
+            }
+            result.push(Page {
+                slug: raw.slug,
+                title: title.value,
+                summary: raw.front.summary,
+                menu: raw.front.menu,
+                weight: raw.front.weight,
+                source: raw.file,
+                body_start: raw.body_start,
+            });
+        }
+    }
+    result.sort_by(|a, b| (a.weight, &a.slug).cmp(&(b.weight, &b.slug)));
+    result
+}
+
+impl Site {
+    /// The category (top-level industry) of a case.
+    pub fn category(&self, case: &Case) -> Option<TermId> {
+        case.industry.map(|i| self.taxonomies.industries.root_of(i))
+    }
+}
+
+/// `today` as a date, for lifecycle states: `SOURCE_DATE_EPOCH` when set (reproducible
+/// builds), otherwise the system clock.
+pub fn today() -> NaiveDate {
+    std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|s| s.trim().parse::<i64>().ok())
+        .and_then(|secs| chrono::DateTime::from_timestamp(secs, 0))
+        .map(|t| t.date_naive())
+        .unwrap_or_else(|| chrono::Local::now().date_naive())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn date(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    #[test]
+    fn validity_runs_from_approval_or_latest_passing_review() {
+        let config = Config::default();
+        let today = date("2026-11-29");
+        let l = derive_lifecycle(
+            CaseKind::Factory,
+            Status::Demonstration,
+            Some(date("2023-01-18")),
+            2022,
+            &[],
+            &config,
+            today,
+        );
+        assert_eq!(l.valid_until, Some(date("2026-01-18")));
+        assert_eq!(l.state, TitleState::Expired);
+
+        let passed = Review {
+            date: date("2025-12-20"),
+            passed: true,
+            note: None,
+        };
+        let l = derive_lifecycle(
+            CaseKind::Factory,
+            Status::Reviewed,
+            Some(date("2023-01-18")),
+            2022,
+            &[passed],
+            &config,
+            today,
+        );
+        assert_eq!(l.valid_until, Some(date("2028-12-20")));
+        assert_eq!(l.state, TitleState::Current);
+
+        let failed = Review {
+            date: date("2025-12-20"),
+            passed: false,
+            note: None,
+        };
+        let l = derive_lifecycle(
+            CaseKind::Zone,
+            Status::Demonstration,
+            Some(date("2023-01-18")),
+            2022,
+            &[failed],
+            &config,
+            today,
+        );
+        assert_eq!(l.state, TitleState::Revoked);
+
+        let l = derive_lifecycle(
+            CaseKind::Factory,
+            Status::Candidate,
+            Some(date("2024-02-29")),
+            2024,
+            &[],
+            &config,
+            today,
+        );
+        assert_eq!(l.build_end, Some(date("2026-02-28")));
+        assert_eq!(l.state, TitleState::Expired);
+    }
+}

@@ -1,0 +1,174 @@
+//! Writing the built site: every file goes into a staging folder beside the output folder,
+//! which replaces the old output only once everything was written. A failed build leaves
+//! the previous output as it was, and nothing is ever written outside the output folder.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::io;
+use std::path::{Component, Path, PathBuf};
+
+use rayon::prelude::*;
+
+/// One file of the built site, by its path relative to the output folder (`/`-separated).
+#[derive(Debug, Clone)]
+pub struct OutputFile {
+    pub path: String,
+    pub contents: Vec<u8>,
+}
+
+/// Reads every file under `dir` as output files relative to it, in a stable order.
+pub fn read_tree(dir: &Path) -> Vec<OutputFile> {
+    walkdir::WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .filter_map(|e| {
+            let contents = fs::read(e.path()).ok()?;
+            Some(OutputFile {
+                path: crate::content::relative(dir, e.path()),
+                contents,
+            })
+        })
+        .collect()
+}
+
+/// Refuses output folders that a build would damage: `/`, the site root, anything that
+/// contains the site's `content/`, or anything inside `content/`.
+pub fn check_output_dir(root: &Path, output: &Path) -> Result<(), String> {
+    let root = absolute(root);
+    let output = absolute(output);
+    let content = root.join("content");
+    if output.parent().is_none() {
+        return Err(format!(
+            "拒绝把站点输出到 {}：这是文件系统的根目录",
+            output.display()
+        ));
+    }
+    if root.starts_with(&output) {
+        return Err(format!(
+            "拒绝把站点输出到 {}：它是站点根目录或其上级，构建会覆盖源文件",
+            output.display()
+        ));
+    }
+    if output.starts_with(&content) {
+        return Err(format!(
+            "拒绝把站点输出到 {}：它在 content/ 里面",
+            output.display()
+        ));
+    }
+    if output.join("content").is_dir() {
+        return Err(format!(
+            "拒绝把站点输出到 {}：其中有 content/ 文件夹，看起来是一个站点的源文件",
+            output.display()
+        ));
+    }
+    Ok(())
+}
+
+/// An absolute, lexically normalised path (without touching the disk for missing parts).
+fn absolute(path: &Path) -> PathBuf {
+    let joined = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        std::env::current_dir().unwrap_or_default().join(path)
+    };
+    let joined = joined.canonicalize().unwrap_or(joined);
+    let mut out = PathBuf::new();
+    for part in joined.components() {
+        match part {
+            Component::ParentDir => {
+                out.pop();
+            }
+            Component::CurDir => {}
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// A path of the built site that stays inside the output folder.
+fn is_safe(path: &str) -> bool {
+    !path.is_empty()
+        && Path::new(path)
+            .components()
+            .all(|c| matches!(c, Component::Normal(_)))
+}
+
+/// Writes `files` as the new content of `output`, atomically as seen by readers of
+/// `output`: staging first, then a swap. Later files with the same path win.
+pub fn write_site(output: &Path, files: Vec<OutputFile>) -> io::Result<usize> {
+    let mut by_path: BTreeMap<String, Vec<u8>> = BTreeMap::new();
+    for file in files {
+        if !is_safe(&file.path) {
+            return Err(io::Error::other(format!(
+                "拒绝写出输出目录之外的路径：{}",
+                file.path
+            )));
+        }
+        by_path.insert(file.path, file.contents);
+    }
+    let name = output
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "output".to_string());
+    let parent = output
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    fs::create_dir_all(parent)?;
+    let staging = parent.join(format!(".{name}.staging"));
+    let old = parent.join(format!(".{name}.old"));
+    remove_if_exists(&staging)?;
+    fs::create_dir_all(&staging)?;
+    let written = by_path.len();
+    by_path
+        .into_par_iter()
+        .try_for_each(|(path, contents)| write_file(&staging.join(&path), &contents))?;
+    remove_if_exists(&old)?;
+    if output.exists() {
+        fs::rename(output, &old)?;
+    }
+    fs::rename(&staging, output)?;
+    remove_if_exists(&old)?;
+    Ok(written)
+}
+
+fn write_file(path: &Path, contents: &[u8]) -> io::Result<()> {
+    if let Some(dir) = path.parent() {
+        fs::create_dir_all(dir)?;
+    }
+    fs::write(path, contents)
+}
+
+fn remove_if_exists(path: &Path) -> io::Result<()> {
+    match fs::remove_dir_all(path) {
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
+        other => other,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refuses_dangerous_output_folders() {
+        let site = tempfile::tempdir().unwrap();
+        fs::create_dir(site.path().join("content")).unwrap();
+        assert!(check_output_dir(site.path(), Path::new("/")).is_err());
+        assert!(check_output_dir(site.path(), site.path()).is_err());
+        assert!(check_output_dir(site.path(), &site.path().join("content/out")).is_err());
+        assert!(check_output_dir(site.path(), &site.path().join("output/..")).is_err());
+        assert!(check_output_dir(&site.path().join("sub"), site.path()).is_err());
+        assert!(check_output_dir(site.path(), &site.path().join("output")).is_ok());
+    }
+
+    #[test]
+    fn paths_outside_the_output_are_refused() {
+        assert!(is_safe("a/b.html"));
+        assert!(!is_safe("../a"));
+        assert!(!is_safe("/etc/passwd"));
+        assert!(!is_safe(""));
+    }
+}

@@ -1,0 +1,557 @@
+//! Source files and positions: the text of one input file, line and column lookup, and
+//! YAML documents whose every key and value knows where it stands in the file.
+//!
+//! serde_yaml gives the values (and the position of a syntax error); it does not say
+//! where a valid value stands. A second, event-level pass with yaml-rust2 records the
+//! position of every node, so a diagnostic can point at the offending value itself.
+
+use serde::de::DeserializeOwned;
+use serde_yaml::Value;
+use unicode_width::UnicodeWidthStr;
+use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
+use yaml_rust2::scanner::Marker;
+
+use crate::diagnostics::Diagnostic;
+
+/// A position in a file: 1-based line, 1-based column counted in characters.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Default)]
+pub struct Pos {
+    pub line: usize,
+    pub column: usize,
+}
+
+impl Pos {
+    pub const START: Pos = Pos { line: 1, column: 1 };
+}
+
+/// A value with the position of its source text and the length of that text in characters.
+#[derive(Clone, Debug)]
+pub struct Spanned<T> {
+    pub value: T,
+    pub pos: Pos,
+    pub len: usize,
+}
+
+/// One input file, as text with line endings normalised to `\n` and the BOM removed.
+#[derive(Debug)]
+pub struct SourceFile {
+    /// Path relative to the site root, with `/` separators: what diagnostics print.
+    pub path: String,
+    pub text: String,
+}
+
+impl SourceFile {
+    /// Decodes raw bytes: a UTF-8 BOM and CRLF line endings are accepted; anything that is
+    /// not UTF-8 is reported at the first invalid byte.
+    pub fn decode(path: String, bytes: &[u8]) -> Result<SourceFile, Diagnostic> {
+        let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+        match std::str::from_utf8(bytes) {
+            Ok(text) => Ok(SourceFile {
+                path,
+                text: text.replace("\r\n", "\n"),
+            }),
+            Err(err) => {
+                let valid =
+                    String::from_utf8_lossy(&bytes[..err.valid_up_to()]).replace("\r\n", "\n");
+                let probe = SourceFile { path, text: valid };
+                let pos = probe.pos_of(probe.text.len());
+                Err(Diagnostic::error(
+                    "not-utf8",
+                    &probe.path,
+                    pos,
+                    format!("文件不是 UTF-8 编码（第 {} 个字节无效）", err.valid_up_to() + 1),
+                )
+                .help("请用 UTF-8 编码另存此文件（如在编辑器中选择“UTF-8”或“UTF-8 with BOM”，不要用 GBK/GB2312）"))
+            }
+        }
+    }
+
+    /// The position of a byte offset in the text.
+    pub fn pos_of(&self, offset: usize) -> Pos {
+        let offset = floor_char_boundary(&self.text, offset.min(self.text.len()));
+        let before = &self.text[..offset];
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        Pos {
+            line: before.matches('\n').count() + 1,
+            column: before[line_start..].chars().count() + 1,
+        }
+    }
+
+    /// The text of a 1-based line, without its line break.
+    pub fn line_text(&self, line: usize) -> Option<&str> {
+        self.text.split('\n').nth(line.checked_sub(1)?)
+    }
+}
+
+/// The largest char boundary at or below `offset`.
+pub fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
+    while offset > 0 && !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    offset
+}
+
+/// Display width of a string in terminal columns (a Chinese character is two).
+pub fn display_width(text: &str) -> usize {
+    UnicodeWidthStr::width(text)
+}
+
+/// Where each node of a YAML document stands.
+#[derive(Debug, Clone)]
+pub enum PosNode {
+    Leaf {
+        pos: Pos,
+        len: usize,
+    },
+    Seq {
+        pos: Pos,
+        items: Vec<PosNode>,
+    },
+    Map {
+        pos: Pos,
+        entries: Vec<(String, Pos, PosNode)>,
+    },
+}
+
+impl PosNode {
+    pub fn pos(&self) -> Pos {
+        match self {
+            PosNode::Leaf { pos, .. } | PosNode::Seq { pos, .. } | PosNode::Map { pos, .. } => *pos,
+        }
+    }
+
+    fn len(&self) -> usize {
+        match self {
+            PosNode::Leaf { len, .. } => *len,
+            _ => 1,
+        }
+    }
+}
+
+/// A parsed YAML document: values from serde_yaml, positions from yaml-rust2.
+pub struct YamlDoc {
+    pub value: Value,
+    pub positions: PosNode,
+}
+
+/// A node of a [`YamlDoc`]: a value together with its position.
+#[derive(Clone, Copy)]
+pub struct Node<'a> {
+    pub value: &'a Value,
+    positions: &'a PosNode,
+}
+
+impl YamlDoc {
+    /// Parses `text`, which begins on line `first_line` of `file`. A syntax error becomes a
+    /// diagnostic at serde_yaml's position.
+    pub fn parse(file: &SourceFile, text: &str, first_line: usize) -> Result<YamlDoc, Diagnostic> {
+        let positions = positions_of(text, first_line);
+        match serde_yaml::from_str::<Value>(text) {
+            Ok(value) => Ok(YamlDoc {
+                value,
+                positions: positions.unwrap_or(PosNode::Leaf {
+                    pos: Pos {
+                        line: first_line,
+                        column: 1,
+                    },
+                    len: 1,
+                }),
+            }),
+            Err(err) => Err(yaml_error(file, &err, positions.as_ref(), first_line)),
+        }
+    }
+
+    pub fn root(&self) -> Node<'_> {
+        Node {
+            value: &self.value,
+            positions: &self.positions,
+        }
+    }
+}
+
+fn yaml_error(
+    file: &SourceFile,
+    err: &serde_yaml::Error,
+    positions: Option<&PosNode>,
+    first_line: usize,
+) -> Diagnostic {
+    let message = err.to_string();
+    // serde_yaml places a duplicate key at the start of its mapping; the position tree knows
+    // where the second occurrence is.
+    if let Some(key) = message
+        .strip_prefix("duplicate entry with key \"")
+        .and_then(|rest| rest.split('"').next())
+        && let Some(pos) = positions.and_then(|p| duplicate_key(p, key))
+    {
+        return Diagnostic::error(
+            "yaml-syntax",
+            &file.path,
+            pos,
+            format!("字段 `{key}` 重复出现"),
+        )
+        .with_len(key.chars().count())
+        .help("同一字段只能写一次：删除或合并重复的那一行")
+        .snippet_from(file);
+    }
+    let pos = err.location().map_or(
+        Pos {
+            line: first_line,
+            column: 1,
+        },
+        |l| Pos {
+            line: l.line() + first_line - 1,
+            column: l.column(),
+        },
+    );
+    let detail = message.split(" at line ").next().unwrap_or(&message);
+    Diagnostic::error("yaml-syntax", &file.path, pos, format!("YAML 语法错误：{detail}"))
+        .help("检查这一行附近的缩进、冒号后的空格、引号和括号是否成对；含有 `: `、`#` 或以 `*`、`&`、`!`、`%`、`@` 开头的文字请加引号")
+        .snippet_from(file)
+}
+
+fn duplicate_key(node: &PosNode, key: &str) -> Option<Pos> {
+    match node {
+        PosNode::Leaf { .. } => None,
+        PosNode::Seq { items, .. } => items.iter().find_map(|n| duplicate_key(n, key)),
+        PosNode::Map { entries, .. } => {
+            let mut seen = entries.iter().filter(|(k, _, _)| k == key);
+            seen.next();
+            seen.next()
+                .map(|(_, pos, _)| *pos)
+                .or_else(|| entries.iter().find_map(|(_, _, n)| duplicate_key(n, key)))
+        }
+    }
+}
+
+impl<'a> Node<'a> {
+    pub fn pos(&self) -> Pos {
+        self.positions.pos()
+    }
+
+    /// Length in characters of the node's source text, for the caret under it.
+    pub fn len(&self) -> usize {
+        self.positions.len()
+    }
+
+    /// The value under a key of a mapping, with the key's own position.
+    pub fn get(&self, key: &str) -> Option<(Pos, Node<'a>)> {
+        let value = self.value.as_mapping()?.get(key)?;
+        let (key_pos, positions) = match self.positions {
+            PosNode::Map { entries, .. } => entries
+                .iter()
+                .find(|(k, _, _)| k == key)
+                .map(|(_, pos, node)| (*pos, node))?,
+            _ => return None,
+        };
+        Some((key_pos, Node { value, positions }))
+    }
+
+    /// The keys of a mapping with their positions, in source order.
+    pub fn keys(&self) -> Vec<(String, Pos)> {
+        match self.positions {
+            PosNode::Map { entries, .. } => {
+                entries.iter().map(|(k, p, _)| (k.clone(), *p)).collect()
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    /// The items of a sequence; a single value counts as a sequence of one.
+    pub fn items(&self) -> Vec<Node<'a>> {
+        match (self.value, self.positions) {
+            (Value::Sequence(values), PosNode::Seq { items, .. }) => values
+                .iter()
+                .zip(items)
+                .map(|(value, positions)| Node { value, positions })
+                .collect(),
+            (Value::Null, _) => Vec::new(),
+            _ => vec![*self],
+        }
+    }
+
+    pub fn is_mapping(&self) -> bool {
+        self.value.is_mapping()
+    }
+
+    /// Deserialises the node into `T`.
+    pub fn parse<T: DeserializeOwned>(&self) -> Result<T, serde_yaml::Error> {
+        serde_yaml::from_value(self.value.clone())
+    }
+
+    pub fn spanned<T>(&self, value: T) -> Spanned<T> {
+        Spanned {
+            value,
+            pos: self.pos(),
+            len: self.len(),
+        }
+    }
+
+    /// How the value reads in a message: `文本“二〇二二”`, `整数 7`, `列表`…
+    pub fn describe(&self) -> String {
+        match self.value {
+            Value::Null => "空值".to_string(),
+            Value::Bool(b) => format!("布尔值 {b}"),
+            Value::Number(n) => format!("数字 {n}"),
+            Value::String(s) => format!("文本“{s}”"),
+            Value::Sequence(_) => "列表".to_string(),
+            Value::Mapping(_) => "映射（键值对）".to_string(),
+            Value::Tagged(_) => "带标签的值".to_string(),
+        }
+    }
+}
+
+/// Builds the position tree of a YAML text, or `None` if yaml-rust2 cannot parse it.
+fn positions_of(text: &str, first_line: usize) -> Option<PosNode> {
+    let mut builder = PosBuilder {
+        first_line,
+        text,
+        stack: Vec::new(),
+        root: None,
+    };
+    Parser::new_from_str(text).load(&mut builder, false).ok()?;
+    builder.root
+}
+
+/// Turns yaml-rust2's event stream into a [`PosNode`] tree.
+struct PosBuilder<'t> {
+    first_line: usize,
+    text: &'t str,
+    /// Open collections; a mapping also holds the key waiting for its value.
+    stack: Vec<(PosNode, Option<(String, Pos)>)>,
+    root: Option<PosNode>,
+}
+
+impl PosBuilder<'_> {
+    fn pos(&self, mark: Marker) -> Pos {
+        Pos {
+            line: mark.line() + self.first_line - 1,
+            column: mark.col() + 1,
+        }
+    }
+
+    /// Length of a scalar's source text: its value's length, plus quotes if it is quoted.
+    fn scalar_len(&self, value: &str, mark: Marker) -> usize {
+        let quoted = self
+            .text
+            .chars()
+            .nth(mark.index())
+            .is_some_and(|c| c == '"' || c == '\'');
+        let first_line = value.lines().next().unwrap_or("");
+        first_line.chars().count().max(1) + if quoted { 2 } else { 0 }
+    }
+
+    fn push_value(&mut self, node: PosNode) {
+        match self.stack.last_mut() {
+            None => self.root = Some(node),
+            Some((PosNode::Seq { items, .. }, _)) => items.push(node),
+            Some((PosNode::Map { entries, .. }, pending)) => match pending.take() {
+                Some((key, key_pos)) => entries.push((key, key_pos, node)),
+                None => {
+                    // This node is a key. Only scalar keys are meaningful here.
+                    let key_pos = node.pos();
+                    *pending = Some((String::new(), key_pos));
+                }
+            },
+            Some((PosNode::Leaf { .. }, _)) => {}
+        }
+    }
+}
+
+impl MarkedEventReceiver for PosBuilder<'_> {
+    fn on_event(&mut self, event: Event, mark: Marker) {
+        let pos = self.pos(mark);
+        match event {
+            Event::Scalar(value, ..) => {
+                // A scalar in key position of a mapping becomes the pending key.
+                if let Some((PosNode::Map { .. }, pending @ None)) = self.stack.last_mut() {
+                    *pending = Some((value, pos));
+                    return;
+                }
+                let len = self.scalar_len(&value, mark);
+                self.push_value(PosNode::Leaf { pos, len });
+            }
+            Event::Alias(_) => self.push_value(PosNode::Leaf { pos, len: 1 }),
+            Event::SequenceStart(..) => self.stack.push((
+                PosNode::Seq {
+                    pos,
+                    items: Vec::new(),
+                },
+                None,
+            )),
+            Event::MappingStart(..) => self.stack.push((
+                PosNode::Map {
+                    pos,
+                    entries: Vec::new(),
+                },
+                None,
+            )),
+            Event::SequenceEnd | Event::MappingEnd => {
+                if let Some((node, _)) = self.stack.pop() {
+                    self.push_value(node);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// A field a YAML mapping may hold: its key and its Chinese name for messages.
+pub struct FieldSpec {
+    pub key: &'static str,
+    pub label: &'static str,
+}
+
+/// Reads typed fields out of the YAML of one file, turning every problem into a
+/// diagnostic that points at the offending key or value, and carrying on.
+pub struct FieldReader<'f> {
+    pub file: &'f SourceFile,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl<'f> FieldReader<'f> {
+    pub fn new(file: &'f SourceFile) -> FieldReader<'f> {
+        FieldReader {
+            file,
+            diagnostics: Vec::new(),
+        }
+    }
+
+    /// An error at `pos`, with the source line attached.
+    pub fn error(
+        &mut self,
+        code: &'static str,
+        pos: Pos,
+        len: usize,
+        message: String,
+        help: String,
+    ) {
+        self.push(
+            Diagnostic::error(code, &self.file.path, pos, message),
+            len,
+            help,
+        );
+    }
+
+    pub fn warning(
+        &mut self,
+        code: &'static str,
+        pos: Pos,
+        len: usize,
+        message: String,
+        help: String,
+    ) {
+        self.push(
+            Diagnostic::warning(code, &self.file.path, pos, message),
+            len,
+            help,
+        );
+    }
+
+    fn push(&mut self, diagnostic: Diagnostic, len: usize, help: String) {
+        let diagnostic = diagnostic.with_len(len).help(help).snippet_from(self.file);
+        self.diagnostics.push(diagnostic);
+    }
+
+    /// Reports every key of `node` that is not in `fields`, suggesting the closest known key.
+    pub fn reject_unknown_keys(&mut self, node: Node, fields: &[FieldSpec], what: &str) {
+        for (key, pos) in node.keys() {
+            if fields.iter().any(|f| f.key == key) {
+                continue;
+            }
+            let known = fields.iter().map(|f| f.key).collect::<Vec<_>>().join("、");
+            let help = match crate::diagnostics::did_you_mean(&key, fields.iter().map(|f| f.key)) {
+                Some(k) => {
+                    let label = fields.iter().find(|f| f.key == k).map_or("", |f| f.label);
+                    format!("是否要写 `{k}`（{label}）？")
+                }
+                None => format!("{what}可用的字段有：{known}"),
+            };
+            self.error(
+                "unknown-field",
+                pos,
+                key.chars().count(),
+                format!("未知字段 `{key}`"),
+                help,
+            );
+        }
+    }
+
+    /// The value under `key`, deserialised as `T`; `None` if absent, null or of the wrong type
+    /// (reported with `expected`, e.g. `整数年份，如 2022`).
+    pub fn get<T: DeserializeOwned>(
+        &mut self,
+        node: Node,
+        key: &str,
+        expected: &str,
+    ) -> Option<Spanned<T>> {
+        let (_, value) = node.get(key)?;
+        if value.value.is_null() {
+            return None;
+        }
+        self.parse(value, key, expected)
+    }
+
+    /// Deserialises one node, reporting a wrong type at the node.
+    pub fn parse<T: DeserializeOwned>(
+        &mut self,
+        node: Node,
+        key: &str,
+        expected: &str,
+    ) -> Option<Spanned<T>> {
+        match node.parse::<T>() {
+            Ok(v) => Some(node.spanned(v)),
+            Err(_) => {
+                self.error(
+                    "wrong-type",
+                    node.pos(),
+                    node.len(),
+                    format!(
+                        "`{key}` 的值类型不对：应为{expected}，实际是{}",
+                        node.describe()
+                    ),
+                    format!("把 `{key}` 改为{expected}"),
+                );
+                None
+            }
+        }
+    }
+
+    /// A list under `key` (a single value counts as a list of one), each item typed.
+    pub fn list<T: DeserializeOwned>(
+        &mut self,
+        node: Node,
+        key: &str,
+        expected: &str,
+    ) -> Vec<Spanned<T>> {
+        let Some((_, value)) = node.get(key) else {
+            return Vec::new();
+        };
+        value
+            .items()
+            .into_iter()
+            .filter_map(|item| self.parse(item, key, expected))
+            .collect()
+    }
+
+    /// The mappings of a list under `key`, e.g. `reviews` or `metrics`; other items are reported.
+    pub fn records<'n>(&mut self, node: Node<'n>, key: &str, expected: &str) -> Vec<Node<'n>> {
+        let Some((_, value)) = node.get(key) else {
+            return Vec::new();
+        };
+        let mut records = Vec::new();
+        for item in value.items() {
+            if item.is_mapping() {
+                records.push(item);
+            } else {
+                self.error(
+                    "wrong-type",
+                    item.pos(),
+                    item.len(),
+                    format!("`{key}` 的每一项应为{expected}，实际是{}", item.describe()),
+                    format!("按 `{{{expected}}}` 的形式书写"),
+                );
+            }
+        }
+        records
+    }
+}
