@@ -51,6 +51,8 @@ impl RawPage {
 pub struct CaseFront {
     /// Where the front matter starts, for problems that have no value to point at.
     pub start: Pos,
+    /// The keys written, valid or not, so a value of the wrong type is not also "missing".
+    pub keys: Vec<String>,
     pub title: Option<Spanned<String>>,
     pub unit: Option<Spanned<String>>,
     pub region: Option<Spanned<String>>,
@@ -439,6 +441,7 @@ fn read_case_front(reader: &mut FieldReader, node: Node) -> CaseFront {
     reader.reject_unknown_keys(node, CASE_FIELDS, "案例");
     CaseFront {
         start: Pos { line: 1, column: 1 },
+        keys: node.keys().into_iter().map(|(k, _)| k).collect(),
         title: reader.get(node, "title", TEXT),
         unit: reader.get(node, "unit", TEXT),
         region: reader.get(node, "region", "地区名称，如 江苏省"),
@@ -528,7 +531,7 @@ fn read_reviews(reader: &mut FieldReader, node: Node) -> Vec<Review> {
             }
             None => None,
         };
-        if date.is_none() || result.is_none() {
+        if item.get("date").is_none() || item.get("result").is_none() {
             reader.error(
                 "missing-field",
                 item.pos(),

@@ -400,33 +400,24 @@ fn suggest_slug(slug: &str) -> String {
 
 fn require_fields(reader: &mut FieldReader, raw: &RawCase) {
     let front = &raw.front;
-    let mut missing: Vec<(&str, &str)> = Vec::new();
-    for (present, key, label) in [
-        (front.title.is_some(), "title", "标题"),
-        (front.unit.is_some(), "unit", "单位"),
-        (front.region.is_some(), "region", "地区"),
-        (front.year.is_some(), "year", "批次年度"),
-    ] {
-        if !present {
-            missing.push((key, label));
+    let mut required = vec![("title", "标题"), ("unit", "单位"), ("region", "地区"), ("year", "批次年度")];
+    match raw.kind {
+        CaseKind::Scenario => required.push(("scenarios", "典型场景")),
+        CaseKind::Factory => required.push(("industry", "行业")),
+        CaseKind::Zone => {}
+    }
+    for (key, label) in required {
+        let written = front.keys.iter().any(|k| k == key);
+        let empty_list = key == "scenarios" && front.scenarios.is_empty();
+        if written && !empty_list {
+            continue;
         }
-    }
-    if raw.kind == CaseKind::Scenario && front.scenarios.is_empty() {
-        missing.push(("scenarios", "典型场景"));
-    }
-    if raw.kind == CaseKind::Factory && front.industry.is_none() {
-        missing.push(("industry", "行业"));
-    }
-    for (key, label) in missing {
         reader.error(
             "missing-field",
             front.start,
             3,
             format!("{}缺少必填字段 `{key}`（{label}）", raw.kind.short_label()),
-            format!(
-                "在 front matter 中加上一行 `{key}: …`；{}",
-                required_note(raw.kind)
-            ),
+            format!("在 front matter 中加上一行 `{key}: …`；{}", required_note(raw.kind)),
         );
     }
 }

@@ -1,0 +1,245 @@
+//! `anli check`: every content mistake is reported with file, line, column, a Chinese
+//! message and a fix, all at once. One fixture site per behaviour under tests/fixtures/.
+
+mod common;
+
+use common::{Found, anli, check_json, fixture, stdout};
+
+/// Asserts that exactly one diagnostic has this rule at this place, and returns it.
+fn expect<'f>(found: &'f [Found], code: &str, file: &str, line: usize, column: usize) -> &'f Found {
+    let matching: Vec<&Found> = found
+        .iter()
+        .filter(|d| d.code == code && d.file == file && d.line == line && d.column == column)
+        .collect();
+    assert_eq!(matching.len(), 1, "expected one `{code}` at {file}:{line}:{column}, got {found:#?}");
+    matching[0]
+}
+
+fn help(d: &Found) -> &str {
+    d.help.as_deref().unwrap_or("")
+}
+
+#[test]
+fn missing_front_matter() {
+    let (code, found) = check_json("no-front-matter");
+    assert_eq!(code, 1);
+    let d = expect(&found, "no-front-matter", "content/scenarios/a.md", 1, 1);
+    assert_eq!(d.message, "文件缺少 front matter（开头的 `---`）");
+    assert!(help(d).contains("---\ntitle: "));
+}
+
+#[test]
+fn unterminated_front_matter() {
+    let (code, found) = check_json("unterminated-front-matter");
+    assert_eq!(code, 1);
+    let d = expect(&found, "unterminated-front-matter", "content/scenarios/a.md", 1, 1);
+    assert_eq!(d.message, "front matter 没有结束：找不到第二个 `---`");
+}
+
+#[test]
+fn invalid_yaml_points_at_the_parsers_position() {
+    let (code, found) = check_json("invalid-yaml");
+    assert_eq!(code, 1);
+    // The flow sequence opened on line 5 is still open when line 6 starts a new key.
+    let d = expect(&found, "yaml-syntax", "content/scenarios/a.md", 6, 5);
+    assert_eq!(d.message, "YAML 语法错误：did not find expected ',' or ']'");
+    assert_eq!(found.len(), 1);
+}
+
+#[test]
+fn wrong_type_points_at_the_value() {
+    let (code, found) = check_json("wrong-type-year");
+    assert_eq!(code, 1);
+    let d = expect(&found, "wrong-type", "content/scenarios/a.md", 6, 7);
+    assert_eq!(d.message, "`year` 的值类型不对：应为整数年份，如 2022，实际是文本“二〇二二”");
+    assert_eq!(found.len(), 1, "a field of the wrong type is not also reported missing: {found:#?}");
+}
+
+#[test]
+fn unknown_field_suggests_the_known_one() {
+    let (_, found) = check_json("unknown-field");
+    let d = expect(&found, "unknown-field", "content/factories/a.md", 5, 1);
+    assert_eq!(d.message, "未知字段 `industy`");
+    assert_eq!(help(d), "是否要写 `industry`（行业）？");
+}
+
+#[test]
+fn unknown_terms_get_a_did_you_mean_and_aliases_pass() {
+    let (code, found) = check_json("unknown-terms");
+    assert_eq!(code, 1);
+    assert!(found.iter().all(|d| d.file != "content/scenarios/alias.md"), "广东, 5G专网 and ai are aliases: {found:#?}");
+    let region = expect(&found, "unknown-term", "content/scenarios/typos.md", 4, 9);
+    assert_eq!(region.message, "未知的地区“广冬省”");
+    assert_eq!(help(region), "是否要写“广东省”？");
+    let scenario = expect(&found, "unknown-term", "content/scenarios/typos.md", 5, 13);
+    assert_eq!(scenario.message, "未知的典型场景“车间智能排查”");
+    assert_eq!(help(scenario), "是否要写“车间智能排产”？");
+    let industry = expect(&found, "unknown-term", "content/scenarios/typos.md", 8, 11);
+    assert_eq!(industry.message, "未知的行业“电力装被”");
+    assert_eq!(help(industry), "是否要写“电力装备”？");
+    let tech = expect(&found, "unknown-term", "content/scenarios/typos.md", 9, 20);
+    assert_eq!(tech.message, "未知的技术“工业互连网”");
+    assert_eq!(help(tech), "是否要写“工业互联网”？");
+    let city = expect(&found, "unknown-term", "content/scenarios/city.md", 4, 9);
+    assert!(help(city).contains("region 写 广东省"), "{city:?}");
+}
+
+#[test]
+fn missing_required_fields_per_kind() {
+    let (code, found) = check_json("missing-fields");
+    assert_eq!(code, 1);
+    let messages: Vec<(&str, &str)> = found.iter().map(|d| (d.file.as_str(), d.message.as_str())).collect();
+    assert_eq!(
+        messages,
+        [
+            ("content/factories/a.md", "示范工厂缺少必填字段 `industry`（行业）"),
+            ("content/factories/a.md", "示范工厂缺少必填字段 `unit`（单位）"),
+            ("content/scenarios/b.md", "优秀场景缺少必填字段 `scenarios`（典型场景）"),
+        ]
+    );
+    assert!(found.iter().all(|d| d.code == "missing-field" && d.line == 1 && d.column == 1));
+}
+
+#[test]
+fn duplicate_slugs_within_a_kind() {
+    let (code, found) = check_json("duplicate-slug");
+    assert_eq!(code, 1);
+    let d = expect(&found, "duplicate-slug", "content/factories/same.md", 1, 1);
+    assert_eq!(d.message, "slug “same”重复：content/factories/same/index.md 也使用了它");
+    assert_eq!(found.len(), 1, "the same slug in another kind is a different URL: {found:#?}");
+}
+
+#[test]
+fn slugs_must_be_lowercase_ascii() {
+    let (_, found) = check_json("invalid-slug");
+    let d = expect(&found, "invalid-slug", "content/scenarios/Bad_Slug.md", 1, 1);
+    assert!(d.message.starts_with("slug “Bad_Slug”无效"));
+    assert!(help(d).contains("bad-slug.md"));
+    expect(&found, "invalid-slug", "content/scenarios/中文名.md", 1, 1);
+}
+
+#[test]
+fn invalid_dates_point_at_the_date() {
+    let (_, found) = check_json("invalid-date");
+    let approved = expect(&found, "invalid-date", "content/factories/a.md", 7, 11);
+    assert_eq!(approved.message, "`approved` 的日期“2023-02-30”不存在");
+    let review = expect(&found, "invalid-date", "content/factories/a.md", 10, 12);
+    assert_eq!(review.message, "`date` 的日期“2024/12/20”格式不对");
+    assert_eq!(found.len(), 2, "{found:#?}");
+}
+
+#[test]
+fn related_must_name_an_existing_case() {
+    let (_, found) = check_json("unknown-related");
+    let near = expect(&found, "unknown-related", "content/scenarios/a.md", 10, 5);
+    assert_eq!(near.message, "相关案例“scenarios/bb”不存在");
+    assert_eq!(help(near), "是否要写“scenarios/b”？");
+    expect(&found, "unknown-related", "content/scenarios/a.md", 11, 5);
+    assert_eq!(found.len(), 2, "scenarios/b exists: {found:#?}");
+}
+
+#[test]
+fn cover_and_body_images_must_exist() {
+    let (_, found) = check_json("missing-images");
+    let cover = expect(&found, "missing-file", "content/scenarios/a.md", 8, 8);
+    assert_eq!(cover.message, "封面图 “nope.png”不存在（找的是 content/scenarios/nope.png）");
+    let image = expect(&found, "missing-file", "content/scenarios/a.md", 15, 1);
+    assert_eq!(image.message, "正文中的图片 “missing.png”不存在（找的是 content/scenarios/missing.png）");
+    let escape = expect(&found, "missing-file", "content/scenarios/a.md", 17, 1);
+    assert!(escape.message.contains("不能以 / 开头或包含 .."));
+    assert!(found.iter().all(|d| !d.file.contains("bundle")), "the bundle's images exist: {found:#?}");
+}
+
+#[test]
+fn files_that_are_not_utf8_are_errors() {
+    let (code, found) = check_json("not-utf8");
+    assert_eq!(code, 1);
+    // `unit: ` on line 3 is followed by GBK bytes.
+    let d = expect(&found, "not-utf8", "content/scenarios/gbk.md", 3, 7);
+    assert!(d.message.starts_with("文件不是 UTF-8 编码"));
+    assert!(help(d).contains("UTF-8"));
+}
+
+#[test]
+fn bom_and_crlf_are_accepted_and_positions_stay_right() {
+    let (_, found) = check_json("bom-crlf");
+    // The only problem in the file is a typo on line 8; BOM and CRLF are fine.
+    assert_eq!(found.len(), 1, "{found:#?}");
+    expect(&found, "unknown-field", "content/scenarios/windows.md", 8, 1);
+}
+
+#[test]
+fn empty_files_are_errors() {
+    let (code, found) = check_json("empty-file");
+    assert_eq!(code, 1);
+    let d = expect(&found, "empty-file", "content/scenarios/a.md", 1, 1);
+    assert_eq!(d.message, "文件是空的");
+}
+
+#[test]
+fn warnings_for_lapsed_validity_and_missing_summary() {
+    let (code, found) = check_json("warnings");
+    assert_eq!(code, 0, "warnings alone pass: {found:#?}");
+    let lapsed = expect(&found, "validity-ended", "content/factories/old.md", 7, 11);
+    assert_eq!(lapsed.severity, "warning");
+    assert_eq!(lapsed.message, "示范工厂的有效期已于 2025-01-10 结束，且没有通过复评的记录");
+    let summary = expect(&found, "missing-summary", "content/scenarios/nosummary.md", 1, 1);
+    assert_eq!(summary.severity, "warning");
+    assert!(found.iter().all(|d| d.file != "content/zones/reviewed.md"), "a passing review extends validity: {found:#?}");
+
+    let root = fixture("warnings");
+    let strict = anli(&["check", "--root", root.to_str().unwrap(), "--strict"]);
+    assert_eq!(strict.status.code(), Some(1), "--strict fails on warnings");
+}
+
+#[test]
+fn ten_mistakes_are_all_reported_in_one_run() {
+    let (code, found) = check_json("ten-mistakes");
+    assert_eq!(code, 1);
+    let mut files: Vec<&str> = found.iter().map(|d| d.file.as_str()).collect();
+    files.dedup();
+    assert_eq!(found.len(), 10, "{found:#?}");
+    assert_eq!(files.len(), 10, "one mistake in each file: {found:#?}");
+    assert!(found.iter().all(|d| d.severity == "error"));
+}
+
+#[test]
+fn human_format_shows_the_line_and_a_caret_under_the_value() {
+    let root = fixture("unknown-terms");
+    let output = anli(&["check", "--root", root.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(1));
+    let text = stdout(&output);
+    let expected = "错误[unknown-term]：未知的地区“广冬省”\n --> content/scenarios/typos.md:4:9\n  |\n4 | region: 广冬省\n  |         ^^^^^^\n  = 帮助：是否要写“广东省”？\n";
+    assert!(text.contains(expected), "{text}");
+    assert!(text.ends_with("发现 5 个错误，0 个警告\n"), "{text}");
+    assert!(!text.contains('\u{1b}'), "no colour when not on a terminal");
+}
+
+#[test]
+fn github_format_annotates_the_line() {
+    let root = fixture("unknown-field");
+    let output = anli(&["check", "--root", root.to_str().unwrap(), "--format", "github"]);
+    assert_eq!(output.status.code(), Some(1));
+    let text = stdout(&output);
+    assert!(
+        text.contains("::error file=content/factories/a.md,line=5,col=1,title=unknown-field::未知字段 `industy`%0A帮助：是否要写 `industry`（行业）？\n"),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_valid_site_passes() {
+    let (code, found) = check_json("valid-minimal");
+    assert_eq!(code, 0);
+    assert!(found.is_empty(), "{found:#?}");
+}
+
+#[test]
+fn no_site_here_is_a_usage_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = anli(&["check", "--root", dir.path().to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(common::stderr(&output).contains("找不到 site.yaml"));
+    let bad_flag = anli(&["check", "--format", "xml"]);
+    assert_eq!(bad_flag.status.code(), Some(2));
+}

@@ -1,0 +1,87 @@
+//! Helpers for the integration tests: run the real binary on fixture sites.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// The day lifecycle states are judged on in every test, so results do not age.
+pub const TODAY_EPOCH: &str = "1795910400"; // 2026-11-29
+
+pub fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
+}
+
+/// The repository itself, which is the example site.
+pub fn example_site() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+pub fn anli(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_anli"))
+        .args(args)
+        .env("SOURCE_DATE_EPOCH", TODAY_EPOCH)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("the anli binary runs")
+}
+
+pub fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+pub fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+/// One diagnostic as `check --format json` prints it.
+#[derive(Debug, Clone, serde::Deserialize)]
+pub struct Found {
+    pub file: String,
+    pub line: usize,
+    pub column: usize,
+    pub severity: String,
+    pub code: String,
+    pub message: String,
+    pub help: Option<String>,
+}
+
+/// Runs `anli check --format json` on a fixture; returns the exit code and the diagnostics.
+pub fn check_json(fixture_name: &str) -> (i32, Vec<Found>) {
+    let root = fixture(fixture_name);
+    let output = anli(&["check", "--root", root.to_str().unwrap(), "--format", "json"]);
+    let found = stdout(&output)
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap_or_else(|e| panic!("not JSON ({e}): {line}")))
+        .collect();
+    (output.status.code().unwrap_or(-1), found)
+}
+
+/// Copies a directory tree, for tests that change a site.
+pub fn copy_tree(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.unwrap();
+        let rel = entry.path().strip_prefix(from).unwrap();
+        if rel.starts_with("target") || rel.starts_with("output") || rel.starts_with(".git") {
+            continue;
+        }
+        let dest = to.join(rel);
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&dest).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &dest).unwrap();
+        }
+    }
+}
+
+/// Every file under `dir` with its bytes, by relative path.
+pub fn read_tree(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let rel = e.path().strip_prefix(dir).unwrap().to_string_lossy().replace('\\', "/");
+            (rel, std::fs::read(e.path()).unwrap())
+        })
+        .collect()
+}
