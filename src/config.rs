@@ -120,7 +120,7 @@ impl Config {
             reader.error(
                 "wrong-type",
                 root.pos(),
-                root.len(),
+                root.span_len(),
                 "site.yaml 应为“字段: 值”的映射".to_string(),
                 "参照 README 中的 site.yaml 示例书写".to_string(),
             );

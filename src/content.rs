@@ -283,7 +283,7 @@ pub fn load(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Content {
     for (loaded, found) in results {
         diagnostics.extend(found);
         match loaded {
-            Some(Loaded::Case(case)) => content.cases.push(case),
+            Some(Loaded::Case(case)) => content.cases.push(*case),
             Some(Loaded::Page(page)) => content.pages.push(page),
             None => {}
         }
@@ -292,7 +292,7 @@ pub fn load(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Content {
 }
 
 enum Loaded {
-    Case(RawCase),
+    Case(Box<RawCase>),
     Page(RawPage),
 }
 
@@ -354,7 +354,7 @@ fn read_entry(root: &Path, rel: String, entry: Entry) -> (Option<Loaded>, Vec<Di
         reader.error(
             "wrong-type",
             node.pos(),
-            node.len(),
+            node.span_len(),
             "front matter 应为“字段: 值”的映射".to_string(),
             "每行写一个字段，如 `title: 某某场景`".to_string(),
         );
@@ -372,7 +372,7 @@ fn read_entry(root: &Path, rel: String, entry: Entry) -> (Option<Loaded>, Vec<Di
                 front,
                 body_start,
             };
-            (Some(Loaded::Case(case)), diagnostics)
+            (Some(Loaded::Case(Box::new(case))), diagnostics)
         }
         Entry::Page(slug) => {
             let front = read_page_front(&mut reader, node);

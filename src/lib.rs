@@ -6,6 +6,9 @@
 //! Site ──markdown──▶ rendered bodies ──render (tera)──▶ pages ──output──▶ output/
 //! ```
 
+// Diagnostics are returned as values on purpose: they are the product of most stages.
+#![allow(clippy::result_large_err)]
+
 pub mod cli;
 pub mod config;
 pub mod content;
@@ -17,7 +20,7 @@ pub mod render;
 pub mod source;
 pub mod taxonomy;
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use rayon::prelude::*;
 
@@ -192,9 +195,4 @@ fn case_assets(site: &Site, bodies: &[Rendered]) -> Vec<OutputFile> {
         }
     }
     files
-}
-
-/// The site root a path lies in, for messages.
-pub fn display_root(root: &Path) -> String {
-    root.display().to_string()
 }

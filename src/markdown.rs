@@ -130,6 +130,15 @@ pub fn render(markdown: &str, base_path: &str, highlighter: &Highlighter) -> Ren
                 rendered.text.push_str(t);
                 events.push(event);
             }
+            // Footnote ids get a prefix so `[^1]` cannot collide with a heading's id.
+            Event::FootnoteReference(label) => {
+                events.push(Event::FootnoteReference(format!("fn-{label}").into()))
+            }
+            Event::Start(Tag::FootnoteDefinition(label)) => {
+                events.push(Event::Start(Tag::FootnoteDefinition(
+                    format!("fn-{label}").into(),
+                )));
+            }
             Event::Start(Tag::Image {
                 link_type,
                 dest_url,

@@ -400,7 +400,12 @@ fn suggest_slug(slug: &str) -> String {
 
 fn require_fields(reader: &mut FieldReader, raw: &RawCase) {
     let front = &raw.front;
-    let mut required = vec![("title", "标题"), ("unit", "单位"), ("region", "地区"), ("year", "批次年度")];
+    let mut required = vec![
+        ("title", "标题"),
+        ("unit", "单位"),
+        ("region", "地区"),
+        ("year", "批次年度"),
+    ];
     match raw.kind {
         CaseKind::Scenario => required.push(("scenarios", "典型场景")),
         CaseKind::Factory => required.push(("industry", "行业")),
@@ -417,7 +422,10 @@ fn require_fields(reader: &mut FieldReader, raw: &RawCase) {
             front.start,
             3,
             format!("{}缺少必填字段 `{key}`（{label}）", raw.kind.short_label()),
-            format!("在 front matter 中加上一行 `{key}: …`；{}", required_note(raw.kind)),
+            format!(
+                "在 front matter 中加上一行 `{key}: …`；{}",
+                required_note(raw.kind)
+            ),
         );
     }
 }

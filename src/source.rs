@@ -229,7 +229,7 @@ impl<'a> Node<'a> {
     }
 
     /// Length in characters of the node's source text, for the caret under it.
-    pub fn len(&self) -> usize {
+    pub fn span_len(&self) -> usize {
         self.positions.len()
     }
 
@@ -282,7 +282,7 @@ impl<'a> Node<'a> {
         Spanned {
             value,
             pos: self.pos(),
-            len: self.len(),
+            len: self.span_len(),
         }
     }
 
@@ -504,7 +504,7 @@ impl<'f> FieldReader<'f> {
                 self.error(
                     "wrong-type",
                     node.pos(),
-                    node.len(),
+                    node.span_len(),
                     format!(
                         "`{key}` 的值类型不对：应为{expected}，实际是{}",
                         node.describe()
@@ -546,7 +546,7 @@ impl<'f> FieldReader<'f> {
                 self.error(
                     "wrong-type",
                     item.pos(),
-                    item.len(),
+                    item.span_len(),
                     format!("`{key}` 的每一项应为{expected}，实际是{}", item.describe()),
                     format!("按 `{{{expected}}}` 的形式书写"),
                 );

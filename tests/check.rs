@@ -11,7 +11,11 @@ fn expect<'f>(found: &'f [Found], code: &str, file: &str, line: usize, column: u
         .iter()
         .filter(|d| d.code == code && d.file == file && d.line == line && d.column == column)
         .collect();
-    assert_eq!(matching.len(), 1, "expected one `{code}` at {file}:{line}:{column}, got {found:#?}");
+    assert_eq!(
+        matching.len(),
+        1,
+        "expected one `{code}` at {file}:{line}:{column}, got {found:#?}"
+    );
     matching[0]
 }
 
@@ -32,7 +36,13 @@ fn missing_front_matter() {
 fn unterminated_front_matter() {
     let (code, found) = check_json("unterminated-front-matter");
     assert_eq!(code, 1);
-    let d = expect(&found, "unterminated-front-matter", "content/scenarios/a.md", 1, 1);
+    let d = expect(
+        &found,
+        "unterminated-front-matter",
+        "content/scenarios/a.md",
+        1,
+        1,
+    );
     assert_eq!(d.message, "front matter 没有结束：找不到第二个 `---`");
 }
 
@@ -51,8 +61,15 @@ fn wrong_type_points_at_the_value() {
     let (code, found) = check_json("wrong-type-year");
     assert_eq!(code, 1);
     let d = expect(&found, "wrong-type", "content/scenarios/a.md", 6, 7);
-    assert_eq!(d.message, "`year` 的值类型不对：应为整数年份，如 2022，实际是文本“二〇二二”");
-    assert_eq!(found.len(), 1, "a field of the wrong type is not also reported missing: {found:#?}");
+    assert_eq!(
+        d.message,
+        "`year` 的值类型不对：应为整数年份，如 2022，实际是文本“二〇二二”"
+    );
+    assert_eq!(
+        found.len(),
+        1,
+        "a field of the wrong type is not also reported missing: {found:#?}"
+    );
 }
 
 #[test]
@@ -67,7 +84,10 @@ fn unknown_field_suggests_the_known_one() {
 fn unknown_terms_get_a_did_you_mean_and_aliases_pass() {
     let (code, found) = check_json("unknown-terms");
     assert_eq!(code, 1);
-    assert!(found.iter().all(|d| d.file != "content/scenarios/alias.md"), "广东, 5G专网 and ai are aliases: {found:#?}");
+    assert!(
+        found.iter().all(|d| d.file != "content/scenarios/alias.md"),
+        "广东, 5G专网 and ai are aliases: {found:#?}"
+    );
     let region = expect(&found, "unknown-term", "content/scenarios/typos.md", 4, 9);
     assert_eq!(region.message, "未知的地区“广冬省”");
     assert_eq!(help(region), "是否要写“广东省”？");
@@ -88,16 +108,32 @@ fn unknown_terms_get_a_did_you_mean_and_aliases_pass() {
 fn missing_required_fields_per_kind() {
     let (code, found) = check_json("missing-fields");
     assert_eq!(code, 1);
-    let messages: Vec<(&str, &str)> = found.iter().map(|d| (d.file.as_str(), d.message.as_str())).collect();
+    let messages: Vec<(&str, &str)> = found
+        .iter()
+        .map(|d| (d.file.as_str(), d.message.as_str()))
+        .collect();
     assert_eq!(
         messages,
         [
-            ("content/factories/a.md", "示范工厂缺少必填字段 `industry`（行业）"),
-            ("content/factories/a.md", "示范工厂缺少必填字段 `unit`（单位）"),
-            ("content/scenarios/b.md", "优秀场景缺少必填字段 `scenarios`（典型场景）"),
+            (
+                "content/factories/a.md",
+                "示范工厂缺少必填字段 `industry`（行业）"
+            ),
+            (
+                "content/factories/a.md",
+                "示范工厂缺少必填字段 `unit`（单位）"
+            ),
+            (
+                "content/scenarios/b.md",
+                "优秀场景缺少必填字段 `scenarios`（典型场景）"
+            ),
         ]
     );
-    assert!(found.iter().all(|d| d.code == "missing-field" && d.line == 1 && d.column == 1));
+    assert!(
+        found
+            .iter()
+            .all(|d| d.code == "missing-field" && d.line == 1 && d.column == 1)
+    );
 }
 
 #[test]
@@ -105,14 +141,27 @@ fn duplicate_slugs_within_a_kind() {
     let (code, found) = check_json("duplicate-slug");
     assert_eq!(code, 1);
     let d = expect(&found, "duplicate-slug", "content/factories/same.md", 1, 1);
-    assert_eq!(d.message, "slug “same”重复：content/factories/same/index.md 也使用了它");
-    assert_eq!(found.len(), 1, "the same slug in another kind is a different URL: {found:#?}");
+    assert_eq!(
+        d.message,
+        "slug “same”重复：content/factories/same/index.md 也使用了它"
+    );
+    assert_eq!(
+        found.len(),
+        1,
+        "the same slug in another kind is a different URL: {found:#?}"
+    );
 }
 
 #[test]
 fn slugs_must_be_lowercase_ascii() {
     let (_, found) = check_json("invalid-slug");
-    let d = expect(&found, "invalid-slug", "content/scenarios/Bad_Slug.md", 1, 1);
+    let d = expect(
+        &found,
+        "invalid-slug",
+        "content/scenarios/Bad_Slug.md",
+        1,
+        1,
+    );
     assert!(d.message.starts_with("slug “Bad_Slug”无效"));
     assert!(help(d).contains("bad-slug.md"));
     expect(&found, "invalid-slug", "content/scenarios/中文名.md", 1, 1);
@@ -142,12 +191,21 @@ fn related_must_name_an_existing_case() {
 fn cover_and_body_images_must_exist() {
     let (_, found) = check_json("missing-images");
     let cover = expect(&found, "missing-file", "content/scenarios/a.md", 8, 8);
-    assert_eq!(cover.message, "封面图 “nope.png”不存在（找的是 content/scenarios/nope.png）");
+    assert_eq!(
+        cover.message,
+        "封面图 “nope.png”不存在（找的是 content/scenarios/nope.png）"
+    );
     let image = expect(&found, "missing-file", "content/scenarios/a.md", 15, 1);
-    assert_eq!(image.message, "正文中的图片 “missing.png”不存在（找的是 content/scenarios/missing.png）");
+    assert_eq!(
+        image.message,
+        "正文中的图片 “missing.png”不存在（找的是 content/scenarios/missing.png）"
+    );
     let escape = expect(&found, "missing-file", "content/scenarios/a.md", 17, 1);
     assert!(escape.message.contains("不能以 / 开头或包含 .."));
-    assert!(found.iter().all(|d| !d.file.contains("bundle")), "the bundle's images exist: {found:#?}");
+    assert!(
+        found.iter().all(|d| !d.file.contains("bundle")),
+        "the bundle's images exist: {found:#?}"
+    );
 }
 
 #[test]
@@ -165,7 +223,13 @@ fn bom_and_crlf_are_accepted_and_positions_stay_right() {
     let (_, found) = check_json("bom-crlf");
     // The only problem in the file is a typo on line 8; BOM and CRLF are fine.
     assert_eq!(found.len(), 1, "{found:#?}");
-    expect(&found, "unknown-field", "content/scenarios/windows.md", 8, 1);
+    expect(
+        &found,
+        "unknown-field",
+        "content/scenarios/windows.md",
+        8,
+        1,
+    );
 }
 
 #[test]
@@ -182,10 +246,22 @@ fn warnings_for_lapsed_validity_and_missing_summary() {
     assert_eq!(code, 0, "warnings alone pass: {found:#?}");
     let lapsed = expect(&found, "validity-ended", "content/factories/old.md", 7, 11);
     assert_eq!(lapsed.severity, "warning");
-    assert_eq!(lapsed.message, "示范工厂的有效期已于 2025-01-10 结束，且没有通过复评的记录");
-    let summary = expect(&found, "missing-summary", "content/scenarios/nosummary.md", 1, 1);
+    assert_eq!(
+        lapsed.message,
+        "示范工厂的有效期已于 2025-01-10 结束，且没有通过复评的记录"
+    );
+    let summary = expect(
+        &found,
+        "missing-summary",
+        "content/scenarios/nosummary.md",
+        1,
+        1,
+    );
     assert_eq!(summary.severity, "warning");
-    assert!(found.iter().all(|d| d.file != "content/zones/reviewed.md"), "a passing review extends validity: {found:#?}");
+    assert!(
+        found.iter().all(|d| d.file != "content/zones/reviewed.md"),
+        "a passing review extends validity: {found:#?}"
+    );
 
     let root = fixture("warnings");
     let strict = anli(&["check", "--root", root.to_str().unwrap(), "--strict"]);
@@ -218,7 +294,13 @@ fn human_format_shows_the_line_and_a_caret_under_the_value() {
 #[test]
 fn github_format_annotates_the_line() {
     let root = fixture("unknown-field");
-    let output = anli(&["check", "--root", root.to_str().unwrap(), "--format", "github"]);
+    let output = anli(&[
+        "check",
+        "--root",
+        root.to_str().unwrap(),
+        "--format",
+        "github",
+    ]);
     assert_eq!(output.status.code(), Some(1));
     let text = stdout(&output);
     assert!(

@@ -8,7 +8,9 @@ use std::process::{Command, Output};
 pub const TODAY_EPOCH: &str = "1795910400"; // 2026-11-29
 
 pub fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
 }
 
 /// The repository itself, which is the example site.
@@ -48,7 +50,13 @@ pub struct Found {
 /// Runs `anli check --format json` on a fixture; returns the exit code and the diagnostics.
 pub fn check_json(fixture_name: &str) -> (i32, Vec<Found>) {
     let root = fixture(fixture_name);
-    let output = anli(&["check", "--root", root.to_str().unwrap(), "--format", "json"]);
+    let output = anli(&[
+        "check",
+        "--root",
+        root.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
     let found = stdout(&output)
         .lines()
         .map(|line| serde_json::from_str(line).unwrap_or_else(|e| panic!("not JSON ({e}): {line}")))
@@ -80,7 +88,12 @@ pub fn read_tree(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
         .filter_map(Result::ok)
         .filter(|e| e.file_type().is_file())
         .map(|e| {
-            let rel = e.path().strip_prefix(dir).unwrap().to_string_lossy().replace('\\', "/");
+            let rel = e
+                .path()
+                .strip_prefix(dir)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/");
             (rel, std::fs::read(e.path()).unwrap())
         })
         .collect()

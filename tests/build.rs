@@ -1,0 +1,285 @@
+//! `anli build`: the example site and feature fixtures build into the pages a visitor
+//! reads; output is deterministic, safe, and untouched by a failed build.
+
+mod common;
+
+use std::fs;
+use std::path::Path;
+
+use common::{anli, copy_tree, example_site, fixture, read_tree, stderr};
+
+fn build(root: &Path, output: &Path, extra: &[&str]) -> std::process::Output {
+    let mut args = vec![
+        "build",
+        "--root",
+        root.to_str().unwrap(),
+        "--output",
+        output.to_str().unwrap(),
+    ];
+    args.extend_from_slice(extra);
+    anli(&args)
+}
+
+fn read(path: &Path) -> String {
+    fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+#[test]
+fn the_example_site_checks_clean_and_builds() {
+    let root = example_site();
+    let check = anli(&[
+        "check",
+        "--root",
+        root.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    let problems = common::stdout(&check);
+    assert_eq!(check.status.code(), Some(0), "{problems}");
+    assert!(!problems.contains("\"severity\":\"error\""), "{problems}");
+
+    let out = tempfile::tempdir().unwrap();
+    let output = build(&root, &out.path().join("site"), &[]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let site = out.path().join("site");
+    let counts = |kind: &str| {
+        fs::read_dir(site.join(kind))
+            .unwrap()
+            .filter(|e| e.as_ref().unwrap().path().is_dir())
+            .count()
+    };
+    assert!(counts("scenarios") >= 20, "at least 20 scenarios");
+    assert!(counts("factories") >= 12, "at least 12 factories");
+    assert!(counts("zones") >= 4, "at least 4 zones");
+    let home = read(&site.join("index.html"));
+    assert!(home.contains("<html lang=\"zh-CN\">"));
+    assert!(home.contains("智能制造示范工厂"));
+    assert!(site.join("about/index.html").is_file());
+    assert!(site.join("404.html").is_file());
+    let css = read(&site.join("style.css"));
+    assert!(
+        css.contains(".hl-"),
+        "highlight classes are in the one stylesheet"
+    );
+    for (path, bytes) in read_tree(&site) {
+        if path.ends_with(".html") {
+            let html = String::from_utf8(bytes).unwrap();
+            assert!(
+                !html.contains("http://") && !html.contains("https://"),
+                "{path} makes no external request"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_case_page_shows_metadata_figures_body_and_related_cases() {
+    let out = tempfile::tempdir().unwrap();
+    let output = build(&fixture("build-features"), out.path(), &[]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let page = read(&out.path().join("scenarios/cjk/index.html"));
+    for expected in [
+        "<title>中文排版场景 · 功能测试站点</title>",
+        "<dt>单位</dt><dd>排版测试单位（示例）</dd>",
+        "<dt>地区</dt><dd>广东省 · 深圳市</dd>",
+        "<dt>行业</dt><dd>家用电器（消费品）</dd>",
+        "<li>在线智能检测<span class=\"term-parent\">生产作业</span></li>",
+        "<span class=\"metric-value\">45%</span><span class=\"metric-name\">检测效率提升</span>",
+        "<span class=\"badge badge-current\">2024年入选</span>",
+        // The Chinese bold lead-in and a line break inside a Chinese sentence.
+        "<p><strong>实施成效：</strong>生产效率提升 30%，这一段跨行书写，中间不应出现空格。</p>",
+        "<h2 id=\"企业概况\">企业概况</h2>",
+        "<pre class=\"code\" data-lang=\"python\"><code><span class=\"hl-source hl-python\">",
+        "<th>指标</th>",
+        "<a href=\"#fn-1\">1</a>",
+        "<a href=\"/cases/about/\">关于</a>",
+        "<a href=\"/cases/factories/plant/\">测试示范工厂</a>",
+    ] {
+        assert!(page.contains(expected), "missing {expected:?} in\n{page}");
+    }
+    let plant = read(&out.path().join("factories/plant/index.html"));
+    assert!(plant.contains("<span class=\"badge badge-current\">有效期至 2028-01</span>"));
+    assert!(plant.contains("<img src=\"/cases/factories/plant/cover.svg\""));
+    assert!(plant.contains("<img src=\"layout.svg\" alt=\"布局\" />"));
+    assert!(out.path().join("factories/plant/cover.svg").is_file());
+    assert!(out.path().join("factories/plant/layout.svg").is_file());
+}
+
+#[test]
+fn a_sites_own_templates_override_the_theme() {
+    let out = tempfile::tempdir().unwrap();
+    assert!(
+        build(&fixture("build-features"), out.path(), &[])
+            .status
+            .success()
+    );
+    let not_found = read(&out.path().join("404.html"));
+    assert!(not_found.contains("<h1>站点自定义的 404 页面</h1>"));
+    assert!(
+        not_found.contains("<a class=\"brand\" href=\"/cases/\">功能测试站点</a>"),
+        "the override extends the theme's base"
+    );
+}
+
+#[test]
+fn drafts_are_built_only_with_the_flag() {
+    let out = tempfile::tempdir().unwrap();
+    assert!(
+        build(&fixture("build-features"), &out.path().join("a"), &[])
+            .status
+            .success()
+    );
+    assert!(!out.path().join("a/scenarios/draft").exists());
+    assert!(
+        build(
+            &fixture("build-features"),
+            &out.path().join("b"),
+            &["--drafts"]
+        )
+        .status
+        .success()
+    );
+    assert!(out.path().join("b/scenarios/draft/index.html").is_file());
+}
+
+#[test]
+fn every_internal_link_works_under_a_sub_path() {
+    let out = tempfile::tempdir().unwrap();
+    let output = build(
+        &example_site(),
+        out.path(),
+        &["--base-url", "https://example.org/anli/"],
+    );
+    assert!(output.status.success(), "{}", stderr(&output));
+    let files = read_tree(out.path());
+    let mut checked = 0;
+    for (path, bytes) in &files {
+        if !path.ends_with(".html") {
+            continue;
+        }
+        let html = String::from_utf8_lossy(bytes);
+        for attr in ["href=\"", "src=\""] {
+            for link in html
+                .split(attr)
+                .skip(1)
+                .map(|rest| rest.split('"').next().unwrap())
+            {
+                if link.starts_with('#') || link.contains("://") {
+                    continue;
+                }
+                // Resolve relative links against the page's own folder.
+                let page_dir = Path::new("/anli")
+                    .join(path)
+                    .parent()
+                    .unwrap()
+                    .to_path_buf();
+                let url = if link.starts_with('/') {
+                    link.to_string()
+                } else {
+                    page_dir.join(link).to_string_lossy().into_owned()
+                };
+                let inside = url
+                    .strip_prefix("/anli/")
+                    .unwrap_or_else(|| panic!("{path}: {link} is outside /anli/"));
+                let target = inside.split('#').next().unwrap();
+                let target = if target.is_empty() || target.ends_with('/') {
+                    format!("{target}index.html")
+                } else {
+                    target.to_string()
+                };
+                assert!(
+                    files.contains_key(&target),
+                    "{path}: {link} points at a missing {target}"
+                );
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked > 500, "only {checked} links checked");
+}
+
+#[test]
+fn two_builds_are_byte_identical() {
+    let out = tempfile::tempdir().unwrap();
+    assert!(
+        build(&example_site(), &out.path().join("one"), &[])
+            .status
+            .success()
+    );
+    assert!(
+        build(&example_site(), &out.path().join("two"), &[])
+            .status
+            .success()
+    );
+    let one = read_tree(&out.path().join("one"));
+    let two = read_tree(&out.path().join("two"));
+    assert_eq!(
+        one.keys().collect::<Vec<_>>(),
+        two.keys().collect::<Vec<_>>()
+    );
+    for (path, bytes) in &one {
+        assert!(two[path] == *bytes, "{path} differs between two builds");
+    }
+}
+
+#[test]
+fn a_failed_build_leaves_the_previous_output_untouched() {
+    let work = tempfile::tempdir().unwrap();
+    let site = work.path().join("site");
+    copy_tree(&fixture("build-features"), &site);
+    let output_dir = site.join("output");
+    assert!(build(&site, &output_dir, &[]).status.success());
+    let before = read_tree(&output_dir);
+
+    fs::write(
+        site.join("content/scenarios/broken.md"),
+        "---\ntitle: 坏文件\nregion: 广冬省\n---\n",
+    )
+    .unwrap();
+    let failed = build(&site, &output_dir, &[]);
+    assert_eq!(failed.status.code(), Some(1));
+    assert!(
+        stderr(&failed).contains("未知的地区“广冬省”"),
+        "the build reports the same diagnostics as check"
+    );
+    assert!(stderr(&failed).contains("保持原样"));
+    assert_eq!(
+        read_tree(&output_dir),
+        before,
+        "output/ is byte-identical after a failed build"
+    );
+    let leftovers: Vec<_> = fs::read_dir(&site)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .filter(|n| n.to_string_lossy().starts_with('.'))
+        .collect();
+    assert!(
+        leftovers.is_empty(),
+        "no staging folder is left behind: {leftovers:?}"
+    );
+}
+
+#[test]
+fn dangerous_output_folders_are_refused() {
+    let work = tempfile::tempdir().unwrap();
+    let site = work.path().join("site");
+    copy_tree(&fixture("valid-minimal"), &site);
+    let before = read_tree(&site);
+    for output in [
+        site.clone(),
+        site.join("content"),
+        site.join("content/out"),
+        work.path().to_path_buf(),
+        Path::new("/").to_path_buf(),
+    ] {
+        let result = build(&site, &output, &[]);
+        assert_eq!(
+            result.status.code(),
+            Some(2),
+            "{} must be refused",
+            output.display()
+        );
+        assert!(stderr(&result).contains("拒绝把站点输出到"));
+    }
+    assert_eq!(read_tree(&site), before, "nothing in the site changed");
+}
