@@ -162,7 +162,7 @@ impl Config {
     /// Sets `base_url` from site.yaml or the command line, rejecting values that are
     /// neither an absolute URL nor an absolute path.
     fn set_base_url(&mut self, url: String, pos: Pos, reader: &mut FieldReader) {
-        if url.starts_with('/') || url.starts_with("http://") || url.starts_with("https://") {
+        if is_base_url(&url) {
             self.base_url = url;
         } else {
             reader.error(
@@ -177,7 +177,7 @@ impl Config {
 
     /// Applies `--base-url` from the command line.
     pub fn override_base_url(&mut self, url: &str) -> Result<(), String> {
-        if url.starts_with('/') || url.starts_with("http://") || url.starts_with("https://") {
+        if is_base_url(url) {
             self.base_url = url.to_string();
             Ok(())
         } else {
@@ -186,6 +186,11 @@ impl Config {
             ))
         }
     }
+}
+
+/// An absolute URL or an absolute path.
+fn is_base_url(url: &str) -> bool {
+    url.starts_with('/') || url.starts_with("http://") || url.starts_with("https://")
 }
 
 fn parse_lifecycle(reader: &mut FieldReader, node: Node, mut lifecycle: Lifecycle) -> Lifecycle {

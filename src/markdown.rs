@@ -139,36 +139,17 @@ pub fn render(markdown: &str, base_path: &str, highlighter: &Highlighter) -> Ren
                     format!("fn-{label}").into(),
                 )));
             }
-            Event::Start(Tag::Image {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) => {
-                if is_local_path(&dest_url) {
+            Event::Start(mut tag @ (Tag::Image { .. } | Tag::Link { .. })) => {
+                if let Tag::Image { dest_url, .. } = &tag
+                    && is_local_path(dest_url)
+                {
                     rendered.images.push((dest_url.to_string(), range.start));
                 }
-                let dest_url = with_base(dest_url, base_path);
-                events.push(Event::Start(Tag::Image {
-                    link_type,
-                    dest_url,
-                    title,
-                    id,
-                }));
-            }
-            Event::Start(Tag::Link {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) => {
-                let dest_url = with_base(dest_url, base_path);
-                events.push(Event::Start(Tag::Link {
-                    link_type,
-                    dest_url,
-                    title,
-                    id,
-                }));
+                if let Tag::Image { dest_url, .. } | Tag::Link { dest_url, .. } = &mut tag {
+                    *dest_url =
+                        with_base(std::mem::replace(dest_url, CowStr::Borrowed("")), base_path);
+                }
+                events.push(Event::Start(tag));
             }
             event => events.push(event),
         }

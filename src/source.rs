@@ -573,26 +573,47 @@ mod tests {
         let doc = YamlDoc::parse(&f, &f.text, 1).ok().unwrap();
         let root = doc.root();
         let (key, title) = root.get("title").unwrap();
-        assert_eq!((key, title.pos(), title.span_len()), (Pos { line: 1, column: 1 }, Pos { line: 1, column: 8 }, 2));
+        assert_eq!(
+            (key, title.pos(), title.span_len()),
+            (Pos { line: 1, column: 1 }, Pos { line: 1, column: 8 }, 2)
+        );
         let items = root.get("list").unwrap().1.items();
-        assert_eq!(items[1].pos(), Pos { line: 2, column: 11 });
+        assert_eq!(
+            items[1].pos(),
+            Pos {
+                line: 2,
+                column: 11
+            }
+        );
         let record = root.get("map").unwrap().1.items()[0];
-        assert_eq!(record.get("date").unwrap().1.pos(), Pos { line: 4, column: 12 });
+        assert_eq!(
+            record.get("date").unwrap().1.pos(),
+            Pos {
+                line: 4,
+                column: 12
+            }
+        );
     }
 
     #[test]
     fn a_repeated_key_is_reported_where_it_repeats() {
         let f = file("---\ntitle: a\nyear: 1\ntitle: b\n---\n");
-        let err = YamlDoc::parse(&f, "title: a\nyear: 1\ntitle: b\n", 2).err().unwrap();
+        let err = YamlDoc::parse(&f, "title: a\nyear: 1\ntitle: b\n", 2)
+            .err()
+            .unwrap();
         assert_eq!((err.line, err.column), (4, 1));
         assert_eq!(err.message, "字段 `title` 重复出现");
     }
 
     #[test]
     fn decoding_accepts_bom_and_crlf_and_locates_bad_bytes() {
-        let ok = SourceFile::decode("a".into(), b"\xEF\xBB\xBFa: 1\r\nb: 2\r\n").ok().unwrap();
+        let ok = SourceFile::decode("a".into(), b"\xEF\xBB\xBFa: 1\r\nb: 2\r\n")
+            .ok()
+            .unwrap();
         assert_eq!(ok.text, "a: 1\nb: 2\n");
-        let bad = SourceFile::decode("a".into(), b"a: 1\nb: \xB2\xE2").err().unwrap();
+        let bad = SourceFile::decode("a".into(), b"a: 1\nb: \xB2\xE2")
+            .err()
+            .unwrap();
         assert_eq!((bad.line, bad.column), (2, 4));
     }
 }
