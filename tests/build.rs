@@ -195,7 +195,7 @@ fn every_internal_link_works_under_a_sub_path() {
             }
         }
     }
-    assert!(checked > 500, "only {checked} links checked");
+    assert!(checked > 300, "only {checked} links checked");
 }
 
 #[test]
