@@ -89,8 +89,13 @@ fn check(root: PathBuf, format: Format, strict: bool) -> u8 {
         base_url: None,
     };
     let mut found = Vec::new();
-    if let Err(message) = crate::load(&options, &mut found) {
-        return usage_error(&message);
+    let loaded = match crate::load(&options, &mut found) {
+        Ok(loaded) => loaded,
+        Err(message) => return usage_error(&message),
+    };
+    // Render in memory too, so a site that `build` would reject fails `check` as well.
+    if let Err(errors) = crate::site_files(&loaded) {
+        found.extend(errors);
     }
     let diagnostics = collect(found);
     let color = format == Format::Human

@@ -150,10 +150,16 @@ impl Config {
         config.publisher = reader
             .get::<String>(root, "publisher", text)
             .map(|v| v.value);
-        if let Some(v) = reader.get::<usize>(root, "summary_length", "正整数，如 120") {
-            config.summary_length = v.value.max(1);
+        if let Some(v) = reader.get_in::<usize>(
+            root,
+            "summary_length",
+            10..=1000,
+            "介于 10 到 1000 之间的整数，如 120",
+        ) {
+            config.summary_length = v.value;
         }
-        if let Some((_, lifecycle)) = root.get("lifecycle") {
+        let lifecycle_shape = "{build_period_years: 2, validity_years: 3}";
+        if let Some(lifecycle) = reader.mapping(root, "lifecycle", lifecycle_shape) {
             config.lifecycle = parse_lifecycle(&mut reader, lifecycle, config.lifecycle);
         }
         (config, reader.diagnostics)
@@ -195,11 +201,11 @@ fn is_base_url(url: &str) -> bool {
 
 fn parse_lifecycle(reader: &mut FieldReader, node: Node, mut lifecycle: Lifecycle) -> Lifecycle {
     reader.reject_unknown_keys(node, LIFECYCLE_FIELDS, "lifecycle 中");
-    let years = "正整数年数，如 3";
-    if let Some(v) = reader.get::<u32>(node, "build_period_years", years) {
+    let years = "介于 1 到 50 之间的整数年数，如 3";
+    if let Some(v) = reader.get_in::<u32>(node, "build_period_years", 1..=50, years) {
         lifecycle.build_period_years = v.value;
     }
-    if let Some(v) = reader.get::<u32>(node, "validity_years", years) {
+    if let Some(v) = reader.get_in::<u32>(node, "validity_years", 1..=50, years) {
         lifecycle.validity_years = v.value;
     }
     lifecycle

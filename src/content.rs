@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 use rayon::prelude::*;
 use walkdir::WalkDir;
 
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Diagnostic, did_you_mean};
 use crate::model::CaseKind;
 use crate::source::{FieldReader, FieldSpec, Node, Pos, SourceFile, Spanned, YamlDoc};
 
@@ -28,6 +28,11 @@ pub struct RawCase {
 impl RawCase {
     pub fn body(&self) -> &str {
         &self.file.text[self.body_start..]
+    }
+
+    /// Whether the case is `<slug>/index.md` with its files beside it.
+    pub fn is_bundle(&self) -> bool {
+        self.dir.components().count() == 3
     }
 }
 
@@ -254,6 +259,13 @@ pub fn is_valid_slug(slug: &str) -> bool {
 /// Walks `content/` and reads every case and page, in parallel, in a stable order.
 pub fn load(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Content {
     let content_dir = root.join("content");
+    if !content_dir.is_dir() {
+        diagnostics.push(
+            Diagnostic::error("missing-content", "content/", Pos::START, "站点没有 content/ 文件夹")
+                .help("案例放在 content/scenarios/、content/factories/ 或 content/zones/ 下；可用 --root 指定站点根目录"),
+        );
+        return Content::default();
+    }
     let mut files = Vec::new();
     for entry in WalkDir::new(&content_dir)
         .sort_by_file_name()
@@ -261,18 +273,33 @@ pub fn load(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Content {
         .filter_map(Result::ok)
     {
         let path = entry.path();
-        if !entry.file_type().is_file() || path.extension().is_none_or(|e| e != "md") {
+        if !is_markdown(path) || entry.file_type().is_dir() {
             continue;
         }
         let rel = relative(root, path);
-        match classify(&content_dir, path) {
-            Some(kind) => files.push((rel, kind)),
-            None if rel.starts_with("content/_taxonomies/") => {}
-            None => diagnostics.push(
-                Diagnostic::warning("ignored-file", &rel, Pos::START, "这个文件不在任何栏目中，已忽略").help(
-                    "案例放在 content/scenarios/、content/factories/ 或 content/zones/ 下（<slug>.md 或 <slug>/index.md），页面放在 content/pages/ 下",
-                ),
-            ),
+        let problem = if path.to_str().is_none() {
+            Some((
+                "invalid-file-name",
+                "文件名不是有效的 UTF-8".to_string(),
+                "把文件改名为小写字母、数字和连字符组成的名字".to_string(),
+            ))
+        } else if entry.path_is_symlink() {
+            Some((
+                "symlink",
+                "不支持符号链接".to_string(),
+                "把文件本身放在 content/ 中，而不是指向别处的链接".to_string(),
+            ))
+        } else {
+            match classify(&content_dir, path) {
+                Some(kind) => {
+                    files.push((rel.clone(), kind));
+                    None
+                }
+                None => misplaced(&rel),
+            }
+        };
+        if let Some((code, message, help)) = problem {
+            diagnostics.push(Diagnostic::error(code, &rel, Pos::START, message).help(help));
         }
     }
     let results: Vec<(Option<Loaded>, Vec<Diagnostic>)> = files
@@ -305,6 +332,34 @@ pub fn relative(root: &Path, path: &Path) -> String {
         .join("/")
 }
 
+fn is_markdown(path: &Path) -> bool {
+    path.extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("md"))
+}
+
+/// Why a markdown file is not where a case or page can be, as (code, message, help).
+fn misplaced(rel: &str) -> Option<(&'static str, String, String)> {
+    let folder = rel
+        .strip_prefix("content/")?
+        .split('/')
+        .next()
+        .unwrap_or("");
+    if folder == "_taxonomies" {
+        return None;
+    }
+    let folders = ["scenarios", "factories", "zones", "pages"];
+    let place = "案例放在 content/scenarios/、content/factories/ 或 content/zones/ 下（<slug>.md 或 <slug>/index.md），页面放在 content/pages/<slug>.md";
+    let help = match did_you_mean(folder, folders) {
+        Some(known) if known != folder => format!("文件夹 `{folder}` 是否应为 `{known}`？{place}"),
+        _ => place.to_string(),
+    };
+    Some((
+        "misplaced-file",
+        "这个文件不在任何栏目中，不会被发布".to_string(),
+        help,
+    ))
+}
+
 fn classify(content_dir: &Path, path: &Path) -> Option<Entry> {
     let parts: Vec<String> = path
         .strip_prefix(content_dir)
@@ -312,18 +367,24 @@ fn classify(content_dir: &Path, path: &Path) -> Option<Entry> {
         .components()
         .map(|c| c.as_os_str().to_string_lossy().into_owned())
         .collect();
-    let stem = |name: &str| name.trim_end_matches(".md").to_string();
+    let stem = |name: &str| {
+        Path::new(name)
+            .file_stem()
+            .map_or(String::new(), |s| s.to_string_lossy().into_owned())
+    };
     match parts.as_slice() {
         [folder, name] if folder == "pages" => Some(Entry::Page(stem(name))),
         [folder, name] => CaseKind::from_folder(folder)
             .map(|k| Entry::Case(k, stem(name), PathBuf::from("content").join(folder))),
-        [folder, bundle, index] if index == "index.md" => CaseKind::from_folder(folder).map(|k| {
-            Entry::Case(
-                k,
-                bundle.clone(),
-                PathBuf::from("content").join(folder).join(bundle),
-            )
-        }),
+        [folder, bundle, index] if index.eq_ignore_ascii_case("index.md") => {
+            CaseKind::from_folder(folder).map(|k| {
+                Entry::Case(
+                    k,
+                    bundle.clone(),
+                    PathBuf::from("content").join(folder).join(bundle),
+                )
+            })
+        }
         _ => None,
     }
 }
@@ -451,7 +512,7 @@ fn read_case_front(reader: &mut FieldReader, node: Node) -> CaseFront {
         industry: reader.get(node, "industry", "行业名称，如 电力装备"),
         scenarios: reader.list(node, "scenarios", TEXT_LIST),
         technologies: reader.list(node, "technologies", TEXT_LIST),
-        year: reader.get(node, "year", "整数年份，如 2022"),
+        year: reader.get_in(node, "year", 2000..=2100, "整数年份，如 2022"),
         status: reader.get(node, "status", "文本，如 示范"),
         approved: read_date(reader, node, "approved"),
         reviews: read_reviews(reader, node),
@@ -460,7 +521,7 @@ fn read_case_front(reader: &mut FieldReader, node: Node) -> CaseFront {
         cover: reader.get(node, "cover", "图片路径，如 cover.jpg"),
         related: reader.list(node, "related", "案例列表，如 [scenarios/某个-slug]"),
         draft: reader
-            .get(node, "draft", "true 或 false")
+            .get(node, "draft", "布尔值 true 或 false")
             .is_some_and(|d| d.value),
     }
 }
@@ -471,10 +532,10 @@ fn read_page_front(reader: &mut FieldReader, node: Node) -> PageFront {
         title: reader.get(node, "title", TEXT),
         summary: reader.get(node, "summary", TEXT).map(|s| s.value),
         draft: reader
-            .get(node, "draft", "true 或 false")
+            .get(node, "draft", "布尔值 true 或 false")
             .is_some_and(|d| d.value),
         menu: reader
-            .get(node, "menu", "true 或 false")
+            .get(node, "menu", "布尔值 true 或 false")
             .is_some_and(|d| d.value),
         weight: reader.get(node, "weight", "整数").map_or(0, |w| w.value),
     }
@@ -483,15 +544,18 @@ fn read_page_front(reader: &mut FieldReader, node: Node) -> PageFront {
 /// A `YYYY-MM-DD` date; a date that does not exist (`2023-02-30`) is reported as such.
 fn read_date(reader: &mut FieldReader, node: Node, key: &str) -> Option<Spanned<NaiveDate>> {
     let text = reader.get::<String>(node, key, DATE)?;
-    match NaiveDate::parse_from_str(&text.value, "%Y-%m-%d") {
-        Ok(date) => Some(Spanned {
+    let shape_ok = text.value.split('-').map(str::len).collect::<Vec<_>>() == [4, 2, 2]
+        && text.value.bytes().all(|b| b.is_ascii_digit() || b == b'-');
+    let parsed = NaiveDate::parse_from_str(&text.value, "%Y-%m-%d")
+        .ok()
+        .filter(|_| shape_ok);
+    match parsed {
+        Some(date) => Some(Spanned {
             value: date,
             pos: text.pos,
             len: text.len,
         }),
-        Err(_) => {
-            let shape_ok = text.value.split('-').map(str::len).collect::<Vec<_>>() == [4, 2, 2]
-                && text.value.bytes().all(|b| b.is_ascii_digit() || b == b'-');
+        None => {
             let message = if shape_ok {
                 format!("`{key}` 的日期“{}”不存在", text.value)
             } else {
@@ -511,7 +575,7 @@ fn read_date(reader: &mut FieldReader, node: Node, key: &str) -> Option<Spanned<
 
 fn read_reviews(reader: &mut FieldReader, node: Node) -> Vec<Review> {
     let mut reviews = Vec::new();
-    for item in reader.records(node, "reviews", "date: 2025-12-20, result: 通过") {
+    for item in reader.records(node, "reviews", "{date: 2025-12-20, result: 通过}") {
         reader.reject_unknown_keys(item, REVIEW_FIELDS, "复评记录中");
         let date = read_date(reader, item, "date");
         let result = reader.get::<String>(item, "result", "通过 或 未通过");
@@ -552,25 +616,30 @@ fn read_reviews(reader: &mut FieldReader, node: Node) -> Vec<Review> {
     reviews
 }
 
+/// A key figure as the editor wrote it: `value: 99.90` stays `99.90`, `32%` stays text.
+fn metric_value(reader: &mut FieldReader, value: Node) -> Option<String> {
+    match value.value {
+        serde_yaml::Value::String(s) => Some(s.clone()),
+        serde_yaml::Value::Number(_) => Some(value.scalar_text().to_string()),
+        _ => reader
+            .parse::<String>(value, "value", "数值或文本，如 32%")
+            .map(|v| v.value),
+    }
+}
+
 fn read_metrics(reader: &mut FieldReader, node: Node) -> Vec<Metric> {
     let mut metrics = Vec::new();
-    for item in reader.records(node, "metrics", "name: 生产效率提升, value: 32%") {
+    for item in reader.records(node, "metrics", "{name: 生产效率提升, value: 32%}") {
         reader.reject_unknown_keys(item, METRIC_FIELDS, "关键指标中");
         let name = reader.get::<String>(item, "name", TEXT);
-        // A figure may be written as a number (`value: 32`) or as text (`value: 32%`).
-        let value = reader
-            .get::<serde_yaml::Value>(item, "value", "数值或文本")
-            .and_then(|v| match v.value {
-                serde_yaml::Value::String(s) => Some(s),
-                serde_yaml::Value::Number(n) => Some(n.to_string()),
-                _ => None,
-            });
+        let value = item.get("value").and_then(|(_, v)| metric_value(reader, v));
         match (name, value) {
             (Some(name), Some(value)) => metrics.push(Metric {
                 name: name.value,
                 value,
                 note: reader.get(item, "note", TEXT).map(|n| n.value),
             }),
+            _ if item.get("name").is_some() && item.get("value").is_some() => {}
             _ => reader.error(
                 "missing-field",
                 item.pos(),

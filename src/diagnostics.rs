@@ -200,13 +200,16 @@ fn render_human(out: &mut String, d: &Diagnostic, color: bool) {
         d.column
     );
     if let Some(line) = &d.snippet {
-        let line = line.replace('\t', "    ");
-        let before: String = line.chars().take(d.column.saturating_sub(1)).collect();
-        let target: String = line
-            .chars()
-            .skip(d.column.saturating_sub(1))
-            .take(d.len)
-            .collect();
+        // Columns count characters of the original line; tabs print as four spaces.
+        let expand = |text: String| text.replace('\t', "    ");
+        let before = expand(line.chars().take(d.column.saturating_sub(1)).collect());
+        let target = expand(
+            line.chars()
+                .skip(d.column.saturating_sub(1))
+                .take(d.len)
+                .collect(),
+        );
+        let line = expand(line.clone());
         let carets = "^".repeat(display_width(&target).max(1));
         let _ = writeln!(out, "{gutter} {bar}");
         let _ = writeln!(out, "{} {bar} {line}", paint(BLUE, &d.line.to_string()));

@@ -20,7 +20,7 @@ pub mod render;
 pub mod source;
 pub mod taxonomy;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
@@ -99,39 +99,90 @@ pub fn load(options: &BuildOptions, diagnostics: &mut Vec<Diagnostic>) -> Result
         .par_iter()
         .map(|p| markdown::render(p.body(), &base_path, &highlighter))
         .collect();
-    check_body_images(&site, &bodies, diagnostics);
-    Ok(Loaded {
+    let loaded = Loaded {
         site,
         bodies,
         page_bodies,
-    })
+    };
+    check_body_images(&loaded, diagnostics);
+    Ok(loaded)
 }
 
-/// Every image a case body shows must exist beside it.
-fn check_body_images(site: &Site, bodies: &[Rendered], diagnostics: &mut Vec<Diagnostic>) {
-    for (case, body) in site.cases.iter().zip(bodies) {
-        for (url, offset) in &body.images {
-            if let Err(problem) = model::check_asset(&site.root, &case.dir, asset_path(url)) {
-                let pos = case.source.pos_of(case.body_start + offset);
+/// What image checks and asset copying need to know of a case or a page.
+struct Document<'a> {
+    source: &'a SourceFile,
+    body_start: usize,
+    /// The folder its relative paths resolve against.
+    dir: &'a Path,
+    bundle: bool,
+    /// Its page's folder in the output.
+    out_dir: String,
+    cover: Option<&'a str>,
+    body: &'a Rendered,
+}
+
+/// Every case and page with its rendered body.
+fn documents<'a>(loaded: &'a Loaded, pages_dir: &'a Path) -> Vec<Document<'a>> {
+    let site = &loaded.site;
+    let cases = site
+        .cases
+        .iter()
+        .zip(&loaded.bodies)
+        .map(|(c, body)| Document {
+            source: &c.source,
+            body_start: c.body_start,
+            dir: &c.dir,
+            bundle: c.is_bundle(),
+            out_dir: format!("{}/{}", c.kind.folder(), c.slug),
+            cover: c.cover.as_deref(),
+            body,
+        });
+    let pages = site
+        .pages
+        .iter()
+        .zip(&loaded.page_bodies)
+        .map(|(p, body)| Document {
+            source: &p.source,
+            body_start: p.body_start,
+            dir: pages_dir,
+            bundle: false,
+            out_dir: p.slug.clone(),
+            cover: None,
+            body,
+        });
+    cases.chain(pages).collect()
+}
+
+/// Every image a body shows must exist beside it.
+fn check_body_images(loaded: &Loaded, diagnostics: &mut Vec<Diagnostic>) {
+    let pages_dir = PathBuf::from("content/pages");
+    for doc in documents(loaded, &pages_dir) {
+        for (url, offset) in &doc.body.images {
+            if let Err(problem) = model::check_asset(&loaded.site.root, doc.dir, &asset_path(url)) {
+                let pos = doc.source.pos_of(doc.body_start + offset);
                 diagnostics.push(
                     Diagnostic::error(
                         "missing-file",
-                        &case.source.path,
+                        &doc.source.path,
                         pos,
                         format!("正文中的图片 {problem}"),
                     )
-                    .with_len(url.chars().count() + 5)
-                    .help(model::asset_help(&case.dir))
-                    .snippet_from(&case.source),
+                    .with_len(url.chars().count())
+                    .help(model::asset_help(doc.dir, doc.bundle))
+                    .snippet_from(doc.source),
                 );
             }
         }
     }
 }
 
-/// The file part of a relative URL (without `?query` or `#fragment`).
-fn asset_path(url: &str) -> &str {
-    url.split(['?', '#']).next().unwrap_or(url)
+/// The file a relative image URL names: without `?query` or `#fragment`, percent-decoded
+/// (`my%20pic.png` is the file `my pic.png`).
+fn asset_path(url: &str) -> String {
+    let path = url.split(['?', '#']).next().unwrap_or(url);
+    percent_encoding::percent_decode_str(path)
+        .decode_utf8_lossy()
+        .into_owned()
 }
 
 /// Every file of the built site: pages, the stylesheet, static files and case assets.
@@ -148,7 +199,7 @@ pub fn site_files(loaded: &Loaded) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
     if own_static.is_dir() {
         files.extend(output::read_tree(&own_static));
     }
-    files.extend(case_assets(site, &loaded.bodies));
+    files.extend(document_assets(loaded));
     files.extend(render::render_site(
         site,
         &templates,
@@ -158,37 +209,31 @@ pub fn site_files(loaded: &Loaded) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
     Ok(files)
 }
 
-/// The files a case shows, copied beside its page so relative paths keep working: a
-/// bundle's whole folder, or a single file's cover and images.
-fn case_assets(site: &Site, bodies: &[Rendered]) -> Vec<OutputFile> {
+/// The files a case or page shows, copied beside its page so relative paths keep
+/// working: a bundle's whole folder, or a single file's cover and images.
+fn document_assets(loaded: &Loaded) -> Vec<OutputFile> {
+    let root = &loaded.site.root;
+    let pages_dir = PathBuf::from("content/pages");
     let mut files = Vec::new();
-    for (case, body) in site.cases.iter().zip(bodies) {
-        let page_dir = format!("{}/{}", case.kind.folder(), case.slug);
-        let is_bundle = case.dir.ends_with(&case.slug);
-        if is_bundle {
-            let dir = site.root.join(&case.dir);
-            files.extend(
-                output::read_tree(&dir)
-                    .into_iter()
-                    .filter(|f| !f.path.ends_with(".md"))
-                    .map(|f| OutputFile {
-                        path: format!("{page_dir}/{}", f.path),
-                        contents: f.contents,
-                    }),
-            );
+    for doc in documents(loaded, &pages_dir) {
+        if doc.bundle {
+            let bundle = output::read_tree(&root.join(doc.dir))
+                .into_iter()
+                .filter(|f| !f.path.ends_with(".md"));
+            files.extend(bundle.map(|f| OutputFile {
+                path: format!("{}/{}", doc.out_dir, f.path),
+                contents: f.contents,
+            }));
             continue;
         }
-        let referenced = case
-            .cover
-            .iter()
-            .map(String::as_str)
-            .chain(body.images.iter().map(|(u, _)| asset_path(u)));
-        for rel in referenced {
-            if let Ok(path) = model::check_asset(&site.root, &case.dir, rel)
+        let images = doc.body.images.iter().map(|(url, _)| asset_path(url));
+        for rel in doc.cover.map(str::to_string).into_iter().chain(images) {
+            if let Ok(path) = model::check_asset(root, doc.dir, &rel)
                 && let Ok(contents) = std::fs::read(path)
             {
+                let rel = rel.trim_start_matches("./");
                 files.push(OutputFile {
-                    path: format!("{page_dir}/{}", rel.trim_start_matches("./")),
+                    path: format!("{}/{rel}", doc.out_dir),
                     contents,
                 });
             }

@@ -74,18 +74,35 @@ pub struct Heading {
     pub text: String,
 }
 
+/// Ids the theme's templates use on every page, which headings must not take.
+const RESERVED_IDS: &[&str] = &["main", "overview", "latest", "related", "toc"];
+
 /// Renders `markdown`; root-relative links and images get `base_path` in front.
 pub fn render(markdown: &str, base_path: &str, highlighter: &Highlighter) -> Rendered {
+    let mut rendered = Rendered::default();
+    let events = parse(markdown, base_path, highlighter, &mut rendered.images);
+    let mut events = join_cjk_soft_breaks(fix_cjk_emphasis(events));
+    rendered.headings = name_headings(&mut events);
+    rendered.text = paragraph_text(&events);
+    pulldown_cmark::html::push_html(&mut rendered.html, events.into_iter());
+    rendered
+}
+
+/// The event stream with code highlighted, link targets rebased, footnote labels
+/// prefixed, and local images recorded with the byte offset of their path.
+fn parse<'a>(
+    markdown: &'a str,
+    base_path: &str,
+    highlighter: &Highlighter,
+    images: &mut Vec<(String, usize)>,
+) -> Vec<Event<'a>> {
     let options = Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_TASKLISTS
         | Options::ENABLE_HEADING_ATTRIBUTES;
-    let mut rendered = Rendered::default();
     let mut events: Vec<Event> = Vec::new();
-    let mut heading: Option<usize> = None;
     let mut code: Option<(String, String)> = None;
-    let mut in_paragraph = false;
     for (event, range) in Parser::new_ext(markdown, options).into_offset_iter() {
         if let Some((lang, text)) = &mut code {
             match event {
@@ -108,28 +125,6 @@ pub fn render(markdown: &str, base_path: &str, highlighter: &Highlighter) -> Ren
                 };
                 code = Some((lang, String::new()));
             }
-            Event::Start(Tag::Heading { .. }) => {
-                heading = Some(events.len());
-                events.push(event);
-            }
-            Event::End(TagEnd::Heading(_)) => {
-                if let Some(start) = heading.take() {
-                    name_heading(&mut events, start, &mut rendered.headings);
-                }
-                events.push(event);
-            }
-            Event::Start(Tag::Paragraph) => {
-                in_paragraph = true;
-                events.push(event);
-            }
-            Event::End(TagEnd::Paragraph) => {
-                in_paragraph = false;
-                events.push(event);
-            }
-            Event::Text(ref t) | Event::Code(ref t) if in_paragraph => {
-                rendered.text.push_str(t);
-                events.push(event);
-            }
             // Footnote ids get a prefix so `[^1]` cannot collide with a heading's id.
             Event::FootnoteReference(label) => {
                 events.push(Event::FootnoteReference(format!("fn-{label}").into()))
@@ -143,7 +138,11 @@ pub fn render(markdown: &str, base_path: &str, highlighter: &Highlighter) -> Ren
                 if let Tag::Image { dest_url, .. } = &tag
                     && is_local_path(dest_url)
                 {
-                    rendered.images.push((dest_url.to_string(), range.start));
+                    // Point at the path itself when it is written inline.
+                    let at = markdown[range.clone()]
+                        .find(dest_url.as_ref())
+                        .map_or(range.start, |i| range.start + i);
+                    images.push((dest_url.to_string(), at));
                 }
                 if let Tag::Image { dest_url, .. } | Tag::Link { dest_url, .. } = &mut tag {
                     *dest_url =
@@ -154,9 +153,29 @@ pub fn render(markdown: &str, base_path: &str, highlighter: &Highlighter) -> Ren
             event => events.push(event),
         }
     }
-    let events = join_cjk_soft_breaks(fix_cjk_emphasis(events));
-    pulldown_cmark::html::push_html(&mut rendered.html, events.into_iter());
-    rendered
+    events
+}
+
+/// The text of the body's paragraphs, leaving out image descriptions and footnotes, for
+/// summaries.
+fn paragraph_text(events: &[Event]) -> String {
+    let mut text = String::new();
+    let (mut paragraph, mut image, mut footnote) = (0usize, 0usize, 0usize);
+    for event in events {
+        match event {
+            Event::Start(Tag::Paragraph) => paragraph += 1,
+            Event::End(TagEnd::Paragraph) => paragraph = paragraph.saturating_sub(1),
+            Event::Start(Tag::Image { .. }) => image += 1,
+            Event::End(TagEnd::Image) => image = image.saturating_sub(1),
+            Event::Start(Tag::FootnoteDefinition(_)) => footnote += 1,
+            Event::End(TagEnd::FootnoteDefinition) => footnote = footnote.saturating_sub(1),
+            Event::Text(t) | Event::Code(t) if paragraph > 0 && image == 0 && footnote == 0 => {
+                text.push_str(t)
+            }
+            _ => {}
+        }
+    }
+    text
 }
 
 fn code_block(lang: &str, code: &str, highlighter: &Highlighter) -> String {
@@ -197,34 +216,63 @@ fn with_base<'a>(url: CowStr<'a>, base_path: &str) -> CowStr<'a> {
     }
 }
 
-/// Gives the heading that starts at `events[start]` a stable id: its own `{#id}` if it has
-/// one, otherwise its text with punctuation dropped (Chinese kept), unique in the page.
-fn name_heading<'a>(events: &mut [Event<'a>], start: usize, headings: &mut Vec<Heading>) {
-    let text: String = events[start + 1..]
-        .iter()
-        .filter_map(|e| match e {
-            Event::Text(t) | Event::Code(t) => Some(t.as_ref()),
-            _ => None,
-        })
-        .collect();
-    let taken: HashSet<&str> = headings.iter().map(|h| h.id.as_str()).collect();
-    if let Event::Start(Tag::Heading { level, id, .. }) = &mut events[start] {
-        let base = id
-            .as_ref()
-            .map_or_else(|| heading_id(&text), |id| id.to_string());
-        let mut unique = base.clone();
-        let mut n = 1;
-        while taken.contains(unique.as_str()) {
-            unique = format!("{base}-{n}");
-            n += 1;
+/// Gives every heading a stable id, unique in the page: its own `{#id}` if it has one,
+/// otherwise its text with punctuation dropped (Chinese kept). Other heading attributes
+/// (`{.class onclick=…}`) are dropped: an editor may choose an anchor, not markup.
+fn name_headings(events: &mut [Event]) -> Vec<Heading> {
+    let mut taken: HashSet<String> = RESERVED_IDS.iter().map(|s| s.to_string()).collect();
+    for event in events.iter() {
+        if let Event::Start(Tag::Heading { id: Some(id), .. }) = event {
+            taken.insert(id.to_string());
         }
-        *id = Some(unique.clone().into());
-        headings.push(Heading {
-            level: heading_level(*level),
-            id: unique,
-            text,
-        });
     }
+    let mut headings = Vec::new();
+    for start in 0..events.len() {
+        let Event::Start(Tag::Heading { .. }) = &events[start] else {
+            continue;
+        };
+        let text: String = events[start + 1..]
+            .iter()
+            .take_while(|e| !matches!(e, Event::End(TagEnd::Heading(_))))
+            .filter_map(|e| match e {
+                Event::Text(t) | Event::Code(t) => Some(t.as_ref()),
+                _ => None,
+            })
+            .collect();
+        if let Event::Start(Tag::Heading {
+            level,
+            id,
+            classes,
+            attrs,
+        }) = &mut events[start]
+        {
+            classes.clear();
+            attrs.clear();
+            let unique = match id {
+                Some(own) => own.to_string(),
+                None => unique_id(heading_id(&text), &mut taken),
+            };
+            *id = Some(unique.clone().into());
+            headings.push(Heading {
+                level: heading_level(*level),
+                id: unique,
+                text,
+            });
+        }
+    }
+    headings
+}
+
+/// `base`, or `base-1`, `base-2`… whichever is not taken yet; marks it taken.
+fn unique_id(base: String, taken: &mut HashSet<String>) -> String {
+    let mut unique = base.clone();
+    let mut n = 1;
+    while taken.contains(&unique) {
+        unique = format!("{base}-{n}");
+        n += 1;
+    }
+    taken.insert(unique.clone());
+    unique
 }
 
 fn heading_level(level: HeadingLevel) -> u8 {
@@ -496,7 +544,10 @@ mod tests {
         );
         assert!(r.html.contains("href=\"/cases/about/\""));
         assert!(r.html.contains("href=\"https://x.org/\""));
-        assert_eq!(r.images, [("a.png".to_string(), "[关于](/about/) ".len())]);
+        assert_eq!(
+            r.images,
+            [("a.png".to_string(), "[关于](/about/) ![图](".len())]
+        );
     }
 
     #[test]

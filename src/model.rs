@@ -1,7 +1,7 @@
 //! The validated site: cases resolved against the vocabularies and each other, with their
 //! lifecycle derived from the programme's rules. Built once, then read by every stage.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeSet, HashMap};
 use std::path::{Component, Path, PathBuf};
 
 use chrono::{Months, NaiveDate};
@@ -164,6 +164,11 @@ impl Case {
         &self.source.text[self.body_start..]
     }
 
+    /// Whether the case is `content/<kind>/<slug>/index.md` with its files beside it.
+    pub fn is_bundle(&self) -> bool {
+        self.dir.components().count() == 3
+    }
+
     /// `kind/slug`, the name `related` uses.
     pub fn id(&self) -> String {
         format!("{}/{}", self.kind.folder(), self.slug)
@@ -234,10 +239,12 @@ pub fn build(
     options: Options,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Site {
+    let names = CaseNames::new(&content.cases);
     let mut cases = Vec::new();
     let mut related_names = Vec::new();
     for raw in content.cases {
-        let (case, related, found) = validate_case(root, &config, &taxonomies, raw, options.today);
+        let (case, related, found) =
+            validate_case(root, &config, &taxonomies, &names, raw, options.today);
         diagnostics.extend(found);
         if let Some(case) = case {
             cases.push(case);
@@ -245,7 +252,7 @@ pub fn build(
         }
     }
     report_duplicate_slugs(&cases, diagnostics);
-    resolve_related(&mut cases, related_names, diagnostics);
+    resolve_related(&mut cases, related_names);
     if !options.drafts {
         drop_drafts(&mut cases);
     }
@@ -265,9 +272,10 @@ fn validate_case(
     root: &Path,
     config: &Config,
     taxonomies: &Taxonomies,
+    names: &CaseNames,
     raw: RawCase,
     today: NaiveDate,
-) -> (Option<Case>, Vec<Spanned<String>>, Vec<Diagnostic>) {
+) -> (Option<Case>, Vec<String>, Vec<Diagnostic>) {
     let mut reader = FieldReader::new(&raw.file);
     let front = &raw.front;
     if !is_valid_slug(&raw.slug) {
@@ -302,17 +310,7 @@ fn validate_case(
         &front.technologies,
     );
     let status = read_status(&mut reader, raw.kind, front.status.as_ref());
-    if let Some(year) = &front.year
-        && !(2000..=2100).contains(&year.value)
-    {
-        reader.error(
-            "invalid-year",
-            year.pos,
-            year.len,
-            format!("批次年度 {} 不在合理范围内", year.value),
-            "year 写四位数的批次年度，如 2022".to_string(),
-        );
-    }
+    let related = check_related(&mut reader, names, &front.related);
     check_cover(&mut reader, root, &raw);
     if front.summary.is_none() {
         reader.warning(
@@ -376,7 +374,7 @@ fn validate_case(
         body_start: raw.body_start,
         source: raw.file,
     };
-    (Some(case), raw.front.related, diagnostics)
+    (Some(case), related, diagnostics)
 }
 
 /// A slug an editor could use instead of an invalid one.
@@ -542,17 +540,21 @@ fn check_cover(reader: &mut FieldReader, root: &Path, raw: &RawCase) {
             cover.pos,
             cover.len,
             format!("封面图 {problem}"),
-            asset_help(&raw.dir),
+            asset_help(&raw.dir, raw.is_bundle()),
         );
     }
 }
 
 /// Help text for a missing or misplaced image.
-pub fn asset_help(dir: &Path) -> String {
-    format!(
-        "图片放在案例所在的文件夹 {}/ 中（建议把案例改为 <slug>/index.md 并把图片放在旁边），路径相对于该文件夹书写",
-        dir.to_string_lossy().replace('\\', "/")
-    )
+pub fn asset_help(dir: &Path, bundle: bool) -> String {
+    let dir = dir.to_string_lossy().replace('\\', "/");
+    if bundle {
+        format!("把图片放在 {dir}/ 中，路径相对于该文件夹书写，如 cover.jpg")
+    } else {
+        format!(
+            "图片放在 {dir}/ 中，路径相对于该文件夹书写；有图片的案例建议改为 <slug>/index.md，把图片放在旁边"
+        )
+    }
 }
 
 /// Checks that a relative asset path stays inside `dir` and names an existing file.
@@ -568,13 +570,24 @@ pub fn check_asset(root: &Path, dir: &Path, path: &str) -> Result<PathBuf, Strin
         ));
     }
     let full = root.join(dir).join(rel);
-    if full.is_file() {
-        Ok(full)
-    } else {
-        Err(format!(
+    if !full.is_file() {
+        return Err(format!(
             "“{path}”不存在（找的是 {}）",
             dir.join(rel).to_string_lossy().replace('\\', "/")
-        ))
+        ));
+    }
+    // A symbolic link may point anywhere; only files that really lie in the folder count.
+    let real = full
+        .canonicalize()
+        .map_err(|e| format!("“{path}”无法读取：{e}"))?;
+    let real_dir = root
+        .join(dir)
+        .canonicalize()
+        .map_err(|e| format!("“{path}”无法读取：{e}"))?;
+    if real.starts_with(&real_dir) {
+        Ok(full)
+    } else {
+        Err(format!("“{path}”是指向案例文件夹之外的链接，不能使用"))
     }
 }
 
@@ -703,55 +716,80 @@ fn report_duplicate_slugs(cases: &[Case], diagnostics: &mut Vec<Diagnostic>) {
 }
 
 /// Resolves `related` entries (`kind/slug`, or a bare slug that only one case has).
-fn resolve_related(
-    cases: &mut [Case],
-    names: Vec<Vec<Spanned<String>>>,
-    diagnostics: &mut Vec<Diagnostic>,
-) {
-    let ids: BTreeMap<String, usize> = cases.iter().enumerate().map(|(i, c)| (c.id(), i)).collect();
-    let mut by_slug: HashMap<&str, Vec<usize>> = HashMap::new();
-    for (i, case) in cases.iter().enumerate() {
-        by_slug.entry(case.slug.as_str()).or_default().push(i);
+fn resolve_related(cases: &mut [Case], names: Vec<Vec<String>>) {
+    let index: HashMap<String, usize> =
+        cases.iter().enumerate().map(|(i, c)| (c.id(), i)).collect();
+    for (case, ids) in cases.iter_mut().zip(names) {
+        // A target that failed validation has its own diagnostics and no page.
+        case.related = ids.iter().filter_map(|id| index.get(id).copied()).collect();
     }
-    let mut resolved = Vec::with_capacity(cases.len());
-    for (case, entries) in cases.iter().zip(names) {
-        let mut related = Vec::new();
-        for entry in entries {
-            let name = entry.value.trim().trim_matches('/');
-            let found =
-                ids.get(name)
-                    .copied()
-                    .or_else(|| match by_slug.get(name).map(Vec::as_slice) {
-                        Some([only]) => Some(*only),
-                        _ => None,
-                    });
-            match found {
-                Some(i) if !related.contains(&i) => related.push(i),
-                Some(_) => {}
-                None => {
-                    let help = match did_you_mean(name, ids.keys().map(String::as_str)) {
-                        Some(s) => format!("是否要写“{s}”？"),
-                        None => "related 写成 栏目/slug，如 scenarios/mou-dianqi-paichan；栏目是 scenarios、factories 或 zones".to_string(),
-                    };
-                    diagnostics.push(
-                        Diagnostic::error(
-                            "unknown-related",
-                            &case.source.path,
-                            entry.pos,
-                            format!("相关案例“{}”不存在", entry.value),
-                        )
-                        .with_len(entry.len)
-                        .help(help)
-                        .snippet_from(&case.source),
-                    );
-                }
+}
+
+/// Every case id that was read, valid or not, so `related` is checked against what the
+/// editor wrote rather than against what passed validation.
+struct CaseNames {
+    ids: BTreeSet<String>,
+    by_slug: HashMap<String, Vec<String>>,
+}
+
+impl CaseNames {
+    fn new(cases: &[RawCase]) -> CaseNames {
+        let mut names = CaseNames {
+            ids: BTreeSet::new(),
+            by_slug: HashMap::new(),
+        };
+        for case in cases {
+            let id = format!("{}/{}", case.kind.folder(), case.slug);
+            names
+                .by_slug
+                .entry(case.slug.clone())
+                .or_default()
+                .push(id.clone());
+            names.ids.insert(id);
+        }
+        names
+    }
+
+    /// The `kind/slug` an entry names: itself, or a bare slug that only one case has.
+    fn resolve(&self, name: &str) -> Option<String> {
+        let name = name.trim().trim_matches('/');
+        if self.ids.contains(name) {
+            return Some(name.to_string());
+        }
+        match self.by_slug.get(name).map(Vec::as_slice) {
+            Some([only]) => Some(only.clone()),
+            _ => None,
+        }
+    }
+}
+
+/// Resolves `related` entries, reporting those that name no case.
+fn check_related(
+    reader: &mut FieldReader,
+    names: &CaseNames,
+    entries: &[Spanned<String>],
+) -> Vec<String> {
+    let mut ids: Vec<String> = Vec::new();
+    for entry in entries {
+        match names.resolve(&entry.value) {
+            Some(id) if !ids.contains(&id) => ids.push(id),
+            Some(_) => {}
+            None => {
+                let help = match did_you_mean(entry.value.trim(), names.ids.iter().map(String::as_str)) {
+                    Some(s) => format!("是否要写“{s}”？"),
+                    None => "related 写成 栏目/slug，如 scenarios/mou-dianqi-paichan；栏目是 scenarios、factories 或 zones".to_string(),
+                };
+                reader.error(
+                    "unknown-related",
+                    entry.pos,
+                    entry.len,
+                    format!("相关案例“{}”不存在", entry.value),
+                    help,
+                );
             }
         }
-        resolved.push(related);
     }
-    for (case, related) in cases.iter_mut().zip(resolved) {
-        case.related = related;
-    }
+    ids
 }
 
 /// Removes drafts and renumbers `related` so indexes stay valid.

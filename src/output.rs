@@ -9,6 +9,9 @@ use std::path::{Component, Path, PathBuf};
 
 use rayon::prelude::*;
 
+/// Written into every output folder, so a later build knows it may replace the folder.
+pub const MARKER: &str = ".anli-output";
+
 /// One file of the built site, by its path relative to the output folder (`/`-separated).
 #[derive(Debug, Clone)]
 pub struct OutputFile {
@@ -38,29 +41,29 @@ pub fn read_tree(dir: &Path) -> Vec<OutputFile> {
 pub fn check_output_dir(root: &Path, output: &Path) -> Result<(), String> {
     let root = absolute(root);
     let output = absolute(output);
-    let content = root.join("content");
+    let refuse = |why: &str| Err(format!("拒绝把站点输出到 {}：{why}", output.display()));
     if output.parent().is_none() {
-        return Err(format!(
-            "拒绝把站点输出到 {}：这是文件系统的根目录",
-            output.display()
-        ));
+        return refuse("这是文件系统的根目录");
     }
     if root.starts_with(&output) {
-        return Err(format!(
-            "拒绝把站点输出到 {}：它是站点根目录或其上级，构建会覆盖源文件",
-            output.display()
-        ));
+        return refuse("它是站点根目录或其上级，构建会覆盖源文件");
     }
-    if output.starts_with(&content) {
-        return Err(format!(
-            "拒绝把站点输出到 {}：它在 content/ 里面",
-            output.display()
-        ));
+    if output.starts_with(root.join("content")) {
+        return refuse("它在 content/ 里面");
     }
     if output.join("content").is_dir() {
-        return Err(format!(
-            "拒绝把站点输出到 {}：其中有 content/ 文件夹，看起来是一个站点的源文件",
-            output.display()
+        return refuse("其中有 content/ 文件夹，看起来是一个站点的源文件");
+    }
+    if output.exists() && !output.is_dir() {
+        return refuse("它是一个文件");
+    }
+    let is_empty = output
+        .read_dir()
+        .map(|mut d| d.next().is_none())
+        .unwrap_or(true);
+    if !is_empty && !output.join(MARKER).is_file() {
+        return refuse(&format!(
+            "这个文件夹不是空的，也不是 anli 生成的（没有 {MARKER}），构建会删除其中的文件；请换一个空文件夹，或先自行清空"
         ));
     }
     Ok(())
@@ -121,7 +124,11 @@ pub fn write_site(output: &Path, files: Vec<OutputFile>) -> io::Result<usize> {
     let old = parent.join(format!(".{name}.old"));
     remove_if_exists(&staging)?;
     fs::create_dir_all(&staging)?;
-    let written = by_path.len();
+    by_path.insert(
+        MARKER.to_string(),
+        b"Built by anli. This folder is replaced on every build.\n".to_vec(),
+    );
+    let written = by_path.len() - 1;
     by_path
         .into_par_iter()
         .try_for_each(|(path, contents)| write_file(&staging.join(&path), &contents))?;
@@ -162,6 +169,22 @@ mod tests {
         assert!(check_output_dir(site.path(), &site.path().join("output/..")).is_err());
         assert!(check_output_dir(&site.path().join("sub"), site.path()).is_err());
         assert!(check_output_dir(site.path(), &site.path().join("output")).is_ok());
+        let other = site.path().join("precious");
+        fs::create_dir(&other).unwrap();
+        assert!(
+            check_output_dir(site.path(), &other).is_ok(),
+            "an empty folder is fine"
+        );
+        fs::write(other.join("thesis.docx"), "x").unwrap();
+        assert!(
+            check_output_dir(site.path(), &other).is_err(),
+            "a folder of other files is not"
+        );
+        fs::write(other.join(MARKER), "").unwrap();
+        assert!(
+            check_output_dir(site.path(), &other).is_ok(),
+            "a folder anli built is"
+        );
     }
 
     #[test]

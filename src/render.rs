@@ -12,7 +12,7 @@ use tera::{Context, Tera};
 
 use crate::diagnostics::Diagnostic;
 use crate::markdown::{Heading, Highlighter, Rendered, summarise};
-use crate::model::{Case, CaseKind, Page, Site, Status, TitleState};
+use crate::model::{Case, CaseKind, Page, Site, TitleState};
 use crate::output::OutputFile;
 use crate::source::Pos;
 use crate::taxonomy::{Taxonomy, TermId};
@@ -223,6 +223,8 @@ struct CaseContext<'a> {
     approved: Option<String>,
     build_end: Option<String>,
     valid_until: Option<String>,
+    /// Date of the latest passing 复评.
+    last_review: Option<String>,
     reviews: Vec<ReviewContext>,
     metrics: &'a [crate::content::Metric],
     body: &'a str,
@@ -454,6 +456,7 @@ fn case_context<'a>(
         approved: case.approved.map(date),
         build_end: case.lifecycle.build_end.map(date),
         valid_until: case.lifecycle.valid_until.map(date),
+        last_review: case.lifecycle.last_review_passed.map(date),
         reviews,
         metrics: &case.metrics,
         body: &body.html,
@@ -482,7 +485,7 @@ fn page_context<'a>(page: &'a Page, body: &'a Rendered) -> PageContext<'a> {
 /// The newest cases: by year, then approval date, then title; revoked ones left out.
 fn latest<'c>(site: &Site, cards: &'c [Card]) -> Vec<&'c Card> {
     let mut order: Vec<usize> = (0..site.cases.len())
-        .filter(|&i| site.cases[i].status != Status::Revoked)
+        .filter(|&i| site.cases[i].lifecycle.state != TitleState::Revoked)
         .collect();
     order.sort_by(|&a, &b| {
         let (ca, cb) = (&site.cases[a], &site.cases[b]);

@@ -5,6 +5,8 @@
 //! where a valid value stands. A second, event-level pass with yaml-rust2 records the
 //! position of every node, so a diagnostic can point at the offending value itself.
 
+use std::collections::HashMap;
+
 use serde::de::DeserializeOwned;
 use serde_yaml::Value;
 use unicode_width::UnicodeWidthStr;
@@ -102,6 +104,8 @@ pub enum PosNode {
     Leaf {
         pos: Pos,
         len: usize,
+        /// The scalar as written (`99.90` stays `99.90`), empty for aliases.
+        text: String,
     },
     Seq {
         pos: Pos,
@@ -155,6 +159,7 @@ impl YamlDoc {
                         column: 1,
                     },
                     len: 1,
+                    text: String::new(),
                 }),
             }),
             Err(err) => Err(yaml_error(file, &err, positions.as_ref(), first_line)),
@@ -179,8 +184,8 @@ fn yaml_error(
     // serde_yaml places a duplicate key at the start of its mapping; the position tree knows
     // where the second occurrence is.
     if let Some(key) = message
-        .strip_prefix("duplicate entry with key \"")
-        .and_then(|rest| rest.split('"').next())
+        .split_once("duplicate entry with key \"")
+        .and_then(|(_, rest)| rest.split('"').next())
         && let Some(pos) = positions.and_then(|p| duplicate_key(p, key))
     {
         return Diagnostic::error(
@@ -204,9 +209,68 @@ fn yaml_error(
         },
     );
     let detail = message.split(" at line ").next().unwrap_or(&message);
-    Diagnostic::error("yaml-syntax", &file.path, pos, format!("YAML 语法错误：{detail}"))
+    Diagnostic::error("yaml-syntax", &file.path, pos, format!("YAML 语法错误：{}", explain_yaml(detail)))
         .help("检查这一行附近的缩进、冒号后的空格、引号和括号是否成对；含有 `: `、`#` 或以 `*`、`&`、`!`、`%`、`@` 开头的文字请加引号")
         .snippet_from(file)
+}
+
+/// The parser's message in Chinese, for the mistakes editors make most; others keep
+/// the parser's English words after a Chinese lead.
+fn explain_yaml(detail: &str) -> String {
+    const KNOWN: &[(&str, &str)] = &[
+        (
+            "did not find expected ',' or ']'",
+            "方括号列表没有闭合，缺少 `]` 或项之间的逗号",
+        ),
+        (
+            "did not find expected ',' or '}'",
+            "花括号没有闭合，缺少 `}` 或项之间的逗号",
+        ),
+        (
+            "mapping values are not allowed in this context",
+            "这里不能出现“键: 值”：文字中含有 `: ` 时请给整个值加引号，或检查缩进",
+        ),
+        (
+            "did not find expected key",
+            "缩进不一致，或某一行不是“键: 值”的形式",
+        ),
+        (
+            "found a tab character",
+            "缩进中有制表符（Tab），YAML 只能用空格缩进",
+        ),
+        (
+            "found character that cannot start any plain scalar",
+            "值以 YAML 的特殊字符开头（如 `@`、`` ` ``、`%`），请给整个值加引号",
+        ),
+        (
+            "found unexpected end of stream",
+            "引号或括号没有闭合，直到结尾也没有找到另一半",
+        ),
+        (
+            "did not find expected node content",
+            "缺少值，或值以特殊字符开头",
+        ),
+        (
+            "could not find expected ':'",
+            "缺少冒号：每行应写成“键: 值”",
+        ),
+        (
+            "more than one document",
+            "出现了多个 YAML 文档（多余的 `---`），只能有一个",
+        ),
+        (
+            "found unknown escape character",
+            "双引号中有无效的转义字符（如 `\\` 后跟的字符），可改用单引号",
+        ),
+        (
+            "block sequence entries are not allowed",
+            "列表项 `- ` 的位置不对，检查缩进",
+        ),
+    ];
+    match KNOWN.iter().find(|(english, _)| detail.contains(english)) {
+        Some((_, chinese)) => chinese.to_string(),
+        None => format!("无法解析（{detail}）"),
+    }
 }
 
 fn duplicate_key(node: &PosNode, key: &str) -> Option<Pos> {
@@ -273,6 +337,14 @@ impl<'a> Node<'a> {
         self.value.is_mapping()
     }
 
+    /// A scalar's text as written in the file (`99.90`, not `99.9`).
+    pub fn scalar_text(&self) -> &str {
+        match self.positions {
+            PosNode::Leaf { text, .. } => text,
+            _ => "",
+        }
+    }
+
     /// Deserialises the node into `T`.
     pub fn parse<T: DeserializeOwned>(&self) -> Result<T, serde_yaml::Error> {
         serde_yaml::from_value(self.value.clone())
@@ -292,11 +364,22 @@ impl<'a> Node<'a> {
             Value::Null => "空值".to_string(),
             Value::Bool(b) => format!("布尔值 {b}"),
             Value::Number(n) => format!("数字 {n}"),
-            Value::String(s) => format!("文本“{s}”"),
+            Value::String(s) => format!("文本“{}”", abbreviate(s)),
             Value::Sequence(_) => "列表".to_string(),
             Value::Mapping(_) => "映射（键值对）".to_string(),
             Value::Tagged(_) => "带标签的值".to_string(),
         }
+    }
+}
+
+/// The first line of a value, at most 30 characters, for quoting it in a message.
+fn abbreviate(text: &str) -> String {
+    let first = text.lines().next().unwrap_or("");
+    let short: String = first.chars().take(30).collect();
+    if short.len() < text.trim_end().len() {
+        format!("{short}…")
+    } else {
+        short
     }
 }
 
@@ -305,19 +388,32 @@ fn positions_of(text: &str, first_line: usize) -> Option<PosNode> {
     let mut builder = PosBuilder {
         first_line,
         text,
+        cursor: (0, 0),
         stack: Vec::new(),
+        anchors: HashMap::new(),
         root: None,
     };
     Parser::new_from_str(text).load(&mut builder, false).ok()?;
     builder.root
 }
 
+/// An open collection: its node, its anchor, and for a mapping the key waiting for its value.
+struct Open {
+    node: PosNode,
+    anchor: usize,
+    pending_key: Option<(String, Pos)>,
+}
+
 /// Turns yaml-rust2's event stream into a [`PosNode`] tree.
 struct PosBuilder<'t> {
     first_line: usize,
     text: &'t str,
-    /// Open collections; a mapping also holds the key waiting for its value.
-    stack: Vec<(PosNode, Option<(String, Pos)>)>,
+    /// The last (char index, byte offset) looked up: markers come in order, so finding
+    /// the next one walks forward from here instead of from the start.
+    cursor: (usize, usize),
+    stack: Vec<Open>,
+    /// Anchored nodes, so an alias (`*a`) gets the positions of what it names.
+    anchors: HashMap<usize, PosNode>,
     root: Option<PosNode>,
 }
 
@@ -329,31 +425,78 @@ impl PosBuilder<'_> {
         }
     }
 
-    /// Length of a scalar's source text: its value's length, plus quotes if it is quoted.
-    fn scalar_len(&self, value: &str, mark: Marker) -> usize {
+    /// The character at a marker's char index.
+    fn char_at(&mut self, index: usize) -> Option<char> {
+        let (mut chars, mut bytes) = if index >= self.cursor.0 {
+            self.cursor
+        } else {
+            (0, 0)
+        };
+        let mut iter = self.text[bytes..].chars();
+        while chars < index {
+            bytes += iter.next()?.len_utf8();
+            chars += 1;
+        }
+        self.cursor = (chars, bytes);
+        self.text[bytes..].chars().next()
+    }
+
+    /// Length of a scalar's source text: its value's first line, plus quotes if quoted.
+    fn scalar_len(&mut self, value: &str, mark: Marker) -> usize {
         let quoted = self
-            .text
-            .chars()
-            .nth(mark.index())
+            .char_at(mark.index())
             .is_some_and(|c| c == '"' || c == '\'');
         let first_line = value.lines().next().unwrap_or("");
         first_line.chars().count().max(1) + if quoted { 2 } else { 0 }
     }
 
-    fn push_value(&mut self, node: PosNode) {
+    /// Places a finished node: as the root, as a sequence item, or as a mapping value.
+    fn push_value(&mut self, node: PosNode, anchor: usize) {
+        if anchor > 0 {
+            self.anchors.insert(anchor, node.clone());
+        }
         match self.stack.last_mut() {
             None => self.root = Some(node),
-            Some((PosNode::Seq { items, .. }, _)) => items.push(node),
-            Some((PosNode::Map { entries, .. }, pending)) => match pending.take() {
+            Some(Open {
+                node: PosNode::Seq { items, .. },
+                ..
+            }) => items.push(node),
+            Some(Open {
+                node: PosNode::Map { entries, .. },
+                pending_key,
+                ..
+            }) => match pending_key.take() {
                 Some((key, key_pos)) => entries.push((key, key_pos, node)),
-                None => {
-                    // This node is a key. Only scalar keys are meaningful here.
-                    let key_pos = node.pos();
-                    *pending = Some((String::new(), key_pos));
-                }
+                // A collection used as a key: keep the mapping's shape, with an empty key.
+                None => *pending_key = Some((String::new(), node.pos())),
             },
-            Some((PosNode::Leaf { .. }, _)) => {}
+            Some(Open {
+                node: PosNode::Leaf { .. },
+                ..
+            }) => {}
         }
+    }
+
+    /// Takes a scalar as a mapping key if one is expected. A block mapping's own position
+    /// is then moved to its first key, where an editor sees it begin.
+    fn take_key(&mut self, value: &str, pos: Pos) -> bool {
+        let Some(Open {
+            node:
+                PosNode::Map {
+                    pos: map_pos,
+                    entries,
+                },
+            pending_key: pending @ None,
+            ..
+        }) = self.stack.last_mut()
+        else {
+            return false;
+        };
+        if entries.is_empty() && pos < *map_pos {
+            *map_pos = pos;
+        }
+        *pending = Some((value.to_string(), pos));
+        true
     }
 }
 
@@ -361,33 +504,47 @@ impl MarkedEventReceiver for PosBuilder<'_> {
     fn on_event(&mut self, event: Event, mark: Marker) {
         let pos = self.pos(mark);
         match event {
-            Event::Scalar(value, ..) => {
-                // A scalar in key position of a mapping becomes the pending key.
-                if let Some((PosNode::Map { .. }, pending @ None)) = self.stack.last_mut() {
-                    *pending = Some((value, pos));
+            Event::Scalar(value, _, anchor, _) => {
+                if self.take_key(&value, pos) {
                     return;
                 }
                 let len = self.scalar_len(&value, mark);
-                self.push_value(PosNode::Leaf { pos, len });
+                self.push_value(
+                    PosNode::Leaf {
+                        pos,
+                        len,
+                        text: value,
+                    },
+                    anchor,
+                );
             }
-            Event::Alias(_) => self.push_value(PosNode::Leaf { pos, len: 1 }),
-            Event::SequenceStart(..) => self.stack.push((
-                PosNode::Seq {
+            Event::Alias(anchor) => {
+                let node = self.anchors.get(&anchor).cloned().unwrap_or(PosNode::Leaf {
+                    pos,
+                    len: 1,
+                    text: String::new(),
+                });
+                self.push_value(node, 0);
+            }
+            Event::SequenceStart(anchor, _) => self.stack.push(Open {
+                node: PosNode::Seq {
                     pos,
                     items: Vec::new(),
                 },
-                None,
-            )),
-            Event::MappingStart(..) => self.stack.push((
-                PosNode::Map {
+                anchor,
+                pending_key: None,
+            }),
+            Event::MappingStart(anchor, _) => self.stack.push(Open {
+                node: PosNode::Map {
                     pos,
                     entries: Vec::new(),
                 },
-                None,
-            )),
+                anchor,
+                pending_key: None,
+            }),
             Event::SequenceEnd | Event::MappingEnd => {
-                if let Some((node, _)) = self.stack.pop() {
-                    self.push_value(node);
+                if let Some(open) = self.stack.pop() {
+                    self.push_value(open.node, open.anchor);
                 }
             }
             _ => {}
@@ -459,7 +616,10 @@ impl<'f> FieldReader<'f> {
                 continue;
             }
             let known = fields.iter().map(|f| f.key).collect::<Vec<_>>().join("、");
-            let help = match crate::diagnostics::did_you_mean(&key, fields.iter().map(|f| f.key)) {
+            let by_label = fields.iter().find(|f| f.label == key).map(|f| f.key);
+            let help = match by_label
+                .or_else(|| crate::diagnostics::did_you_mean(&key, fields.iter().map(|f| f.key)))
+            {
                 Some(k) => {
                     let label = fields.iter().find(|f| f.key == k).map_or("", |f| f.label);
                     format!("是否要写 `{k}`（{label}）？")
@@ -489,6 +649,55 @@ impl<'f> FieldReader<'f> {
             return None;
         }
         self.parse(value, key, expected)
+    }
+
+    /// Like [`FieldReader::get`], for a number that must lie in `range`.
+    pub fn get_in<T>(
+        &mut self,
+        node: Node,
+        key: &str,
+        range: std::ops::RangeInclusive<T>,
+        expected: &str,
+    ) -> Option<Spanned<T>>
+    where
+        T: DeserializeOwned + PartialOrd + std::fmt::Display,
+    {
+        let v = self.get::<T>(node, key, expected)?;
+        if range.contains(&v.value) {
+            return Some(v);
+        }
+        self.error(
+            "out-of-range",
+            v.pos,
+            v.len,
+            format!(
+                "`{key}` 的值 {} 超出范围（{}–{}）",
+                v.value,
+                range.start(),
+                range.end()
+            ),
+            format!("把 `{key}` 改为{expected}"),
+        );
+        None
+    }
+
+    /// A nested mapping under `key` (such as `lifecycle`); anything else is reported.
+    pub fn mapping<'n>(&mut self, node: Node<'n>, key: &str, expected: &str) -> Option<Node<'n>> {
+        let (_, value) = node.get(key)?;
+        if value.is_mapping() {
+            return Some(value);
+        }
+        self.error(
+            "wrong-type",
+            value.pos(),
+            value.span_len(),
+            format!(
+                "`{key}` 的值类型不对：应为{expected}，实际是{}",
+                value.describe()
+            ),
+            format!("按 {expected} 的形式书写"),
+        );
+        None
     }
 
     /// Deserialises one node, reporting a wrong type at the node.
@@ -547,8 +756,11 @@ impl<'f> FieldReader<'f> {
                     "wrong-type",
                     item.pos(),
                     item.span_len(),
-                    format!("`{key}` 的每一项应为{expected}，实际是{}", item.describe()),
-                    format!("按 `{{{expected}}}` 的形式书写"),
+                    format!(
+                        "`{key}` 的每一项应为 {expected} 形式的映射，实际是{}",
+                        item.describe()
+                    ),
+                    format!("把每一项写成 {expected}"),
                 );
             }
         }

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use crate::diagnostics::{Diagnostic, did_you_mean};
-use crate::source::{FieldReader, FieldSpec, Node, SourceFile, YamlDoc};
+use crate::source::{FieldReader, FieldSpec, Node, Pos, SourceFile, YamlDoc};
 
 /// Index of a term within its taxonomy.
 pub type TermId = usize;
@@ -181,10 +181,16 @@ impl Taxonomies {
             let rel = format!("content/_taxonomies/{}", kind.file_name());
             let file = match std::fs::read(root.join(&rel)) {
                 Ok(bytes) => SourceFile::decode(rel, &bytes),
-                Err(_) => Ok(SourceFile {
+                Err(err) if err.kind() == std::io::ErrorKind::NotFound => Ok(SourceFile {
                     path: format!("<内置>/{}", kind.file_name()),
                     text: kind.builtin().to_string(),
                 }),
+                Err(err) => {
+                    Err(
+                        Diagnostic::error("io", &rel, Pos::START, format!("无法读取词表：{err}"))
+                            .help("检查文件权限；删除该文件则使用 anli 内置的词表"),
+                    )
+                }
             };
             match file {
                 Ok(file) => parse(kind, &file, diagnostics),
@@ -286,10 +292,10 @@ pub fn parse(kind: Kind, file: &SourceFile, diagnostics: &mut Vec<Diagnostic>) -
     let mut reader = FieldReader::new(file);
     let root = doc.root();
     reader.reject_unknown_keys(root, FILE_FIELDS, "词表文件中");
-    for node in reader.records(root, "terms", "name: 名称, slug: 网址名") {
+    for node in reader.records(root, "terms", "{name: 名称, slug: 网址名}") {
         add_term(&mut taxonomy, &mut reader, node, None);
     }
-    for node in reader.records(root, "recommenders", "name: 名称, region: 所属地区") {
+    for node in reader.records(root, "recommenders", "{name: 名称, region: 所属地区}") {
         reader.reject_unknown_keys(node, RECOMMENDER_FIELDS, "推荐单位中");
         if let Some(name) = reader.get::<String>(node, "name", "文本") {
             let region = reader
@@ -359,7 +365,7 @@ fn add_term(taxonomy: &mut Taxonomy, reader: &mut FieldReader, node: Node, paren
     if let Some(parent) = parent {
         taxonomy.terms[parent].children.push(id);
     }
-    for child in reader.records(node, "children", "name: 名称, slug: 网址名") {
+    for child in reader.records(node, "children", "{name: 名称, slug: 网址名}") {
         add_term(taxonomy, reader, child, Some(id));
     }
 }

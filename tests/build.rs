@@ -83,8 +83,10 @@ fn a_case_page_shows_metadata_figures_body_and_related_cases() {
         "<dt>单位</dt><dd>排版测试单位（示例）</dd>",
         "<dt>地区</dt><dd>广东省 · 深圳市</dd>",
         "<dt>行业</dt><dd>家用电器（消费品）</dd>",
-        "<li>在线智能检测<span class=\"term-parent\">生产作业</span></li>",
+        "<li>在线智能检测<span class=\"term-parent\">（生产作业）</span></li>",
         "<span class=\"metric-value\">45%</span><span class=\"metric-name\">检测效率提升</span>",
+        // A figure keeps the digits the editor wrote.
+        "<span class=\"metric-value\">0.30</span>",
         "<span class=\"badge badge-current\">2024年入选</span>",
         // The Chinese bold lead-in and a line break inside a Chinese sentence.
         "<p><strong>实施成效：</strong>生产效率提升 30%，这一段跨行书写，中间不应出现空格。</p>",
@@ -265,12 +267,19 @@ fn dangerous_output_folders_are_refused() {
     let site = work.path().join("site");
     copy_tree(&fixture("valid-minimal"), &site);
     let before = read_tree(&site);
+    let precious = work.path().join("precious");
+    fs::create_dir(&precious).unwrap();
+    fs::write(precious.join("thesis.docx"), "不能丢").unwrap();
+    let file = work.path().join("a-file");
+    fs::write(&file, "x").unwrap();
     for output in [
         site.clone(),
         site.join("content"),
         site.join("content/out"),
         work.path().to_path_buf(),
         Path::new("/").to_path_buf(),
+        precious.clone(),
+        file,
     ] {
         let result = build(&site, &output, &[]);
         assert_eq!(
@@ -282,4 +291,12 @@ fn dangerous_output_folders_are_refused() {
         assert!(stderr(&result).contains("拒绝把站点输出到"));
     }
     assert_eq!(read_tree(&site), before, "nothing in the site changed");
+    assert_eq!(
+        fs::read_to_string(precious.join("thesis.docx")).unwrap(),
+        "不能丢"
+    );
+    // A folder anli built before may be replaced.
+    let out = work.path().join("out");
+    assert!(build(&site, &out, &[]).status.success());
+    assert!(build(&site, &out, &[]).status.success());
 }

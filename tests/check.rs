@@ -52,7 +52,10 @@ fn invalid_yaml_points_at_the_parsers_position() {
     assert_eq!(code, 1);
     // The flow sequence opened on line 5 is still open when line 6 starts a new key.
     let d = expect(&found, "yaml-syntax", "content/scenarios/a.md", 6, 5);
-    assert_eq!(d.message, "YAML 语法错误：did not find expected ',' or ']'");
+    assert_eq!(
+        d.message,
+        "YAML 语法错误：方括号列表没有闭合，缺少 `]` 或项之间的逗号"
+    );
     assert_eq!(found.len(), 1);
 }
 
@@ -195,12 +198,12 @@ fn cover_and_body_images_must_exist() {
         cover.message,
         "封面图 “nope.png”不存在（找的是 content/scenarios/nope.png）"
     );
-    let image = expect(&found, "missing-file", "content/scenarios/a.md", 15, 1);
+    let image = expect(&found, "missing-file", "content/scenarios/a.md", 15, 8);
     assert_eq!(
         image.message,
         "正文中的图片 “missing.png”不存在（找的是 content/scenarios/missing.png）"
     );
-    let escape = expect(&found, "missing-file", "content/scenarios/a.md", 17, 1);
+    let escape = expect(&found, "missing-file", "content/scenarios/a.md", 17, 7);
     assert!(escape.message.contains("不能以 / 开头或包含 .."));
     assert!(
         found.iter().all(|d| !d.file.contains("bundle")),
@@ -324,4 +327,81 @@ fn no_site_here_is_a_usage_error() {
     assert!(common::stderr(&output).contains("找不到 site.yaml"));
     let bad_flag = anli(&["check", "--format", "xml"]);
     assert_eq!(bad_flag.status.code(), Some(2));
+}
+
+#[test]
+fn edge_cases_are_reported_where_they_are() {
+    let (code, found) = check_json("edge-cases");
+    assert_eq!(code, 1);
+    // Anchors and aliases are ordinary YAML: the case using them has no problem, and its
+    // `related` entry names a case that exists but has errors of its own.
+    assert!(
+        found
+            .iter()
+            .all(|d| d.file != "content/scenarios/anchors.md"),
+        "{found:#?}"
+    );
+    expect(&found, "unknown-term", "content/scenarios/broken.md", 4, 9);
+    // A nested mapping is pointed at where it starts, not at its first colon.
+    let nested = expect(&found, "wrong-type", "content/scenarios/nested.md", 4, 3);
+    assert_eq!(
+        nested.message,
+        "`unit` 的值类型不对：应为文本，实际是映射（键值对）"
+    );
+    // A field written with its Chinese name is pointed to its key.
+    let chinese = expect(&found, "unknown-field", "content/scenarios/nested.md", 5, 1);
+    assert_eq!(help(chinese), "是否要写 `region`（地区）？");
+    let folder = expect(
+        &found,
+        "misplaced-file",
+        "content/scenerios/typo-folder.md",
+        1,
+        1,
+    );
+    assert!(help(folder).starts_with("文件夹 `scenerios` 是否应为 `scenarios`？"));
+    expect(&found, "missing-file", "content/pages/about.md", 5, 6);
+    let years = expect(&found, "out-of-range", "site.yaml", 3, 19);
+    assert_eq!(
+        years.message,
+        "`validity_years` 的值 400000000 超出范围（1–50）"
+    );
+    // A broken template fails `check`, not only `build`.
+    let template = found
+        .iter()
+        .find(|d| d.code == "template")
+        .expect("a template error");
+    assert!(template.message.contains("page.html"), "{template:?}");
+}
+
+#[test]
+fn an_image_linked_from_outside_the_case_folder_is_refused() {
+    let work = tempfile::tempdir().unwrap();
+    let site = work.path().join("site");
+    common::copy_tree(&fixture("valid-minimal"), &site);
+    std::fs::write(work.path().join("secret.txt"), "SECRET").unwrap();
+    std::os::unix::fs::symlink(
+        work.path().join("secret.txt"),
+        site.join("content/scenarios/cover.svg"),
+    )
+    .unwrap();
+    let case = site.join("content/scenarios/ok.md");
+    let text = std::fs::read_to_string(&case).unwrap().replacen(
+        "summary:",
+        "cover: cover.svg\nsummary:",
+        1,
+    );
+    std::fs::write(&case, text).unwrap();
+    let output = anli(&[
+        "check",
+        "--root",
+        site.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stdout(&output).contains("“cover.svg”是指向案例文件夹之外的链接，不能使用"),
+        "{}",
+        stdout(&output)
+    );
 }
