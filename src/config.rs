@@ -19,6 +19,23 @@ pub struct Config {
     pub lifecycle: Lifecycle,
     /// Length in characters of summaries derived from a case body.
     pub summary_length: usize,
+    /// Cards per page in listings.
+    pub page_size: usize,
+    /// Whether revoked cases appear in listings, term pages and counts.
+    pub list_revoked: bool,
+    /// Text of the footer (site title and publisher when absent).
+    pub footer: Option<String>,
+    /// The header's navigation; `None` links the three collections and menu pages.
+    pub nav: Option<Vec<NavLink>>,
+}
+
+/// One entry of the header navigation.
+#[derive(Debug, Clone, serde::Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct NavLink {
+    pub title: String,
+    /// A root-relative path (`/regions/`) or a full URL.
+    pub url: String,
 }
 
 /// The programme's durations, in whole years.
@@ -44,6 +61,10 @@ impl Default for Config {
                 validity_years: 3,
             },
             summary_length: 120,
+            page_size: 24,
+            list_revoked: false,
+            footer: None,
+            nav: None,
         }
     }
 }
@@ -80,6 +101,22 @@ const FIELDS: &[FieldSpec] = &[
     FieldSpec {
         key: "summary_length",
         label: "摘要字数",
+    },
+    FieldSpec {
+        key: "page_size",
+        label: "每页案例数",
+    },
+    FieldSpec {
+        key: "list_revoked",
+        label: "列表中显示已撤销案例",
+    },
+    FieldSpec {
+        key: "footer",
+        label: "页脚文字",
+    },
+    FieldSpec {
+        key: "nav",
+        label: "导航",
     },
 ];
 
@@ -158,6 +195,21 @@ impl Config {
         ) {
             config.summary_length = v.value;
         }
+        if let Some(v) = reader.get_in::<usize>(
+            root,
+            "page_size",
+            1..=1000,
+            "介于 1 到 1000 之间的整数，如 24",
+        ) {
+            config.page_size = v.value;
+        }
+        if let Some(v) = reader.get::<bool>(root, "list_revoked", "布尔值 true 或 false") {
+            config.list_revoked = v.value;
+        }
+        config.footer = reader.get::<String>(root, "footer", text).map(|v| v.value);
+        config.nav = reader
+            .get::<Vec<NavLink>>(root, "nav", "导航列表，如 [{title: 关于, url: /about/}]")
+            .map(|v| v.value);
         let lifecycle_shape = "{build_period_years: 2, validity_years: 3}";
         if let Some(lifecycle) = reader.mapping(root, "lifecycle", lifecycle_shape) {
             config.lifecycle = parse_lifecycle(&mut reader, lifecycle, config.lifecycle);
@@ -179,6 +231,15 @@ impl Config {
                 "写成 https://example.org/cases/ 或 /cases/".to_string(),
             );
         }
+    }
+
+    /// The URL of a site path (`factories/x/`): absolute when `base_url` is a full URL.
+    pub fn absolute_url(&self, path: &str) -> String {
+        format!(
+            "{}/{}",
+            self.base_url.trim_end_matches('/'),
+            path.trim_start_matches('/')
+        )
     }
 
     /// Applies `--base-url` from the command line.

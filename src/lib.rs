@@ -9,17 +9,21 @@
 // Diagnostics are returned as values on purpose: they are the product of most stages.
 #![allow(clippy::result_large_err)]
 
+pub mod charts;
 pub mod cli;
 pub mod config;
 pub mod content;
 pub mod diagnostics;
+pub mod feeds;
 pub mod markdown;
 pub mod model;
 pub mod output;
 pub mod render;
+pub mod rewrite;
 pub mod source;
 pub mod taxonomy;
 
+use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -88,16 +92,15 @@ pub fn load(options: &BuildOptions, diagnostics: &mut Vec<Diagnostic>) -> Result
         diagnostics,
     );
     let highlighter = Highlighter::default();
-    let base_path = site.config.base_path();
     let bodies: Vec<Rendered> = site
         .cases
         .par_iter()
-        .map(|c| markdown::render(c.body(), &base_path, &highlighter))
+        .map(|c| markdown::render(c.body(), &highlighter))
         .collect();
     let page_bodies: Vec<Rendered> = site
         .pages
         .par_iter()
-        .map(|p| markdown::render(p.body(), &base_path, &highlighter))
+        .map(|p| markdown::render(p.body(), &highlighter))
         .collect();
     let loaded = Loaded {
         site,
@@ -185,7 +188,8 @@ fn asset_path(url: &str) -> String {
         .into_owned()
 }
 
-/// Every file of the built site: pages, the stylesheet, static files and case assets.
+/// Every file of the built site: pages (rewritten), the stylesheet, static files, case
+/// assets, feeds and data. Fails with every broken internal link or template problem.
 pub fn site_files(loaded: &Loaded) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
     let site = &loaded.site;
     let templates = render::Templates::load(&site.root, &site.config.theme)?;
@@ -200,13 +204,119 @@ pub fn site_files(loaded: &Loaded) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
         files.extend(output::read_tree(&own_static));
     }
     files.extend(document_assets(loaded));
-    files.extend(render::render_site(
-        site,
-        &templates,
-        &loaded.bodies,
-        &loaded.page_bodies,
-    )?);
-    Ok(files)
+    let pages = render::render_site(site, &templates, &loaded.bodies, &loaded.page_bodies)?;
+    let (pages, references) = rewrite_pages(site, pages, &rewrite::image_sizes(&files))?;
+    let html_paths: Vec<&str> = pages.iter().map(|p| p.path.as_str()).collect();
+    let feeds = feeds::files(site, &html_paths);
+    files.extend(feeds);
+    files.extend(pages);
+    let problems = broken_links(loaded, &references, &files);
+    if problems.is_empty() {
+        Ok(files)
+    } else {
+        Err(problems)
+    }
+}
+
+/// Runs the rewrite stage over every page, in parallel.
+type References = Vec<(String, Vec<rewrite::Reference>)>;
+
+fn rewrite_pages(
+    site: &Site,
+    pages: Vec<OutputFile>,
+    sizes: &HashMap<String, (u32, u32)>,
+) -> Result<(Vec<OutputFile>, References), Vec<Diagnostic>> {
+    let base_path = site.config.base_path();
+    let results: Vec<Result<(OutputFile, Vec<rewrite::Reference>), Diagnostic>> = pages
+        .into_par_iter()
+        .map(|page| {
+            let html = String::from_utf8_lossy(&page.contents);
+            match rewrite::rewrite(&page.path, &html, &base_path, sizes) {
+                Ok(done) => Ok((
+                    OutputFile {
+                        path: page.path,
+                        contents: done.html.into_bytes(),
+                    },
+                    done.references,
+                )),
+                Err(message) => Err(Diagnostic::error(
+                    "rewrite",
+                    &page.path,
+                    source::Pos::START,
+                    message,
+                )),
+            }
+        })
+        .collect();
+    let mut pages = Vec::new();
+    let mut references = Vec::new();
+    let mut errors = Vec::new();
+    for result in results {
+        match result {
+            Ok((page, refs)) => {
+                references.push((page.path.clone(), refs));
+                pages.push(page);
+            }
+            Err(d) => errors.push(d),
+        }
+    }
+    if errors.is_empty() {
+        Ok((pages, references))
+    } else {
+        Err(errors)
+    }
+}
+
+/// Every internal link and image that names no file of the site. A link written in a
+/// case or page body is reported at its line; one from a template at the page.
+fn broken_links(loaded: &Loaded, references: &References, files: &[OutputFile]) -> Vec<Diagnostic> {
+    let all: BTreeSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
+    let pages_dir = PathBuf::from("content/pages");
+    let docs = documents(loaded, &pages_dir);
+    let mut problems = Vec::new();
+    for broken in rewrite::broken_references(references, &all) {
+        let reference = broken.reference;
+        let doc = docs
+            .iter()
+            .find(|d| format!("{}/index.html", d.out_dir) == broken.page);
+        let page_dir = broken.page.rsplit_once('/').map_or("", |(dir, _)| dir);
+        let same = |(url, _): &&(String, usize)| {
+            rewrite::target_of(url, page_dir).as_deref() == Some(reference.target.as_str())
+        };
+        if let Some(doc) = doc {
+            // A missing cover or body image was reported when the case was checked.
+            let cover = doc.cover.map(|c| format!("{}/{c}", doc.out_dir));
+            if reference.is_image
+                && (doc.body.images.iter().any(|i| same(&i))
+                    || cover.as_deref() == Some(reference.target.as_str()))
+            {
+                continue;
+            }
+            if let Some((url, offset)) = doc.body.links.iter().find(same) {
+                let pos = doc.source.pos_of(doc.body_start + offset);
+                problems.push(
+                    Diagnostic::error("broken-link", &doc.source.path, pos, format!("链接“{url}”指向的页面或文件不存在"))
+                        .with_len(url.chars().count())
+                        .help("站内链接写成以 / 开头的网址（如 /factories/某个-slug/）或相对于本页的路径；先构建一次，在 output/ 中核对网址")
+                        .snippet_from(doc.source),
+                );
+                continue;
+            }
+        }
+        problems.push(
+            Diagnostic::error(
+                "broken-link",
+                broken.page,
+                source::Pos::START,
+                format!(
+                    "页面中的链接“{}”指向的 {} 不存在",
+                    reference.written, reference.target
+                ),
+            )
+            .help("这个链接来自模板或 site.yaml（如 nav）：检查其中的网址"),
+        );
+    }
+    problems
 }
 
 /// The files a case or page shows, copied beside its page so relative paths keep

@@ -4,7 +4,7 @@
 
 use std::collections::HashSet;
 
-use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use syntect::highlighting::ThemeSet;
 use syntect::html::{ClassStyle, ClassedHTMLGenerator, css_for_theme_with_class_style};
 use syntect::parsing::SyntaxSet;
@@ -63,6 +63,9 @@ pub struct Rendered {
     pub headings: Vec<Heading>,
     /// Local (relative) image paths with their byte offset in the markdown.
     pub images: Vec<(String, usize)>,
+    /// Link targets as written, with their byte offset, so a broken one can be reported
+    /// at its line.
+    pub links: Vec<(String, usize)>,
     /// The text of the body's paragraphs, for summaries.
     pub text: String,
 }
@@ -75,12 +78,13 @@ pub struct Heading {
 }
 
 /// Ids the theme's templates use on every page, which headings must not take.
-const RESERVED_IDS: &[&str] = &["main", "overview", "latest", "related", "toc"];
+const RESERVED_IDS: &[&str] = &["main", "overview", "latest", "related", "members", "toc"];
 
-/// Renders `markdown`; root-relative links and images get `base_path` in front.
-pub fn render(markdown: &str, base_path: &str, highlighter: &Highlighter) -> Rendered {
+/// Renders `markdown`. Links stay as written: the rewrite stage puts `base_url` in front
+/// of root-relative ones and checks them all.
+pub fn render(markdown: &str, highlighter: &Highlighter) -> Rendered {
     let mut rendered = Rendered::default();
-    let events = parse(markdown, base_path, highlighter, &mut rendered.images);
+    let events = parse(markdown, highlighter, &mut rendered);
     let mut events = join_cjk_soft_breaks(fix_cjk_emphasis(events));
     rendered.headings = name_headings(&mut events);
     rendered.text = paragraph_text(&events);
@@ -88,13 +92,12 @@ pub fn render(markdown: &str, base_path: &str, highlighter: &Highlighter) -> Ren
     rendered
 }
 
-/// The event stream with code highlighted, link targets rebased, footnote labels
-/// prefixed, and local images recorded with the byte offset of their path.
+/// The event stream with code highlighted and footnote labels prefixed; links and local
+/// images are recorded with the byte offset of their target.
 fn parse<'a>(
     markdown: &'a str,
-    base_path: &str,
     highlighter: &Highlighter,
-    images: &mut Vec<(String, usize)>,
+    rendered: &mut Rendered,
 ) -> Vec<Event<'a>> {
     let options = Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
@@ -134,21 +137,22 @@ fn parse<'a>(
                     format!("fn-{label}").into(),
                 )));
             }
-            Event::Start(mut tag @ (Tag::Image { .. } | Tag::Link { .. })) => {
-                if let Tag::Image { dest_url, .. } = &tag
-                    && is_local_path(dest_url)
-                {
-                    // Point at the path itself when it is written inline.
-                    let at = markdown[range.clone()]
-                        .find(dest_url.as_ref())
-                        .map_or(range.start, |i| range.start + i);
-                    images.push((dest_url.to_string(), at));
+            Event::Start(
+                ref tag @ (Tag::Image { ref dest_url, .. } | Tag::Link { ref dest_url, .. }),
+            ) => {
+                // Point at the target itself when it is written inline.
+                let at = markdown[range.clone()]
+                    .find(dest_url.as_ref())
+                    .map_or(range.start, |i| range.start + i);
+                let list = match tag {
+                    Tag::Image { .. } if is_local_path(dest_url) => Some(&mut rendered.images),
+                    Tag::Link { .. } => Some(&mut rendered.links),
+                    _ => None,
+                };
+                if let Some(list) = list {
+                    list.push((dest_url.to_string(), at));
                 }
-                if let Tag::Image { dest_url, .. } | Tag::Link { dest_url, .. } = &mut tag {
-                    *dest_url =
-                        with_base(std::mem::replace(dest_url, CowStr::Borrowed("")), base_path);
-                }
-                events.push(Event::Start(tag));
+                events.push(event);
             }
             event => events.push(event),
         }
@@ -206,14 +210,6 @@ fn is_local_path(url: &str) -> bool {
         || url.contains("://")
         || url.starts_with("data:")
         || url.starts_with("mailto:"))
-}
-
-fn with_base<'a>(url: CowStr<'a>, base_path: &str) -> CowStr<'a> {
-    if url.starts_with('/') && !url.starts_with("//") && !base_path.is_empty() {
-        format!("{base_path}{url}").into()
-    } else {
-        url
-    }
 }
 
 /// Gives every heading a stable id, unique in the page: its own `{#id}` if it has one,
@@ -457,17 +453,35 @@ fn delimiter_runs(text: &str) -> Vec<Delimiter> {
     runs
 }
 
-/// The first `limit` characters of `text`, whitespace folded, with `…` if it was cut.
-/// Cuts between characters, never inside one.
+/// A summary of at most `limit` characters, whitespace folded. It ends at the last
+/// sentence end (。！？) when that keeps at least half the limit, otherwise it is cut
+/// between two characters, never inside one, and marked with `…`.
 pub fn summarise(text: &str, limit: usize) -> String {
     let folded: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    let mut chars = folded.chars();
-    let head: String = chars.by_ref().take(limit).collect();
-    if chars.next().is_some() {
-        format!("{}…", head.trim_end())
-    } else {
-        head
+    if folded.chars().count() <= limit {
+        return folded;
     }
+    let head: String = folded.chars().take(limit).collect();
+    let sentence_end = head
+        .char_indices()
+        .rfind(|(_, c)| matches!(c, '。' | '！' | '？'));
+    match sentence_end {
+        Some((at, c)) if head[..at].chars().count() >= limit / 2 => {
+            head[..at + c.len_utf8()].to_string()
+        }
+        _ => format!("{}…", head.trim_end()),
+    }
+}
+
+/// Minutes to read a text: Chinese is read at about 400 characters a minute, and a
+/// Latin word counts as one character.
+pub fn reading_minutes(text: &str) -> usize {
+    let cjk = text.chars().filter(|&c| is_cjk(c)).count();
+    let words = text
+        .split(|c: char| c.is_whitespace() || is_cjk(c))
+        .filter(|w| w.chars().any(char::is_alphanumeric))
+        .count();
+    (cjk + words).div_ceil(400).max(1)
 }
 
 #[cfg(test)]
@@ -475,7 +489,7 @@ mod tests {
     use super::*;
 
     fn html(md: &str) -> String {
-        render(md, "", &Highlighter::default()).html
+        render(md, &Highlighter::default()).html
     }
 
     #[test]
@@ -511,7 +525,6 @@ mod tests {
     fn chinese_heading_ids_are_stable_and_unique() {
         let r = render(
             "## 企业概况\n\n## 实施成效\n\n## 实施成效\n\n## 1. 5G 专网建设\n\n## 自定 {#custom}\n",
-            "",
             &Highlighter::default(),
         );
         let ids: Vec<&str> = r.headings.iter().map(|h| h.id.as_str()).collect();
@@ -536,23 +549,27 @@ mod tests {
     }
 
     #[test]
-    fn root_relative_links_get_the_base_path() {
-        let r = render(
-            "[关于](/about/) ![图](a.png) [外](https://x.org/)",
-            "/cases",
-            &Highlighter::default(),
-        );
-        assert!(r.html.contains("href=\"/cases/about/\""));
-        assert!(r.html.contains("href=\"https://x.org/\""));
+    fn links_and_images_are_recorded_where_they_are_written() {
+        let md = "[关于](/about/) ![图](a.png) [外](https://x.org/)";
+        let r = render(md, &Highlighter::default());
+        assert!(r.html.contains("href=\"/about/\""));
+        assert_eq!(r.images, [("a.png".to_string(), md.find("a.png").unwrap())]);
         assert_eq!(
-            r.images,
-            [("a.png".to_string(), "[关于](/about/) ![图](".len())]
+            r.links[0],
+            ("/about/".to_string(), md.find("/about/").unwrap())
         );
     }
 
     #[test]
-    fn summaries_cut_between_characters() {
+    fn summaries_end_at_a_sentence_or_between_characters() {
         assert_eq!(summarise("智能制造示范工厂", 4), "智能制造…");
+        assert_eq!(summarise("第一句话。第二句很长很长", 8), "第一句话。");
+        assert_eq!(
+            summarise("短。后面是很长的一句话没有句号", 10),
+            "短。后面是很长的一句…"
+        );
+        assert_eq!(reading_minutes(&"字".repeat(401)), 2);
+        assert_eq!(reading_minutes("5G 专网"), 1);
         assert_eq!(summarise("短", 4), "短");
         assert_eq!(summarise("a  b\nc", 10), "a b c");
     }

@@ -864,6 +864,77 @@ impl Site {
     pub fn category(&self, case: &Case) -> Option<TermId> {
         case.industry.map(|i| self.taxonomies.industries.root_of(i))
     }
+
+    /// Whether a case appears in listings, term pages and counts: revoked cases keep
+    /// their page but are left out unless `list_revoked` is set.
+    pub fn is_listed(&self, case: &Case) -> bool {
+        self.config.list_revoked || case.lifecycle.state != TitleState::Revoked
+    }
+
+    /// The listed cases that `keep` accepts, in listing order: newest year first, then
+    /// title, then kind and slug, so the order never depends on file-system order.
+    pub fn listing(&self, keep: impl Fn(&Case) -> bool) -> Vec<usize> {
+        let mut listed: Vec<usize> = (0..self.cases.len())
+            .filter(|&i| self.is_listed(&self.cases[i]) && keep(&self.cases[i]))
+            .collect();
+        listed.sort_by(|&a, &b| {
+            let (x, y) = (&self.cases[a], &self.cases[b]);
+            (y.year, &x.title, x.kind, &x.slug).cmp(&(x.year, &y.title, y.kind, &y.slug))
+        });
+        listed
+    }
+
+    /// Whether a case carries `term` of a vocabulary, or one of its descendants (a
+    /// category holds its sub-industries, a scenario group its scenarios).
+    pub fn has_term(&self, case: &Case, kind: Kind, term: TermId) -> bool {
+        let taxonomy = self.taxonomies.get(kind);
+        let within = |id: TermId| taxonomy.is_within(id, term);
+        match kind {
+            Kind::Region => case.region == term,
+            Kind::Industry => case.industry.is_some_and(within),
+            Kind::Scenario => case.scenarios.iter().copied().any(within),
+            Kind::Technology => case.technologies.iter().copied().any(within),
+        }
+    }
+
+    /// Cases to read next: the explicit `related` first, then listed cases of the same
+    /// unit, then of the same sub-industry and region; at most `limit`.
+    pub fn related_cases(&self, index: usize, limit: usize) -> Vec<usize> {
+        let case = &self.cases[index];
+        let mut found: Vec<usize> = case.related.clone();
+        let same_unit = self.listing(|c| c.unit == case.unit);
+        let same_field = self.listing(|c| {
+            c.industry.is_some() && c.industry == case.industry && c.region == case.region
+        });
+        for i in same_unit.into_iter().chain(same_field) {
+            if i != index && !found.contains(&i) {
+                found.push(i);
+            }
+        }
+        found.truncate(limit);
+        found
+    }
+
+    /// The factories and scenarios of a zone: in its cities when it lists any (or names
+    /// a city), otherwise anywhere in its region.
+    pub fn zone_members(&self, index: usize) -> Vec<usize> {
+        let zone = &self.cases[index];
+        let city_key = |c: &str| c.trim().trim_end_matches('市').to_string();
+        let cities: Vec<String> = zone
+            .cities
+            .iter()
+            .chain(&zone.city)
+            .map(|c| city_key(c))
+            .collect();
+        self.listing(|c| {
+            c.kind != CaseKind::Zone
+                && c.region == zone.region
+                && (cities.is_empty()
+                    || c.city
+                        .as_deref()
+                        .is_some_and(|city| cities.contains(&city_key(city))))
+        })
+    }
 }
 
 /// `today` as a date, for lifecycle states: `SOURCE_DATE_EPOCH` when set (reproducible

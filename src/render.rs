@@ -10,12 +10,13 @@ use rayon::prelude::*;
 use serde::Serialize;
 use tera::{Context, Tera};
 
+use crate::charts;
 use crate::diagnostics::Diagnostic;
-use crate::markdown::{Heading, Highlighter, Rendered, summarise};
+use crate::markdown::{Heading, Highlighter, Rendered, reading_minutes, summarise};
 use crate::model::{Case, CaseKind, Page, Site, TitleState};
 use crate::output::OutputFile;
 use crate::source::Pos;
-use crate::taxonomy::{Taxonomy, TermId};
+use crate::taxonomy::{Kind, TermId};
 
 /// The default theme, built into the binary so a site needs no theme folder of its own.
 static DEFAULT_THEME: Dir = include_dir!("$CARGO_MANIFEST_DIR/themes/default");
@@ -162,8 +163,10 @@ struct SiteContext<'a> {
     base_path: String,
     language: &'a str,
     publisher: Option<&'a str>,
+    footer: Option<&'a str>,
     nav: Vec<Link>,
     kinds: Vec<KindContext>,
+    /// Cases in listings and counts.
     total: usize,
 }
 
@@ -182,12 +185,15 @@ struct KindContext {
     count: usize,
 }
 
-/// A term a case carries, with the group or category it belongs to.
+/// A vocabulary value on a page, linked to its term page.
 #[derive(Serialize)]
-struct TermContext {
+struct TermLink {
     name: String,
-    slug: String,
-    parent: Option<String>,
+    url: String,
+    /// Listed cases carrying it (with its sub-terms).
+    count: usize,
+    parent: Option<Link>,
+    children: Vec<TermLink>,
 }
 
 /// A case as a card in lists.
@@ -199,11 +205,12 @@ struct Card {
     kind: CaseKind,
     kind_label: &'static str,
     kind_url: String,
-    region: String,
+    region: Link,
     city: Option<String>,
-    industry: Option<String>,
-    category: Option<String>,
+    industry: Option<Link>,
+    category: Option<Link>,
     year: i32,
+    year_url: String,
     status: &'static str,
     state: TitleState,
     badge: String,
@@ -218,8 +225,8 @@ struct CaseContext<'a> {
     card: &'a Card,
     cities: &'a [String],
     recommender: Option<&'a str>,
-    scenarios: Vec<TermContext>,
-    technologies: Vec<TermContext>,
+    scenarios: Vec<TermLink>,
+    technologies: Vec<TermLink>,
     approved: Option<String>,
     build_end: Option<String>,
     valid_until: Option<String>,
@@ -227,9 +234,12 @@ struct CaseContext<'a> {
     last_review: Option<String>,
     reviews: Vec<ReviewContext>,
     metrics: &'a [crate::content::Metric],
+    reading_minutes: usize,
     body: &'a str,
     toc: &'a [Heading],
     related: Vec<&'a Card>,
+    /// For a zone: the factories and scenarios in its cities or region.
+    members: Vec<&'a Card>,
 }
 
 #[derive(Serialize)]
@@ -240,9 +250,108 @@ struct ReviewContext {
 }
 
 #[derive(Serialize)]
-struct Count {
-    name: String,
-    count: usize,
+struct PageContext<'a> {
+    title: &'a str,
+    summary: Option<&'a str>,
+    body: &'a str,
+    toc: &'a [Heading],
+}
+
+/// Links between the pages of a paginated listing.
+#[derive(Serialize)]
+struct Pager {
+    current: usize,
+    total: usize,
+    prev: Option<String>,
+    next: Option<String>,
+    pages: Vec<PageNumber>,
+}
+
+#[derive(Serialize)]
+struct PageNumber {
+    number: usize,
+    url: String,
+    current: bool,
+}
+
+/// One page to render.
+struct Job {
+    /// Output path, e.g. `regions/jiangsu/index.html`.
+    path: String,
+    template: &'static str,
+    context: Context,
+}
+
+/// Cases related to a case page, at most.
+const RELATED_LIMIT: usize = 6;
+
+/// What every page is built from: the site, its `site` context and a card per case.
+struct Shared<'a> {
+    site: &'a Site,
+    context: SiteContext<'a>,
+    cards: Vec<Card>,
+}
+
+impl Shared<'_> {
+    /// A job whose context already holds `site`.
+    fn job(&self, path: String, template: &'static str) -> Job {
+        let mut context = Context::new();
+        context.insert("site", &self.context);
+        Job {
+            path,
+            template,
+            context,
+        }
+    }
+
+    fn cards(&self, indexes: &[usize]) -> Vec<&Card> {
+        indexes.iter().map(|&i| &self.cards[i]).collect()
+    }
+
+    /// The pages of a listing at `url`, each a job with `cases` and `pager` set.
+    fn paginated(&self, url: &str, items: &[usize], template: &'static str) -> Vec<Job> {
+        let size = self.site.config.page_size.max(1);
+        let chunks: Vec<&[usize]> = if items.is_empty() {
+            vec![&[]]
+        } else {
+            items.chunks(size).collect()
+        };
+        let total = chunks.len();
+        let page_url = |n: usize| {
+            if n == 1 {
+                url.to_string()
+            } else {
+                format!("{url}page/{n}/")
+            }
+        };
+        chunks
+            .into_iter()
+            .enumerate()
+            .map(|(i, chunk)| {
+                let n = i + 1;
+                let mut job = self.job(
+                    format!("{}index.html", page_url(n).trim_start_matches('/')),
+                    template,
+                );
+                let pager = Pager {
+                    current: n,
+                    total,
+                    prev: (n > 1).then(|| page_url(n - 1)),
+                    next: (n < total).then(|| page_url(n + 1)),
+                    pages: (1..=total)
+                        .map(|k| PageNumber {
+                            number: k,
+                            url: page_url(k),
+                            current: k == n,
+                        })
+                        .collect(),
+                };
+                job.context.insert("cases", &self.cards(chunk));
+                job.context.insert("pager", &pager);
+                job
+            })
+            .collect()
+    }
 }
 
 /// Renders every page of the site. `bodies[i]` is the rendered body of `site.cases[i]`,
@@ -253,61 +362,53 @@ pub fn render_site(
     bodies: &[Rendered],
     page_bodies: &[Rendered],
 ) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
-    let site_context = site_context(site);
-    let base = |template: &str| {
-        let mut context = Context::new();
-        context.insert("site", &site_context);
-        (template.to_string(), context)
+    let shared = Shared {
+        site,
+        context: site_context(site),
+        cards: site
+            .cases
+            .iter()
+            .zip(bodies)
+            .map(|(c, b)| card(site, c, b))
+            .collect(),
     };
-    let mut jobs: Vec<(String, String, Context)> = Vec::new();
-    let cards: Vec<Card> = site
-        .cases
-        .iter()
-        .zip(bodies)
-        .map(|(c, b)| card(site, c, b))
-        .collect();
-
-    let (template, mut context) = base("index.html");
-    context.insert("latest", &latest(site, &cards));
-    context.insert("by_category", &counts_by_category(site));
-    context.insert("by_year", &counts_by_year(site));
-    jobs.push(("index.html".into(), template, context));
-
+    let mut jobs = vec![home(&shared)];
     for kind in CaseKind::ALL {
-        let (template, mut context) = base("list.html");
-        let mut listed: Vec<&Card> = cards.iter().filter(|c| c.kind == kind).collect();
-        listed.sort_by(|a, b| (b.year, &a.title, &a.url).cmp(&(a.year, &b.title, &b.url)));
-        context.insert("kind", &kind_context(site, kind));
-        context.insert("cases", &listed);
-        jobs.push((format!("{}/index.html", kind.folder()), template, context));
+        let listed = site.listing(|c| c.kind == kind);
+        for mut job in shared.paginated(&format!("/{}/", kind.folder()), &listed, "list.html") {
+            job.context.insert("kind", &kind_context(site, kind));
+            jobs.push(job);
+        }
     }
-
-    for (i, case) in site.cases.iter().enumerate() {
-        let (template, mut context) = base("case.html");
-        context.insert("case", &case_context(site, i, &bodies[i], &cards));
-        jobs.push((
+    for vocabulary in &VOCABULARIES {
+        jobs.extend(vocabulary_pages(&shared, vocabulary));
+    }
+    jobs.extend(year_pages(&shared));
+    for (i, body) in bodies.iter().enumerate() {
+        let case = &site.cases[i];
+        let mut job = shared.job(
             format!("{}/{}/index.html", case.kind.folder(), case.slug),
-            template,
-            context,
-        ));
+            "case.html",
+        );
+        job.context.insert("case", &case_context(&shared, i, body));
+        jobs.push(job);
     }
-
     for (page, body) in site.pages.iter().zip(page_bodies) {
-        let (template, mut context) = base("page.html");
-        context.insert("page", &page_context(page, body));
-        jobs.push((format!("{}/index.html", page.slug), template, context));
+        let mut job = shared.job(format!("{}/index.html", page.slug), "page.html");
+        job.context.insert("page", &page_context(page, body));
+        jobs.push(job);
     }
-
-    let (template, context) = base("404.html");
-    jobs.push(("404.html".into(), template, context));
+    jobs.push(shared.job("404.html".into(), "404.html"));
 
     let results: Vec<Result<OutputFile, Diagnostic>> = jobs
         .par_iter()
-        .map(|(path, template, context)| {
-            templates.render(template, context).map(|html| OutputFile {
-                path: path.clone(),
-                contents: html.into_bytes(),
-            })
+        .map(|job| {
+            templates
+                .render(job.template, &job.context)
+                .map(|html| OutputFile {
+                    path: job.path.clone(),
+                    contents: html.into_bytes(),
+                })
         })
         .collect();
     let (files, errors): (Vec<_>, Vec<_>) = results.into_iter().partition(Result::is_ok);
@@ -318,33 +419,193 @@ pub fn render_site(
     }
 }
 
+/// A vocabulary with term pages, and the URL segment of those pages.
+struct Vocabulary {
+    kind: Kind,
+    segment: &'static str,
+}
+
+const VOCABULARIES: [Vocabulary; 4] = [
+    Vocabulary {
+        kind: Kind::Region,
+        segment: "regions",
+    },
+    Vocabulary {
+        kind: Kind::Industry,
+        segment: "industries",
+    },
+    Vocabulary {
+        kind: Kind::Scenario,
+        segment: "scenario-types",
+    },
+    Vocabulary {
+        kind: Kind::Technology,
+        segment: "technologies",
+    },
+];
+
+fn segment(kind: Kind) -> &'static str {
+    VOCABULARIES
+        .iter()
+        .find(|v| v.kind == kind)
+        .map_or("", |v| v.segment)
+}
+
+fn term_url(site: &Site, kind: Kind, id: TermId) -> String {
+    format!(
+        "/{}/{}/",
+        segment(kind),
+        site.taxonomies.get(kind).term(id).slug
+    )
+}
+
+/// A term with its count, its parent and (one level of) its children, all linked.
+fn term_link(site: &Site, kind: Kind, id: TermId) -> TermLink {
+    let taxonomy = site.taxonomies.get(kind);
+    let term = taxonomy.term(id);
+    let count = |id: TermId| {
+        site.cases
+            .iter()
+            .filter(|c| site.is_listed(c) && site.has_term(c, kind, id))
+            .count()
+    };
+    TermLink {
+        name: term.name.clone(),
+        url: term_url(site, kind, id),
+        count: count(id),
+        parent: term.parent.map(|p| Link {
+            title: taxonomy.term(p).name.clone(),
+            url: term_url(site, kind, p),
+        }),
+        children: term
+            .children
+            .iter()
+            .map(|&c| TermLink {
+                name: taxonomy.term(c).name.clone(),
+                url: term_url(site, kind, c),
+                count: count(c),
+                parent: None,
+                children: Vec::new(),
+            })
+            .collect(),
+    }
+}
+
+/// The index of a vocabulary (every term with its count, zero counts included) and a
+/// paginated page per term listing its cases, sub-terms included.
+fn vocabulary_pages(shared: &Shared, vocabulary: &Vocabulary) -> Vec<Job> {
+    let site = shared.site;
+    let kind = vocabulary.kind;
+    let taxonomy = site.taxonomies.get(kind);
+    let heading = Link {
+        title: kind.label().to_string(),
+        url: format!("/{}/", vocabulary.segment),
+    };
+    let mut index = shared.job(
+        format!("{}/index.html", vocabulary.segment),
+        "taxonomy.html",
+    );
+    let roots: Vec<TermLink> = (0..taxonomy.terms.len())
+        .filter(|&id| taxonomy.term(id).parent.is_none())
+        .map(|id| term_link(site, kind, id))
+        .collect();
+    index.context.insert("taxonomy", &heading);
+    index.context.insert("terms", &roots);
+    let mut jobs = vec![index];
+    for id in 0..taxonomy.terms.len() {
+        let cases = site.listing(|c| site.has_term(c, kind, id));
+        let term = term_link(site, kind, id);
+        for mut job in shared.paginated(&term.url, &cases, "term.html") {
+            job.context.insert("taxonomy", &heading);
+            job.context.insert("term", &term);
+            jobs.push(job);
+        }
+    }
+    jobs
+}
+
+/// The years index and a paginated page per year.
+fn year_pages(shared: &Shared) -> Vec<Job> {
+    let site = shared.site;
+    let heading = Link {
+        title: "批次年度".to_string(),
+        url: "/years/".to_string(),
+    };
+    let mut index = shared.job("years/index.html".into(), "taxonomy.html");
+    index.context.insert("taxonomy", &heading);
+    index.context.insert(
+        "terms",
+        &year_range(site)
+            .rev()
+            .map(|y| year_link(site, y))
+            .collect::<Vec<_>>(),
+    );
+    let mut jobs = vec![index];
+    for year in year_range(site) {
+        let term = year_link(site, year);
+        for mut job in shared.paginated(&term.url, &site.listing(|c| c.year == year), "term.html") {
+            job.context.insert("taxonomy", &heading);
+            job.context.insert("term", &term);
+            jobs.push(job);
+        }
+    }
+    jobs
+}
+
+fn year_link(site: &Site, year: i32) -> TermLink {
+    TermLink {
+        name: format!("{year}年"),
+        url: format!("/years/{year}/"),
+        count: site.listing(|c| c.year == year).len(),
+        parent: None,
+        children: Vec::new(),
+    }
+}
+
 fn site_context(site: &Site) -> SiteContext<'_> {
     let config = &site.config;
-    let base_path = config.base_path();
-    let mut nav: Vec<Link> = CaseKind::ALL
-        .iter()
-        .map(|k| Link {
-            title: k.short_label().to_string(),
-            url: format!("{base_path}/{}/", k.folder()),
-        })
-        .collect();
-    nav.extend(site.pages.iter().filter(|p| p.menu).map(|p| Link {
-        title: p.title.clone(),
-        url: format!("{base_path}/{}/", p.slug),
-    }));
+    let default_nav = || {
+        let mut nav: Vec<Link> = CaseKind::ALL
+            .iter()
+            .map(|k| Link {
+                title: k.short_label().to_string(),
+                url: format!("/{}/", k.folder()),
+            })
+            .collect();
+        nav.extend(VOCABULARIES.iter().map(|v| Link {
+            title: v.kind.label().to_string(),
+            url: format!("/{}/", v.segment),
+        }));
+        nav.extend(site.pages.iter().filter(|p| p.menu).map(|p| Link {
+            title: p.title.clone(),
+            url: format!("/{}/", p.slug),
+        }));
+        nav
+    };
+    let nav = match &config.nav {
+        Some(links) => links
+            .iter()
+            .map(|l| Link {
+                title: l.title.clone(),
+                url: l.url.clone(),
+            })
+            .collect(),
+        None => default_nav(),
+    };
     SiteContext {
         title: &config.title,
         description: &config.description,
         base_url: &config.base_url,
         language: &config.language,
         publisher: config.publisher.as_deref(),
+        footer: config.footer.as_deref(),
         kinds: CaseKind::ALL
             .iter()
             .map(|&k| kind_context(site, k))
             .collect(),
-        total: site.cases.len(),
+        total: site.listing(|_| true).len(),
         nav,
-        base_path,
+        base_path: config.base_path(),
     }
 }
 
@@ -353,22 +614,9 @@ fn kind_context(site: &Site, kind: CaseKind) -> KindContext {
         key: kind.folder(),
         label: kind.label(),
         short_label: kind.short_label(),
-        url: format!("{}/{}/", site.config.base_path(), kind.folder()),
-        count: site.cases.iter().filter(|c| c.kind == kind).count(),
+        url: format!("/{}/", kind.folder()),
+        count: site.listing(|c| c.kind == kind).len(),
     }
-}
-
-fn case_url(site: &Site, case: &Case) -> String {
-    format!(
-        "{}/{}/{}/",
-        site.config.base_path(),
-        case.kind.folder(),
-        case.slug
-    )
-}
-
-fn term_name(taxonomy: &Taxonomy, id: TermId) -> String {
-    taxonomy.term(id).name.clone()
 }
 
 /// The lifecycle in one line, as the programme writes it.
@@ -390,18 +638,26 @@ fn badge(case: &Case) -> String {
 
 fn card(site: &Site, case: &Case, body: &Rendered) -> Card {
     let t = &site.taxonomies;
-    let url = case_url(site, case);
+    let link = |kind: Kind, id: TermId| Link {
+        title: t.get(kind).term(id).name.clone(),
+        url: term_url(site, kind, id),
+    };
+    let url = format!("/{}/{}/", case.kind.folder(), case.slug);
     Card {
         title: case.title.clone(),
         unit: case.unit.clone(),
         kind: case.kind,
         kind_label: case.kind.short_label(),
-        kind_url: format!("{}/{}/", site.config.base_path(), case.kind.folder()),
-        region: term_name(&t.regions, case.region),
+        kind_url: format!("/{}/", case.kind.folder()),
+        region: link(Kind::Region, case.region),
         city: case.city.clone(),
-        industry: case.industry.map(|i| term_name(&t.industries, i)),
-        category: site.category(case).map(|i| term_name(&t.industries, i)),
+        industry: case.industry.map(|i| link(Kind::Industry, i)),
+        category: site
+            .category(case)
+            .filter(|&c| Some(c) != case.industry)
+            .map(|c| link(Kind::Industry, c)),
         year: case.year,
+        year_url: format!("/years/{}/", case.year),
         status: case.status.label(),
         state: case.lifecycle.state,
         badge: badge(case),
@@ -415,26 +671,9 @@ fn card(site: &Site, case: &Case, body: &Rendered) -> Card {
     }
 }
 
-fn terms(taxonomy: &Taxonomy, ids: &[TermId]) -> Vec<TermContext> {
-    ids.iter()
-        .map(|&id| {
-            let term = taxonomy.term(id);
-            TermContext {
-                name: term.name.clone(),
-                slug: term.slug.clone(),
-                parent: term.parent.map(|p| taxonomy.term(p).name.clone()),
-            }
-        })
-        .collect()
-}
-
 /// The context of the page of `site.cases[index]`.
-fn case_context<'a>(
-    site: &'a Site,
-    index: usize,
-    body: &'a Rendered,
-    cards: &'a [Card],
-) -> CaseContext<'a> {
+fn case_context<'a>(shared: &'a Shared, index: usize, body: &'a Rendered) -> CaseContext<'a> {
+    let site = shared.site;
     let case = &site.cases[index];
     let date = |d: chrono::NaiveDate| d.format("%Y-%m-%d").to_string();
     let mut reviews: Vec<ReviewContext> = case
@@ -447,30 +686,31 @@ fn case_context<'a>(
         })
         .collect();
     reviews.sort_by(|a, b| a.date.cmp(&b.date));
+    let terms =
+        |kind: Kind, ids: &[TermId]| ids.iter().map(|&id| term_link(site, kind, id)).collect();
+    let members = if case.kind == CaseKind::Zone {
+        site.zone_members(index)
+    } else {
+        Vec::new()
+    };
     CaseContext {
-        card: &cards[index],
+        card: &shared.cards[index],
         cities: &case.cities,
         recommender: case.recommender.as_deref(),
-        scenarios: terms(&site.taxonomies.scenarios, &case.scenarios),
-        technologies: terms(&site.taxonomies.technologies, &case.technologies),
+        scenarios: terms(Kind::Scenario, &case.scenarios),
+        technologies: terms(Kind::Technology, &case.technologies),
         approved: case.approved.map(date),
         build_end: case.lifecycle.build_end.map(date),
         valid_until: case.lifecycle.valid_until.map(date),
         last_review: case.lifecycle.last_review_passed.map(date),
         reviews,
         metrics: &case.metrics,
+        reading_minutes: reading_minutes(&body.text),
         body: &body.html,
         toc: &body.headings,
-        related: case.related.iter().map(|&i| &cards[i]).collect(),
+        related: shared.cards(&site.related_cases(index, RELATED_LIMIT)),
+        members: shared.cards(&members),
     }
-}
-
-#[derive(Serialize)]
-struct PageContext<'a> {
-    title: &'a str,
-    summary: Option<&'a str>,
-    body: &'a str,
-    toc: &'a [Heading],
 }
 
 fn page_context<'a>(page: &'a Page, body: &'a Rendered) -> PageContext<'a> {
@@ -482,49 +722,104 @@ fn page_context<'a>(page: &'a Page, body: &'a Rendered) -> PageContext<'a> {
     }
 }
 
-/// The newest cases: by year, then approval date, then title; revoked ones left out.
-fn latest<'c>(site: &Site, cards: &'c [Card]) -> Vec<&'c Card> {
-    let mut order: Vec<usize> = (0..site.cases.len())
-        .filter(|&i| site.cases[i].lifecycle.state != TitleState::Revoked)
+/// The home page: counts, charts and the newest cases.
+fn home(shared: &Shared) -> Job {
+    let site = shared.site;
+    let mut job = shared.job("index.html".into(), "index.html");
+    let industries: Vec<TermLink> = (0..site.taxonomies.industries.terms.len())
+        .filter(|&id| site.taxonomies.industries.term(id).parent.is_none())
+        .map(|id| term_link(site, Kind::Industry, id))
         .collect();
-    order.sort_by(|&a, &b| {
-        let (ca, cb) = (&site.cases[a], &site.cases[b]);
-        (cb.year, cb.approved, &ca.title).cmp(&(ca.year, ca.approved, &cb.title))
-    });
-    order.into_iter().take(LATEST).map(|i| &cards[i]).collect()
-}
-
-fn counts_by_category(site: &Site) -> Vec<Count> {
-    let industries = &site.taxonomies.industries;
-    industries
-        .terms
-        .iter()
-        .enumerate()
-        .filter(|(_, t)| t.parent.is_none())
-        .map(|(id, t)| Count {
-            name: t.name.clone(),
-            count: site
-                .cases
-                .iter()
-                .filter(|c| site.category(c) == Some(id))
-                .count(),
-        })
-        .collect()
-}
-
-fn counts_by_year(site: &Site) -> Vec<Count> {
-    let mut years: BTreeMap<i32, usize> = BTreeMap::new();
-    for case in &site.cases {
-        *years.entry(case.year).or_default() += 1;
-    }
-    years
-        .into_iter()
+    let regions: Vec<TermLink> = (0..site.taxonomies.regions.terms.len())
+        .map(|id| term_link(site, Kind::Region, id))
+        .collect();
+    let years: Vec<TermLink> = year_range(site)
         .rev()
-        .map(|(year, count)| Count {
-            name: format!("{year}年"),
-            count,
-        })
-        .collect()
+        .map(|year| year_link(site, year))
+        .collect();
+    let charts = Charts {
+        map: charts::tile_map(
+            "chart-map",
+            "各地区案例数",
+            &regions
+                .iter()
+                .zip(&site.taxonomies.regions.terms)
+                .map(|(link, term)| charts::Tile {
+                    slug: term.slug.clone(),
+                    name: link.name.clone(),
+                    count: link.count,
+                    url: Some(link.url.clone()),
+                })
+                .collect::<Vec<_>>(),
+        ),
+        industries: charts::bar_chart(
+            "chart-industries",
+            "各行业案例数",
+            &industry_bars(&industries),
+        ),
+        years: charts::column_chart(
+            "chart-years",
+            "各批次年度案例数",
+            &years
+                .iter()
+                .rev()
+                .map(|y| charts::Bar {
+                    label: y.name.trim_end_matches('年').to_string(),
+                    value: y.count,
+                    url: Some(y.url.clone()),
+                    level: 0,
+                })
+                .collect::<Vec<_>>(),
+        ),
+    };
+    let mut latest = site.listing(|_| true);
+    latest.sort_by_key(|&i| std::cmp::Reverse((site.cases[i].year, site.cases[i].approved)));
+    latest.truncate(LATEST);
+    job.context.insert("latest", &shared.cards(&latest));
+    job.context.insert("industries", &industries);
+    job.context.insert("years", &years);
+    job.context.insert("charts", &charts);
+    job
+}
+
+#[derive(Serialize)]
+struct Charts {
+    map: String,
+    industries: String,
+    years: String,
+}
+
+/// Categories with their sub-industries below them, for the industry bar chart.
+fn industry_bars(industries: &[TermLink]) -> Vec<charts::Bar> {
+    let mut bars = Vec::new();
+    for category in industries {
+        bars.push(charts::Bar {
+            label: category.name.clone(),
+            value: category.count,
+            url: Some(category.url.clone()),
+            level: 0,
+        });
+        bars.extend(
+            category
+                .children
+                .iter()
+                .filter(|c| c.count > 0)
+                .map(|c| charts::Bar {
+                    label: c.name.clone(),
+                    value: c.count,
+                    url: Some(c.url.clone()),
+                    level: 1,
+                }),
+        );
+    }
+    bars
+}
+
+/// Every year from the first batch to the last, so a year without cases shows as a gap.
+fn year_range(site: &Site) -> std::ops::RangeInclusive<i32> {
+    let first = site.cases.iter().map(|c| c.year).min().unwrap_or(0);
+    let last = site.cases.iter().map(|c| c.year).max().unwrap_or(-1);
+    first..=last
 }
 
 /// The site's one stylesheet: the theme's, then the code-highlight classes.

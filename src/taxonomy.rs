@@ -127,6 +127,18 @@ impl Taxonomy {
         id
     }
 
+    /// Whether `id` is `ancestor` or lies below it.
+    pub fn is_within(&self, id: TermId, ancestor: TermId) -> bool {
+        let mut current = Some(id);
+        while let Some(term) = current {
+            if term == ancestor {
+                return true;
+            }
+            current = self.terms[term].parent;
+        }
+        false
+    }
+
     /// A few names an editor can pick from, for help texts.
     pub fn examples(&self) -> String {
         let leaves: Vec<&str> = self

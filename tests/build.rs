@@ -64,10 +64,16 @@ fn the_example_site_checks_clean_and_builds() {
     for (path, bytes) in read_tree(&site) {
         if path.ends_with(".html") {
             let html = String::from_utf8(bytes).unwrap();
-            assert!(
-                !html.contains("http://") && !html.contains("https://"),
-                "{path} makes no external request"
-            );
+            for attribute in [
+                "src=\"http",
+                "src=\"//",
+                "<link rel=\"stylesheet\" href=\"http",
+            ] {
+                assert!(
+                    !html.contains(attribute),
+                    "{path} makes no external request"
+                );
+            }
         }
     }
 }
@@ -81,16 +87,16 @@ fn a_case_page_shows_metadata_figures_body_and_related_cases() {
     for expected in [
         "<title>中文排版场景 · 功能测试站点</title>",
         "<dt>单位</dt><dd>排版测试单位（示例）</dd>",
-        "<dt>地区</dt><dd>广东省 · 深圳市</dd>",
-        "<dt>行业</dt><dd>家用电器（消费品）</dd>",
-        "<li>在线智能检测<span class=\"term-parent\">（生产作业）</span></li>",
+        "<dt>地区</dt><dd><a href=\"/cases/regions/guangdong/\">广东省</a> · 深圳市</dd>",
+        "<dt>行业</dt><dd><a href=\"/cases/industries/home-appliances/\">家用电器</a>（<a href=\"/cases/industries/consumer-goods/\">消费品</a>）</dd>",
+        "<li><a href=\"/cases/scenario-types/inline-inspection/\">在线智能检测</a><span class=\"term-parent\">（<a href=\"/cases/scenario-types/production-operations/\">生产作业</a>）</span></li>",
         "<span class=\"metric-value\">45%</span><span class=\"metric-name\">检测效率提升</span>",
         // A figure keeps the digits the editor wrote.
         "<span class=\"metric-value\">0.30</span>",
         "<span class=\"badge badge-current\">2024年入选</span>",
         // The Chinese bold lead-in and a line break inside a Chinese sentence.
         "<p><strong>实施成效：</strong>生产效率提升 30%，这一段跨行书写，中间不应出现空格。</p>",
-        "<h2 id=\"企业概况\">企业概况</h2>",
+        "<h2 id=\"企业概况\">企业概况<a class=\"anchor\" href=\"#企业概况\" aria-label=\"本节链接\">#</a></h2>",
         "<pre class=\"code\" data-lang=\"python\"><code><span class=\"hl-source hl-python\">",
         "<th>指标</th>",
         "<a href=\"#fn-1\">1</a>",
@@ -102,7 +108,7 @@ fn a_case_page_shows_metadata_figures_body_and_related_cases() {
     let plant = read(&out.path().join("factories/plant/index.html"));
     assert!(plant.contains("<span class=\"badge badge-current\">有效期至 2028-01</span>"));
     assert!(plant.contains("<img src=\"/cases/factories/plant/cover.svg\""));
-    assert!(plant.contains("<img src=\"layout.svg\" alt=\"布局\" />"));
+    assert!(plant.contains("<img src=\"layout.svg\" alt=\"布局\" loading=\"lazy\" decoding=\"async\" width=\"20\" height=\"10\" />"));
     assert!(out.path().join("factories/plant/cover.svg").is_file());
     assert!(out.path().join("factories/plant/layout.svg").is_file());
 }

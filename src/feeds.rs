@@ -1,0 +1,250 @@
+//! Feeds and data files: `/atom.xml`, `/sitemap.xml`, `/data/cases.json` and
+//! `/data/cases.csv`. Every date in them comes from the content, so an unchanged
+//! collection gives unchanged files.
+
+use chrono::NaiveDate;
+use serde_json::{Map, Value};
+
+use crate::model::{Case, Site, TitleState};
+use crate::output::OutputFile;
+use crate::taxonomy::Taxonomy;
+
+/// Entries in the Atom feed.
+const FEED_ENTRIES: usize = 20;
+
+/// The data columns, in CSV order; JSON objects have the same keys.
+pub const COLUMNS: &[&str] = &[
+    "id",
+    "kind",
+    "kind_label",
+    "slug",
+    "url",
+    "title",
+    "unit",
+    "region",
+    "city",
+    "cities",
+    "recommender",
+    "industry",
+    "category",
+    "scenarios",
+    "scenario_groups",
+    "technologies",
+    "year",
+    "status",
+    "state",
+    "approved",
+    "build_end",
+    "valid_until",
+    "last_review",
+    "summary",
+    "metrics",
+];
+
+/// How list values are joined in one CSV cell.
+pub const LIST_SEPARATOR: &str = "；";
+
+/// The feeds and data files of a site. `html_pages` are the output paths of its pages,
+/// for the sitemap.
+pub fn files(site: &Site, html_pages: &[&str]) -> Vec<OutputFile> {
+    let records: Vec<Map<String, Value>> = site.cases.iter().map(|c| record(site, c)).collect();
+    vec![
+        OutputFile {
+            path: "atom.xml".into(),
+            contents: atom(site).into_bytes(),
+        },
+        OutputFile {
+            path: "sitemap.xml".into(),
+            contents: sitemap(site, html_pages).into_bytes(),
+        },
+        OutputFile {
+            path: "data/cases.json".into(),
+            contents: serde_json::to_vec_pretty(&records).expect("records serialise"),
+        },
+        OutputFile {
+            path: "data/cases.csv".into(),
+            contents: csv(&records),
+        },
+    ]
+}
+
+/// The date a case entered the collection: its approval, or the end of its batch year.
+fn published(case: &Case) -> NaiveDate {
+    case.approved
+        .or_else(|| NaiveDate::from_ymd_opt(case.year, 12, 31))
+        .unwrap_or_default()
+}
+
+fn names(taxonomy: &Taxonomy, ids: &[usize]) -> Vec<String> {
+    ids.iter()
+        .map(|&id| taxonomy.term(id).name.clone())
+        .collect()
+}
+
+/// One case's metadata with every vocabulary value resolved to its name.
+fn record(site: &Site, case: &Case) -> Map<String, Value> {
+    let t = &site.taxonomies;
+    let text = |s: &str| Value::String(s.to_string());
+    let optional = |s: Option<String>| s.map_or(Value::Null, Value::String);
+    let list = |items: Vec<String>| Value::Array(items.into_iter().map(Value::String).collect());
+    let date = |d: Option<NaiveDate>| optional(d.map(|d| d.to_string()));
+    let mut groups: Vec<String> = case
+        .scenarios
+        .iter()
+        .map(|&s| t.scenarios.term(t.scenarios.root_of(s)).name.clone())
+        .collect();
+    groups.dedup();
+    let state = match case.lifecycle.state {
+        TitleState::Current => "current",
+        TitleState::Expired => "expired",
+        TitleState::Revoked => "revoked",
+    };
+    let values = [
+        text(&case.id()),
+        text(case.kind.folder()),
+        text(case.kind.short_label()),
+        text(&case.slug),
+        text(
+            &site
+                .config
+                .absolute_url(&format!("{}/{}/", case.kind.folder(), case.slug)),
+        ),
+        text(&case.title),
+        text(&case.unit),
+        text(&t.regions.term(case.region).name),
+        optional(case.city.clone()),
+        list(case.cities.clone()),
+        optional(case.recommender.clone()),
+        optional(case.industry.map(|i| t.industries.term(i).name.clone())),
+        optional(
+            site.category(case)
+                .map(|i| t.industries.term(i).name.clone()),
+        ),
+        list(names(&t.scenarios, &case.scenarios)),
+        list(groups),
+        list(names(&t.technologies, &case.technologies)),
+        Value::from(case.year),
+        text(case.status.label()),
+        text(state),
+        date(case.approved),
+        date(case.lifecycle.build_end),
+        date(case.lifecycle.valid_until),
+        date(case.lifecycle.last_review_passed),
+        optional(case.summary.clone()),
+        list(
+            case.metrics
+                .iter()
+                .map(|m| format!("{}：{}", m.name, m.value))
+                .collect(),
+        ),
+    ];
+    COLUMNS.iter().map(|c| c.to_string()).zip(values).collect()
+}
+
+/// A JSON value as one CSV cell: lists joined, null empty.
+pub fn cell(value: &Value) -> String {
+    match value {
+        Value::Null => String::new(),
+        Value::String(s) => s.clone(),
+        Value::Array(items) => items
+            .iter()
+            .map(cell)
+            .collect::<Vec<_>>()
+            .join(LIST_SEPARATOR),
+        other => other.to_string(),
+    }
+}
+
+/// The records as CSV, UTF-8 with a BOM so Excel reads the Chinese correctly.
+fn csv(records: &[Map<String, Value>]) -> Vec<u8> {
+    let mut writer = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
+    let mut write = || -> Result<(), csv::Error> {
+        writer.write_record(COLUMNS)?;
+        for record in records {
+            writer.write_record(COLUMNS.iter().map(|c| cell(&record[*c])))?;
+        }
+        writer.flush()?;
+        Ok(())
+    };
+    write().expect("writing CSV to memory cannot fail");
+    writer.into_inner().unwrap_or_default()
+}
+
+/// Escapes text for XML content and attribute values.
+pub fn xml_escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            // Characters XML 1.0 does not allow at all.
+            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The newest listed cases as an Atom feed.
+fn atom(site: &Site) -> String {
+    let mut newest = site.listing(|_| true);
+    newest.sort_by(|&a, &b| {
+        (published(&site.cases[b]), &site.cases[a].title)
+            .cmp(&(published(&site.cases[a]), &site.cases[b].title))
+    });
+    newest.truncate(FEED_ENTRIES);
+    let stamp = |d: NaiveDate| format!("{d}T00:00:00Z");
+    let updated = newest
+        .iter()
+        .map(|&i| published(&site.cases[i]))
+        .max()
+        .unwrap_or_default();
+    let home = site.config.absolute_url("");
+    let mut xml = String::from(
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"zh-CN\">\n",
+    );
+    xml.push_str(&format!(
+        "  <title>{}</title>\n  <id>{}</id>\n  <link href=\"{}\"/>\n  <link rel=\"self\" href=\"{}\"/>\n  <updated>{}</updated>\n",
+        xml_escape(&site.config.title),
+        xml_escape(&home),
+        xml_escape(&home),
+        xml_escape(&site.config.absolute_url("atom.xml")),
+        stamp(updated)
+    ));
+    for &i in &newest {
+        let case = &site.cases[i];
+        let url = site
+            .config
+            .absolute_url(&format!("{}/{}/", case.kind.folder(), case.slug));
+        xml.push_str(&format!(
+            "  <entry>\n    <title>{}</title>\n    <id>{}</id>\n    <link href=\"{}\"/>\n    <updated>{}</updated>\n    <author><name>{}</name></author>\n    <summary>{}</summary>\n  </entry>\n",
+            xml_escape(&case.title),
+            xml_escape(&url),
+            xml_escape(&url),
+            stamp(published(case)),
+            xml_escape(&case.unit),
+            xml_escape(case.summary.as_deref().unwrap_or(""))
+        ));
+    }
+    xml.push_str("</feed>\n");
+    xml
+}
+
+/// Every page's absolute URL.
+fn sitemap(site: &Site, html_pages: &[&str]) -> String {
+    let mut xml = String::from(
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
+    for page in html_pages.iter().filter(|p| **p != "404.html") {
+        let path = page.strip_suffix("index.html").unwrap_or(page);
+        xml.push_str(&format!(
+            "  <url><loc>{}</loc></url>\n",
+            xml_escape(&site.config.absolute_url(path))
+        ));
+    }
+    xml.push_str("</urlset>\n");
+    xml
+}

@@ -1,0 +1,365 @@
+//! The rewrite stage: lol_html over every generated page. It puts `base_url` in front of
+//! root-relative links, records every internal reference for the link check, marks
+//! external links `rel="noopener"`, lets body images load lazily with their size, and
+//! gives body headings an anchor link.
+
+use std::cell::RefCell;
+use std::collections::{BTreeSet, HashMap};
+
+use lol_html::html_content::{ContentType, Element};
+use lol_html::{RewriteStrSettings, element, rewrite_str};
+
+use crate::output::OutputFile;
+
+/// One internal reference a page makes.
+#[derive(Debug, Clone)]
+pub struct Reference {
+    /// The URL as the page had it before rewriting.
+    pub written: String,
+    /// The file it names in the output, e.g. `factories/x/index.html`.
+    pub target: String,
+    pub is_image: bool,
+}
+
+/// A page after the rewrite, with what it refers to.
+pub struct Rewritten {
+    pub html: String,
+    pub references: Vec<Reference>,
+}
+
+/// Attributes that hold URLs, by element.
+const URL_ATTRIBUTES: &[(&str, &str)] = &[
+    ("a", "href"),
+    ("link", "href"),
+    ("img", "src"),
+    ("script", "src"),
+    ("source", "src"),
+];
+
+/// Rewrites one page. `page_path` is its path in the output (`scenarios/x/index.html`),
+/// `image_sizes` the pixel size of image files by output path.
+pub fn rewrite(
+    page_path: &str,
+    html: &str,
+    base_path: &str,
+    image_sizes: &HashMap<String, (u32, u32)>,
+) -> Result<Rewritten, String> {
+    let page_dir = page_path.rsplit_once('/').map_or("", |(dir, _)| dir);
+    let references = RefCell::new(Vec::new());
+    let mut settings = RewriteStrSettings::new();
+    for &(tag, attribute) in URL_ATTRIBUTES {
+        let references = &references;
+        settings = settings.append_element_content_handler(element!(
+            format!("{tag}[{attribute}]"),
+            move |el: &mut Element| {
+                let url = el.get_attribute(attribute).unwrap_or_default();
+                match classify(&url, page_dir) {
+                    Url::Internal(target) => {
+                        references.borrow_mut().push(Reference {
+                            written: url.clone(),
+                            target,
+                            is_image: tag == "img",
+                        });
+                        if url.starts_with('/') {
+                            el.set_attribute(attribute, &format!("{base_path}{url}"))?;
+                        }
+                    }
+                    Url::External if tag == "a" => add_rel(el, "noopener")?,
+                    _ => {}
+                }
+                Ok(())
+            }
+        ));
+    }
+    settings =
+        settings.append_element_content_handler(element!(".body img[src]", |el: &mut Element| {
+            set_if_missing(el, "loading", "lazy")?;
+            set_if_missing(el, "decoding", "async")?;
+            let src = el.get_attribute("src").unwrap_or_default();
+            if let Url::Internal(target) = classify(&src, page_dir)
+                && let Some((width, height)) = image_sizes.get(&target)
+            {
+                set_if_missing(el, "width", &width.to_string())?;
+                set_if_missing(el, "height", &height.to_string())?;
+            }
+            Ok(())
+        }));
+    for heading in ["h2", "h3", "h4"] {
+        settings = settings.append_element_content_handler(element!(
+            format!(".body {heading}[id]"),
+            |el: &mut Element| {
+                let id = el.get_attribute("id").unwrap_or_default();
+                let link = format!(
+                    "<a class=\"anchor\" href=\"#{}\" aria-label=\"本节链接\">#</a>",
+                    crate::markdown::escape_html(&id)
+                );
+                el.append(&link, ContentType::Html);
+                Ok(())
+            }
+        ));
+    }
+    let html = rewrite_str(html, settings).map_err(|e| format!("无法处理页面 {page_path}：{e}"))?;
+    Ok(Rewritten {
+        html,
+        references: references.into_inner(),
+    })
+}
+
+fn set_if_missing(
+    el: &mut Element,
+    name: &str,
+    value: &str,
+) -> Result<(), lol_html::errors::AttributeNameError> {
+    if !el.has_attribute(name) {
+        el.set_attribute(name, value)?;
+    }
+    Ok(())
+}
+
+fn add_rel(el: &mut Element, token: &str) -> Result<(), lol_html::errors::AttributeNameError> {
+    let rel = el.get_attribute("rel").unwrap_or_default();
+    if rel.split_whitespace().any(|t| t == token) {
+        return Ok(());
+    }
+    let joined = if rel.trim().is_empty() {
+        token.to_string()
+    } else {
+        format!("{} {token}", rel.trim())
+    };
+    el.set_attribute("rel", &joined)
+}
+
+/// What a URL in a page points at.
+#[derive(Debug, PartialEq)]
+enum Url {
+    /// A file of the site, by its output path.
+    Internal(String),
+    External,
+    /// A fragment, `mailto:`, `data:` and the like: nothing to check.
+    Other,
+}
+
+fn classify(url: &str, page_dir: &str) -> Url {
+    let url = url.trim();
+    let lower = url.to_ascii_lowercase();
+    if url.is_empty()
+        || url.starts_with('#')
+        || ["mailto:", "tel:", "data:", "javascript:"]
+            .iter()
+            .any(|s| lower.starts_with(s))
+    {
+        return Url::Other;
+    }
+    if url.starts_with("//") || lower.contains("://") {
+        return Url::External;
+    }
+    let path = url.split(['?', '#']).next().unwrap_or("");
+    let path = percent_encoding::percent_decode_str(path).decode_utf8_lossy();
+    let joined = match path.strip_prefix('/') {
+        Some(rooted) => rooted.to_string(),
+        None if page_dir.is_empty() => path.to_string(),
+        None => format!("{page_dir}/{path}"),
+    };
+    Url::Internal(normalise(&joined))
+}
+
+/// The output file a URL written on the page in `page_dir` names, if it is internal.
+pub fn target_of(url: &str, page_dir: &str) -> Option<String> {
+    match classify(url, page_dir) {
+        Url::Internal(target) => Some(target),
+        _ => None,
+    }
+}
+
+/// Resolves `.` and `..` segments; a path that climbs above the site keeps a leading
+/// `../` so that it can never match a file. A folder (`x/`) means its `index.html`.
+fn normalise(path: &str) -> String {
+    let mut parts: Vec<&str> = Vec::new();
+    let mut escaped = false;
+    for part in path.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => escaped |= parts.pop().is_none(),
+            other => parts.push(other),
+        }
+    }
+    let mut joined = parts.join("/");
+    if path.is_empty() || path.ends_with('/') || path.ends_with("/.") || path.ends_with("/..") {
+        joined = if joined.is_empty() {
+            "index.html".to_string()
+        } else {
+            format!("{joined}/index.html")
+        };
+    }
+    if escaped {
+        format!("../{joined}")
+    } else {
+        joined
+    }
+}
+
+/// A reference whose target is not among the site's files.
+pub struct Broken<'r> {
+    pub page: &'r str,
+    pub reference: &'r Reference,
+}
+
+/// Every reference that names no file of the site. A path without a trailing slash may
+/// name a folder's `index.html`.
+pub fn broken_references<'r>(
+    pages: &'r [(String, Vec<Reference>)],
+    files: &BTreeSet<&str>,
+) -> Vec<Broken<'r>> {
+    let exists = |target: &str| {
+        files.contains(target) || files.contains(format!("{target}/index.html").as_str())
+    };
+    pages
+        .iter()
+        .flat_map(|(page, references)| references.iter().map(move |r| (page.as_str(), r)))
+        .filter(|(_, r)| !exists(&r.target))
+        .map(|(page, reference)| Broken { page, reference })
+        .collect()
+}
+
+/// Pixel sizes of the image files among `files`: raster formats from their header, SVG
+/// from the `width` and `height` of its root element.
+pub fn image_sizes(files: &[OutputFile]) -> HashMap<String, (u32, u32)> {
+    files
+        .iter()
+        .filter_map(|f| {
+            let size = if f.path.ends_with(".svg") {
+                svg_size(&f.contents)
+            } else if [".png", ".jpg", ".jpeg", ".gif", ".webp"]
+                .iter()
+                .any(|e| f.path.to_ascii_lowercase().ends_with(e))
+            {
+                imagesize::blob_size(&f.contents)
+                    .ok()
+                    .map(|s| (s.width as u32, s.height as u32))
+            } else {
+                None
+            };
+            size.map(|s| (f.path.clone(), s))
+        })
+        .collect()
+}
+
+fn svg_size(bytes: &[u8]) -> Option<(u32, u32)> {
+    let text = std::str::from_utf8(bytes).ok()?;
+    let start = text.find("<svg")?;
+    let tag = &text[start..start + text[start..].find('>')?];
+    let number = |name: &str| -> Option<u32> {
+        let at = tag.find(&format!(" {name}=\""))? + name.len() + 3;
+        let value = &tag[at..at + tag[at..].find('"')?];
+        value
+            .trim_end_matches("px")
+            .trim()
+            .parse::<f64>()
+            .ok()
+            .map(|v| v.round() as u32)
+    };
+    Some((number("width")?, number("height")?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(page: &str, html: &str) -> Rewritten {
+        let sizes = HashMap::from([("factories/x/a.png".to_string(), (640, 480))]);
+        rewrite(page, html, "/anli", &sizes).unwrap()
+    }
+
+    #[test]
+    fn root_relative_urls_get_the_base_path_and_are_recorded() {
+        let out = run(
+            "factories/x/index.html",
+            r#"<a href="/regions/jiangsu/">江苏</a><link rel="stylesheet" href="/style.css"><a href="a.png">图</a>"#,
+        );
+        assert_eq!(
+            out.html,
+            r#"<a href="/anli/regions/jiangsu/">江苏</a><link rel="stylesheet" href="/anli/style.css"><a href="a.png">图</a>"#
+        );
+        let targets: Vec<&str> = out.references.iter().map(|r| r.target.as_str()).collect();
+        assert_eq!(
+            targets,
+            [
+                "regions/jiangsu/index.html",
+                "style.css",
+                "factories/x/a.png"
+            ]
+        );
+    }
+
+    #[test]
+    fn external_links_get_noopener_and_body_images_load_lazily() {
+        let out = run(
+            "factories/x/index.html",
+            r#"<a href="https://example.org/" rel="external">外</a><div class="body"><img src="a.png" alt=""><h2 id="实施成效">实施成效</h2></div><img src="/logo.png">"#,
+        );
+        assert!(
+            out.html
+                .contains(r#"<a href="https://example.org/" rel="external noopener">"#)
+        );
+        assert!(out.html.contains(r#"<img src="a.png" alt="" loading="lazy" decoding="async" width="640" height="480">"#), "{}", out.html);
+        assert!(out.html.contains(r##"<h2 id="实施成效">实施成效<a class="anchor" href="#实施成效" aria-label="本节链接">#</a></h2>"##));
+        assert!(
+            out.html.contains(r#"<img src="/anli/logo.png">"#),
+            "images outside the body are left as they are"
+        );
+    }
+
+    #[test]
+    fn relative_paths_resolve_against_the_page() {
+        assert_eq!(
+            classify("../y/", "factories/x"),
+            Url::Internal("factories/y/index.html".into())
+        );
+        assert_eq!(classify("/", "a"), Url::Internal("index.html".into()));
+        assert_eq!(
+            classify("my%20pic.png?v=1#top", "a"),
+            Url::Internal("a/my pic.png".into())
+        );
+        assert_eq!(
+            classify("../../../etc/passwd", "a"),
+            Url::Internal("../etc/passwd".into())
+        );
+        assert_eq!(classify("#fn-1", "a"), Url::Other);
+        assert_eq!(classify("mailto:x@y.z", "a"), Url::Other);
+        assert_eq!(classify("//cdn.example.org/x.js", "a"), Url::External);
+    }
+
+    #[test]
+    fn broken_references_are_found() {
+        let pages = vec![(
+            "index.html".to_string(),
+            vec![
+                Reference {
+                    written: "/a/".into(),
+                    target: "a/index.html".into(),
+                    is_image: false,
+                },
+                Reference {
+                    written: "/b".into(),
+                    target: "b".into(),
+                    is_image: false,
+                },
+                Reference {
+                    written: "/c/".into(),
+                    target: "c/index.html".into(),
+                    is_image: false,
+                },
+            ],
+        )];
+        let files = BTreeSet::from(["a/index.html", "b/index.html"]);
+        let broken = broken_references(&pages, &files);
+        assert_eq!(broken.len(), 1);
+        assert_eq!(broken[0].reference.written, "/c/");
+    }
+
+    #[test]
+    fn svg_sizes_come_from_the_root_element() {
+        assert_eq!(svg_size(br#"<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg" width="800" height="450px">"#), Some((800, 450)));
+        assert_eq!(svg_size(br#"<svg viewBox="0 0 10 10">"#), None);
+    }
+}

@@ -1,0 +1,417 @@
+//! The website: term pages with exact case sets, counts, revoked cases, charts, links
+//! under a sub-path, feeds and data. Built from tests/fixtures/website.
+
+mod common;
+
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use common::{anli, fixture, read_tree, stderr};
+use lol_html::{RewriteStrSettings, element, rewrite_str};
+
+/// Builds a fixture into a temporary folder and returns it with its files.
+fn build(name: &str, extra: &[&str]) -> (tempfile::TempDir, BTreeMap<String, Vec<u8>>) {
+    let out = tempfile::tempdir().unwrap();
+    let root = fixture(name);
+    let mut args = vec![
+        "build",
+        "--root",
+        root.to_str().unwrap(),
+        "--output",
+        out.path().to_str().unwrap(),
+    ];
+    args.extend_from_slice(extra);
+    let output = anli(&args);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let files = read_tree(out.path());
+    (out, files)
+}
+
+fn page(files: &BTreeMap<String, Vec<u8>>, path: &str) -> String {
+    String::from_utf8(
+        files
+            .get(path)
+            .unwrap_or_else(|| panic!("no {path}"))
+            .clone(),
+    )
+    .unwrap()
+}
+
+/// Every value of `attribute` on elements matching `selector`, by parsing the HTML.
+fn attributes(html: &str, selector: &str, attribute: &str) -> Vec<String> {
+    let found = RefCell::new(Vec::new());
+    let settings =
+        RewriteStrSettings::new().append_element_content_handler(element!(selector, |el| {
+            found
+                .borrow_mut()
+                .push(el.get_attribute(attribute).unwrap_or_default());
+            Ok(())
+        }));
+    rewrite_str(html, settings).unwrap();
+    found.into_inner()
+}
+
+/// The case pages a listing links to with its cards, across all its pages.
+fn listed(files: &BTreeMap<String, Vec<u8>>, url: &str) -> Vec<String> {
+    let mut cases = Vec::new();
+    let mut next = Some(url.to_string());
+    while let Some(url) = next {
+        let html = page(files, &format!("{}index.html", url.trim_start_matches('/')));
+        cases.extend(attributes(&html, "article.card h3 a", "href"));
+        next = attributes(&html, "a[rel=next]", "href").into_iter().next();
+    }
+    cases.sort();
+    cases
+}
+
+#[test]
+fn term_pages_list_exactly_their_cases() {
+    let (_out, files) = build("website", &[]);
+    let equipment = listed(&files, "/industries/equipment/");
+    assert_eq!(
+        equipment,
+        [
+            "/factories/js-plant/",
+            "/scenarios/js-a/",
+            "/scenarios/js-b/"
+        ],
+        "a category holds its sub-industries"
+    );
+    let mut union = listed(&files, "/industries/power-equipment/");
+    union.extend(listed(&files, "/industries/automotive/"));
+    union.sort();
+    assert_eq!(
+        equipment, union,
+        "category page = union of its sub-industries"
+    );
+    assert_eq!(
+        listed(&files, "/regions/jiangsu/"),
+        [
+            "/factories/js-plant/",
+            "/scenarios/js-a/",
+            "/scenarios/js-b/",
+            "/zones/sz-zone/"
+        ]
+    );
+    assert_eq!(listed(&files, "/regions/guangdong/"), ["/scenarios/gd-c/"]);
+    assert!(
+        listed(&files, "/regions/beijing/").is_empty(),
+        "a term without cases still has its page"
+    );
+    assert_eq!(
+        listed(&files, "/scenario-types/production-operations/"),
+        ["/scenarios/gd-c/", "/scenarios/js-b/"]
+    );
+    assert_eq!(
+        listed(&files, "/technologies/5g/"),
+        ["/scenarios/gd-c/", "/scenarios/js-a/"]
+    );
+    assert_eq!(
+        listed(&files, "/years/2024/"),
+        ["/scenarios/gd-c/", "/scenarios/js-b/"]
+    );
+    assert_eq!(listed(&files, "/years/2022/"), ["/factories/js-plant/"]);
+    // Page size 2: the Jiangsu listing has a second page, newest year first.
+    let first = page(&files, "regions/jiangsu/index.html");
+    assert_eq!(
+        attributes(&first, "article.card h3 a", "href"),
+        ["/scenarios/js-b/", "/scenarios/js-a/"]
+    );
+    assert!(files.contains_key("regions/jiangsu/page/2/index.html"));
+
+    let category = page(&files, "industries/equipment/index.html");
+    let children = attributes(&category, ".term-children a", "href");
+    assert!(
+        children.contains(&"/industries/power-equipment/".to_string())
+            && children.contains(&"/industries/automotive/".to_string())
+    );
+}
+
+#[test]
+fn index_pages_show_every_term_with_its_count() {
+    let (_out, files) = build("website", &[]);
+    let regions = page(&files, "regions/index.html");
+    assert!(
+        regions
+            .contains(r#"<a href="/regions/jiangsu/">江苏省</a> <span class="count">（4）</span>"#)
+    );
+    assert!(regions.contains(r#"<li class="empty"><a href="/regions/beijing/">北京市</a> <span class="count">（0）</span>"#), "terms without cases are greyed, not hidden");
+    let industries = page(&files, "industries/index.html");
+    assert!(industries.contains(
+        r#"<a href="/industries/equipment/">装备制造</a> <span class="count">（3）</span>"#
+    ));
+    let years = page(&files, "years/index.html");
+    assert!(
+        years.contains(r#"<a href="/years/2024/">2024年</a> <span class="count">（2）</span>"#)
+    );
+}
+
+#[test]
+fn revoked_cases_keep_their_page_but_leave_lists_and_counts() {
+    let (_out, files) = build("website", &[]);
+    let revoked = page(&files, "factories/revoked/index.html");
+    assert!(revoked.contains("该示范工厂已撤销，本页仅作存档"));
+    assert!(!listed(&files, "/factories/").contains(&"/factories/revoked/".to_string()));
+    assert!(
+        !listed(&files, "/industries/power-equipment/")
+            .contains(&"/factories/revoked/".to_string())
+    );
+    let home = page(&files, "index.html");
+    let counts = attributes(&home, ".stats a", "href");
+    assert_eq!(counts, ["/scenarios/", "/factories/", "/zones/"]);
+    assert!(
+        home.contains(
+            r#"<span class="stat-number">1</span><span class="stat-label">智能制造示范工厂</span>"#
+        ),
+        "the revoked factory is not counted"
+    );
+    assert!(home.contains("共收录 5 个案例"));
+    assert!(
+        page(&files, "404.html").contains("测试页脚文字"),
+        "footer text from site.yaml"
+    );
+}
+
+#[test]
+fn home_charts_are_valid_svg_with_the_right_numbers() {
+    let (_out, files) = build("website", &[]);
+    let home = page(&files, "index.html");
+    let svgs: Vec<&str> = home
+        .match_indices("<svg")
+        .map(|(at, _)| &home[at..at + home[at..].find("</svg>").unwrap() + 6])
+        .collect();
+    assert_eq!(svgs.len(), 3, "map, industries, years");
+    let texts = |svg: &str| -> Vec<String> {
+        let doc = roxmltree::Document::parse(svg).unwrap_or_else(|e| panic!("{e}: {svg}"));
+        doc.descendants()
+            .filter(|n| n.is_text())
+            .map(|n| n.text().unwrap().trim().to_string())
+            .filter(|t| !t.is_empty())
+            .collect()
+    };
+    let map = texts(svgs[0]);
+    let jiangsu = map
+        .iter()
+        .position(|t| t == "江苏")
+        .expect("a Jiangsu tile");
+    assert_eq!(map[jiangsu + 1], "4", "{map:?}");
+    let guangdong = map.iter().position(|t| t == "广东").unwrap();
+    assert_eq!(map[guangdong + 1], "1");
+    let industries = texts(svgs[1]);
+    let equipment = industries.iter().position(|t| t == "装备制造").unwrap();
+    assert_eq!(industries[equipment + 1], "3", "{industries:?}");
+    let years = texts(svgs[2]);
+    assert!(
+        years
+            .windows(2)
+            .any(|w| w == ["2", "2024"] || w == ["2024", "2"]),
+        "{years:?}"
+    );
+}
+
+#[test]
+fn case_pages_link_metadata_related_cases_and_zone_members() {
+    let (_out, files) = build("website", &[]);
+    let a = page(&files, "scenarios/js-a/index.html");
+    let meta = attributes(&a, ".meta a", "href");
+    for url in [
+        "/regions/jiangsu/",
+        "/industries/power-equipment/",
+        "/industries/equipment/",
+        "/scenario-types/smart-scheduling/",
+        "/scenario-types/production-management/",
+        "/technologies/5g/",
+        "/years/2023/",
+    ] {
+        assert!(
+            meta.contains(&url.to_string()),
+            "{url} missing from {meta:?}"
+        );
+    }
+    let related = attributes(&a, ".related article.card h3 a", "href");
+    assert_eq!(
+        related.first().map(String::as_str),
+        Some("/factories/js-plant/"),
+        "same unit first: {related:?}"
+    );
+    assert!(!related.contains(&"/factories/revoked/".to_string()));
+    let zone = page(&files, "zones/sz-zone/index.html");
+    let members = attributes(&zone, ".members article.card h3 a", "href");
+    assert_eq!(
+        members,
+        ["/scenarios/js-a/", "/factories/js-plant/"],
+        "cases in the zone's cities, not Wuxi, not revoked"
+    );
+    assert!(a.contains(r##"<h2 id="场景描述">场景描述<a class="anchor" href="#场景描述" aria-label="本节链接">#</a></h2>"##));
+    assert!(a.contains("阅读约 1 分钟"));
+}
+
+#[test]
+fn every_internal_reference_starts_with_the_sub_path() {
+    let (_out, files) = build("website", &["--base-url", "/anli/"]);
+    let mut checked = 0;
+    for (path, bytes) in &files {
+        if !path.ends_with(".html") {
+            continue;
+        }
+        let html = String::from_utf8_lossy(bytes);
+        let urls = [
+            ("a[href]", "href"),
+            ("link[href]", "href"),
+            ("img[src]", "src"),
+            ("script[src]", "src"),
+        ]
+        .iter()
+        .flat_map(|(selector, attribute)| attributes(&html, selector, attribute));
+        for url in urls {
+            if url.starts_with('#') || url.contains("://") || !url.starts_with('/') {
+                continue;
+            }
+            assert!(url.starts_with("/anli/"), "{path}: {url}");
+            checked += 1;
+        }
+    }
+    assert!(checked > 200, "only {checked} references checked");
+}
+
+#[test]
+fn broken_links_and_missing_images_fail_check_with_their_line() {
+    let root = fixture("broken-links");
+    let output = anli(&[
+        "check",
+        "--root",
+        root.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(output.status.code(), Some(1));
+    let found: Vec<common::Found> = common::stdout(&output)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let at = |code: &str| {
+        found
+            .iter()
+            .find(|d| d.code == code)
+            .map(|d| (d.file.as_str(), d.line, d.column, d.message.as_str()))
+    };
+    assert_eq!(
+        at("broken-link"),
+        Some((
+            "content/scenarios/a.md",
+            10,
+            12,
+            "链接“/factories/nowhere/”指向的页面或文件不存在"
+        ))
+    );
+    assert_eq!(
+        at("missing-file"),
+        Some((
+            "content/scenarios/a.md",
+            12,
+            10,
+            "正文中的图片 “missing.png”不存在（找的是 content/scenarios/missing.png）"
+        ))
+    );
+    assert_eq!(
+        found.len(),
+        2,
+        "the links to / and ../ are fine: {found:#?}"
+    );
+    let out = tempfile::tempdir().unwrap();
+    let build = anli(&[
+        "build",
+        "--root",
+        root.to_str().unwrap(),
+        "--output",
+        out.path().join("o").to_str().unwrap(),
+    ]);
+    assert_eq!(
+        build.status.code(),
+        Some(1),
+        "build fails on the same problems"
+    );
+}
+
+#[test]
+fn feeds_and_data_describe_every_case() {
+    let (_out, files) = build("website", &[]);
+    let atom = page(&files, "atom.xml");
+    let feed = roxmltree::Document::parse(&atom).unwrap();
+    let entries: Vec<&str> = feed
+        .descendants()
+        .filter(|n| n.has_tag_name("entry"))
+        .filter_map(|e| {
+            e.children()
+                .find(|c| c.has_tag_name("id"))
+                .and_then(|i| i.text())
+        })
+        .collect();
+    assert_eq!(entries.len(), 5, "listed cases only: {entries:?}");
+    assert!(entries.contains(&"https://example.org/scenarios/gd-c/"));
+    assert!(atom.contains("丙，含有 &quot;引号&quot; 与 &lt;尖括号&gt; &amp; 符号。"));
+    let sitemap = page(&files, "sitemap.xml");
+    let locs: Vec<String> = roxmltree::Document::parse(&sitemap)
+        .unwrap()
+        .descendants()
+        .filter(|n| n.has_tag_name("loc"))
+        .map(|n| n.text().unwrap().to_string())
+        .collect();
+    assert!(locs.contains(&"https://example.org/regions/jiangsu/".to_string()));
+    assert!(locs.contains(&"https://example.org/".to_string()));
+    assert!(locs.iter().all(|l| l.starts_with("https://example.org/")));
+
+    let json: Vec<serde_json::Map<String, serde_json::Value>> =
+        serde_json::from_slice(&files["data/cases.json"]).unwrap();
+    assert_eq!(json.len(), 6, "every case, revoked too");
+    let plant = json
+        .iter()
+        .find(|r| r["id"] == "factories/js-plant")
+        .unwrap();
+    assert_eq!(plant["category"], "装备制造");
+    assert_eq!(plant["valid_until"], "2028-12-01");
+    assert_eq!(plant["url"], "https://example.org/factories/js-plant/");
+    let csv_bytes = &files["data/cases.csv"];
+    assert!(csv_bytes.starts_with(b"\xEF\xBB\xBF"), "a BOM for Excel");
+    let mut reader = csv::Reader::from_reader(&csv_bytes[3..]);
+    let headers: Vec<String> = reader
+        .headers()
+        .unwrap()
+        .iter()
+        .map(str::to_string)
+        .collect();
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), json.len());
+    for (row, record) in rows.iter().zip(&json) {
+        assert_eq!(headers.len(), record.len());
+        for (header, value) in headers.iter().zip(row.iter()) {
+            let expected = match &record[header] {
+                serde_json::Value::Null => String::new(),
+                serde_json::Value::String(s) => s.clone(),
+                serde_json::Value::Array(items) => items
+                    .iter()
+                    .map(|i| i.as_str().unwrap().to_string())
+                    .collect::<Vec<_>>()
+                    .join("；"),
+                other => other.to_string(),
+            };
+            assert_eq!(value, expected, "{header} of {}", record["id"]);
+        }
+    }
+}
+
+#[test]
+fn unchanged_content_gives_unchanged_feeds() {
+    let (_a, one) = build("website", &[]);
+    let (_b, two) = build("website", &[]);
+    for path in [
+        "atom.xml",
+        "sitemap.xml",
+        "data/cases.json",
+        "data/cases.csv",
+    ] {
+        assert_eq!(one[path], two[path], "{path}");
+    }
+    assert!(!Path::new(&fixture("website")).join("output").exists());
+}
