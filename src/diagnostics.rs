@@ -53,7 +53,7 @@ impl Diagnostic {
         Diagnostic::new(Severity::Warning, code, file, pos, message.into())
     }
 
-    fn new(
+    pub fn new(
         severity: Severity,
         code: &'static str,
         file: &str,

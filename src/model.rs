@@ -8,7 +8,7 @@ use chrono::{Months, NaiveDate};
 
 use crate::config::Config;
 use crate::content::{Content, Metric, RawCase, RawPage, Review, is_valid_slug};
-use crate::diagnostics::{Diagnostic, did_you_mean};
+use crate::diagnostics::{Diagnostic, Severity, did_you_mean};
 use crate::source::{FieldReader, Pos, SourceFile, Spanned};
 use crate::taxonomy::{Kind, Taxonomies, TermId};
 
@@ -313,7 +313,8 @@ fn validate_case(
     let related = check_related(&mut reader, names, &front.related);
     check_cover(&mut reader, root, &raw);
     if front.summary.is_none() {
-        reader.warning(
+        reader.report(
+            Severity::Warning,
             "missing-summary",
             front.start,
             3,
@@ -666,7 +667,8 @@ fn warn_lifecycle(reader: &mut FieldReader, raw: &RawCase, status: Status, lifec
                 raw.kind.short_label()
             ),
         };
-        reader.warning(
+        reader.report(
+            Severity::Warning,
             "validity-ended",
             pos,
             len,
@@ -675,7 +677,8 @@ fn warn_lifecycle(reader: &mut FieldReader, raw: &RawCase, status: Status, lifec
         );
     }
     if let (TitleState::Expired, Some(end)) = (lifecycle.state, lifecycle.build_end) {
-        reader.warning(
+        reader.report(
+            Severity::Warning,
             "build-period-ended",
             pos,
             len,
@@ -684,7 +687,8 @@ fn warn_lifecycle(reader: &mut FieldReader, raw: &RawCase, status: Status, lifec
         );
     }
     if status == Status::Reviewed && lifecycle.last_review_passed.is_none() {
-        reader.warning(
+        reader.report(
+            Severity::Warning,
             "status-without-review",
             front.status.as_ref().map_or(pos, |s| s.pos),
             front.status.as_ref().map_or(len, |s| s.len),

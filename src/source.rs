@@ -13,7 +13,7 @@ use unicode_width::UnicodeWidthStr;
 use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
 use yaml_rust2::scanner::Marker;
 
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Diagnostic, Severity};
 
 /// A position in a file: 1-based line, 1-based column counted in characters.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Default)]
@@ -582,30 +582,23 @@ impl<'f> FieldReader<'f> {
         message: String,
         help: String,
     ) {
-        self.push(
-            Diagnostic::error(code, &self.file.path, pos, message),
-            len,
-            help,
-        );
+        self.report(Severity::Error, code, pos, len, message, help);
     }
 
-    pub fn warning(
+    /// A problem of any severity at `pos`, with the source line attached.
+    pub fn report(
         &mut self,
+        severity: Severity,
         code: &'static str,
         pos: Pos,
         len: usize,
         message: String,
         help: String,
     ) {
-        self.push(
-            Diagnostic::warning(code, &self.file.path, pos, message),
-            len,
-            help,
-        );
-    }
-
-    fn push(&mut self, diagnostic: Diagnostic, len: usize, help: String) {
-        let diagnostic = diagnostic.with_len(len).help(help).snippet_from(self.file);
+        let diagnostic = Diagnostic::new(severity, code, &self.file.path, pos, message)
+            .with_len(len)
+            .help(help)
+            .snippet_from(self.file);
         self.diagnostics.push(diagnostic);
     }
 

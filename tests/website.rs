@@ -277,19 +277,8 @@ fn every_internal_reference_starts_with_the_sub_path() {
 
 #[test]
 fn broken_links_and_missing_images_fail_check_with_their_line() {
-    let root = fixture("broken-links");
-    let output = anli(&[
-        "check",
-        "--root",
-        root.to_str().unwrap(),
-        "--format",
-        "json",
-    ]);
-    assert_eq!(output.status.code(), Some(1));
-    let found: Vec<common::Found> = common::stdout(&output)
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let (code, found) = common::check_json("broken-links");
+    assert_eq!(code, 1);
     let at = |code: &str| {
         found
             .iter()
@@ -319,6 +308,7 @@ fn broken_links_and_missing_images_fail_check_with_their_line() {
         2,
         "the links to / and ../ are fine: {found:#?}"
     );
+    let root = fixture("broken-links");
     let out = tempfile::tempdir().unwrap();
     let build = anli(&[
         "build",
