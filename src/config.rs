@@ -27,6 +27,10 @@ pub struct Config {
     pub footer: Option<String>,
     /// The header's navigation; `None` links the three collections and menu pages.
     pub nav: Option<Vec<NavLink>>,
+    /// Keep raw HTML in case bodies as written (scripts included) instead of sanitising it.
+    pub unsafe_html: bool,
+    /// Largest content file read, in bytes; a larger one is an error, not a hang.
+    pub max_file_size: u64,
 }
 
 /// One entry of the header navigation.
@@ -65,6 +69,8 @@ impl Default for Config {
             list_revoked: false,
             footer: None,
             nav: None,
+            unsafe_html: false,
+            max_file_size: 2 * 1024 * 1024,
         }
     }
 }
@@ -117,6 +123,14 @@ const FIELDS: &[FieldSpec] = &[
     FieldSpec {
         key: "nav",
         label: "导航",
+    },
+    FieldSpec {
+        key: "unsafe_html",
+        label: "保留原始 HTML",
+    },
+    FieldSpec {
+        key: "max_file_size",
+        label: "单个文件大小上限（字节）",
     },
 ];
 
@@ -182,7 +196,18 @@ impl Config {
             config.language = v.value;
         }
         if let Some(v) = reader.get::<String>(root, "theme", "主题名，如 default") {
-            config.theme = v.value;
+            if crate::content::is_valid_slug(&v.value) {
+                config.theme = v.value;
+            } else {
+                reader.error(
+                    "invalid-theme",
+                    v.pos,
+                    v.len,
+                    format!("主题名“{}”无效", v.value),
+                    "主题名只能由小写字母、数字和连字符组成，对应 themes/<主题名>/ 文件夹"
+                        .to_string(),
+                );
+            }
         }
         config.publisher = reader
             .get::<String>(root, "publisher", text)
@@ -207,6 +232,17 @@ impl Config {
             config.list_revoked = v.value;
         }
         config.footer = reader.get::<String>(root, "footer", text).map(|v| v.value);
+        if let Some(v) = reader.get::<bool>(root, "unsafe_html", "布尔值 true 或 false") {
+            config.unsafe_html = v.value;
+        }
+        if let Some(v) = reader.get_in::<u64>(
+            root,
+            "max_file_size",
+            1024..=64 * 1024 * 1024,
+            "介于 1024 到 67108864 之间的字节数，如 2097152",
+        ) {
+            config.max_file_size = v.value;
+        }
         config.nav = reader
             .get::<Vec<NavLink>>(root, "nav", "导航列表，如 [{title: 关于, url: /about/}]")
             .map(|v| v.value);

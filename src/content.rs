@@ -257,7 +257,7 @@ pub fn is_valid_slug(slug: &str) -> bool {
 }
 
 /// Walks `content/` and reads every case and page, in parallel, in a stable order.
-pub fn load(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Content {
+pub fn load(root: &Path, max_file_size: u64, diagnostics: &mut Vec<Diagnostic>) -> Content {
     let content_dir = root.join("content");
     if !content_dir.is_dir() {
         diagnostics.push(
@@ -304,7 +304,7 @@ pub fn load(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Content {
     }
     let results: Vec<(Option<Loaded>, Vec<Diagnostic>)> = files
         .into_par_iter()
-        .map(|(rel, entry)| read_entry(root, rel, entry))
+        .map(|(rel, entry)| read_entry(root, rel, entry, max_file_size))
         .collect();
     let mut content = Content::default();
     for (loaded, found) in results {
@@ -389,7 +389,18 @@ fn classify(content_dir: &Path, path: &Path) -> Option<Entry> {
     }
 }
 
-fn read_entry(root: &Path, rel: String, entry: Entry) -> (Option<Loaded>, Vec<Diagnostic>) {
+fn read_entry(
+    root: &Path,
+    rel: String,
+    entry: Entry,
+    max_size: u64,
+) -> (Option<Loaded>, Vec<Diagnostic>) {
+    let size = std::fs::metadata(root.join(&rel)).map_or(0, |m| m.len());
+    if size > max_size {
+        let d = Diagnostic::error("file-too-large", &rel, Pos::START, format!("文件太大（{size} 字节，上限 {max_size} 字节）"))
+            .help("一个案例应在几千字以内：拆分或删减正文，把大图片压缩后另存；确需更大时在 site.yaml 中调高 max_file_size");
+        return (None, vec![d]);
+    }
     let bytes = match std::fs::read(root.join(&rel)) {
         Ok(bytes) => bytes,
         Err(err) => {

@@ -78,7 +78,7 @@ pub fn load(options: &BuildOptions, diagnostics: &mut Vec<Diagnostic>) -> Result
         config.override_base_url(url)?;
     }
     let taxonomies = taxonomy::Taxonomies::load(root, diagnostics);
-    let content = content::load(root, diagnostics);
+    let content = content::load(root, config.max_file_size, diagnostics);
     let model_options = model::Options {
         drafts: options.drafts,
         today: model::today(),
@@ -102,12 +102,19 @@ pub fn load(options: &BuildOptions, diagnostics: &mut Vec<Diagnostic>) -> Result
         .par_iter()
         .map(|p| markdown::render(p.body(), &highlighter))
         .collect();
-    let loaded = Loaded {
+    let mut loaded = Loaded {
         site,
         bodies,
         page_bodies,
     };
     check_body_images(&loaded, diagnostics);
+    if !loaded.site.config.unsafe_html {
+        warn_unsafe_html(&loaded, diagnostics);
+        let sanitiser = rewrite::Sanitiser::default();
+        let clean = |body: &mut Rendered| body.html = sanitiser.clean(&body.html);
+        loaded.bodies.par_iter_mut().for_each(clean);
+        loaded.page_bodies.par_iter_mut().for_each(clean);
+    }
     Ok(loaded)
 }
 
@@ -160,21 +167,54 @@ fn documents<'a>(loaded: &'a Loaded, pages_dir: &'a Path) -> Vec<Document<'a>> {
 fn check_body_images(loaded: &Loaded, diagnostics: &mut Vec<Diagnostic>) {
     let pages_dir = PathBuf::from("content/pages");
     for doc in documents(loaded, &pages_dir) {
-        for (url, offset) in &doc.body.images {
-            if let Err(problem) = model::check_asset(&loaded.site.root, doc.dir, &asset_path(url)) {
-                let pos = doc.source.pos_of(doc.body_start + offset);
-                diagnostics.push(
-                    Diagnostic::error(
-                        "missing-file",
-                        &doc.source.path,
-                        pos,
-                        format!("正文中的图片 {problem}"),
-                    )
-                    .with_len(url.chars().count())
-                    .help(model::asset_help(doc.dir, doc.bundle))
+        let missing = doc.body.images.iter().filter_map(|(url, offset)| {
+            model::check_asset(&loaded.site.root, doc.dir, &asset_path(url))
+                .err()
+                .map(|problem| (url, offset, problem))
+        });
+        for (url, offset, problem) in missing.take(MAX_PER_BODY) {
+            let pos = doc.source.pos_of(doc.body_start + offset);
+            diagnostics.push(
+                Diagnostic::error(
+                    "missing-file",
+                    &doc.source.path,
+                    pos,
+                    format!("正文中的图片 {problem}"),
+                )
+                .with_len(url.chars().count())
+                .help(model::asset_help(doc.dir, doc.bundle))
+                .snippet_from(doc.source),
+            );
+        }
+    }
+}
+
+/// Diagnostics reported per body for one rule, at most: a hostile file with thousands
+/// of problems gets a readable report in bounded time.
+const MAX_PER_BODY: usize = 50;
+
+/// A warning for each piece of raw HTML or link the sanitiser will remove.
+fn warn_unsafe_html(loaded: &Loaded, diagnostics: &mut Vec<Diagnostic>) {
+    let pages_dir = PathBuf::from("content/pages");
+    for doc in documents(loaded, &pages_dir) {
+        let html = doc.body.raw_html.iter().flat_map(|(html, at)| {
+            rewrite::unsafe_constructs(html)
+                .into_iter()
+                .map(move |what| (what, *at, html.chars().count()))
+        });
+        let links = doc
+            .body
+            .links
+            .iter()
+            .filter(|(url, _)| rewrite::is_unsafe_url(url))
+            .map(|(url, at)| (url.clone(), *at, url.chars().count()));
+        for (what, at, len) in html.chain(links).take(MAX_PER_BODY) {
+            diagnostics.push(
+                Diagnostic::warning("unsafe-html", &doc.source.path, doc.source.pos_of(doc.body_start + at), format!("正文中的 {what} 不安全，发布时已移除"))
+                    .with_len(len)
+                    .help("正文中不能使用脚本、样式、框架、表单、事件属性（on…）和 javascript:/vbscript:/data: 链接；普通格式（表格、<sup>、<br>、<details>、图片）可以保留。确需原样保留时在 site.yaml 中设置 unsafe_html: true")
                     .snippet_from(doc.source),
-                );
-            }
+            );
         }
     }
 }
@@ -274,7 +314,13 @@ fn broken_links(loaded: &Loaded, references: &References, files: &[OutputFile]) 
     let pages_dir = PathBuf::from("content/pages");
     let docs = documents(loaded, &pages_dir);
     let mut problems = Vec::new();
+    let mut per_page: HashMap<&str, usize> = HashMap::new();
     for broken in rewrite::broken_references(references, &all) {
+        let seen = per_page.entry(broken.page).or_default();
+        *seen += 1;
+        if *seen > MAX_PER_BODY {
+            continue;
+        }
         let reference = broken.reference;
         let doc = docs
             .iter()

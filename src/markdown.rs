@@ -2,7 +2,7 @@
 //! highlighting with CSS classes, base_url on root-relative links, the CJK soft-break and
 //! emphasis fixes, image references for validation, and the plain text for summaries.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use syntect::highlighting::ThemeSet;
@@ -63,9 +63,11 @@ pub struct Rendered {
     pub headings: Vec<Heading>,
     /// Local (relative) image paths with their byte offset in the markdown.
     pub images: Vec<(String, usize)>,
-    /// Link targets as written, with their byte offset, so a broken one can be reported
-    /// at its line.
+    /// Link and image targets as written, with their byte offset, so a broken or unsafe
+    /// one can be reported at its line.
     pub links: Vec<(String, usize)>,
+    /// Raw HTML as written, with its byte offset, for the sanitiser's warnings.
+    pub raw_html: Vec<(String, usize)>,
     /// The text of the body's paragraphs, for summaries.
     pub text: String,
 }
@@ -144,14 +146,14 @@ fn parse<'a>(
                 let at = markdown[range.clone()]
                     .find(dest_url.as_ref())
                     .map_or(range.start, |i| range.start + i);
-                let list = match tag {
-                    Tag::Image { .. } if is_local_path(dest_url) => Some(&mut rendered.images),
-                    Tag::Link { .. } => Some(&mut rendered.links),
-                    _ => None,
-                };
-                if let Some(list) = list {
-                    list.push((dest_url.to_string(), at));
+                if matches!(tag, Tag::Image { .. }) && is_local_path(dest_url) {
+                    rendered.images.push((dest_url.to_string(), at));
                 }
+                rendered.links.push((dest_url.to_string(), at));
+                events.push(event);
+            }
+            Event::Html(ref html) | Event::InlineHtml(ref html) => {
+                rendered.raw_html.push((html.to_string(), range.start));
                 events.push(event);
             }
             event => events.push(event),
@@ -204,12 +206,16 @@ pub fn escape_html(text: &str) -> String {
 
 /// A relative path to a file beside the case (not a URL, not root-relative, not a fragment).
 fn is_local_path(url: &str) -> bool {
+    // A colon before any slash is a scheme (`https:`, `data:`, `javascript:`).
+    let has_scheme = url
+        .split('/')
+        .next()
+        .is_some_and(|first| first.contains(':'));
     !(url.is_empty()
         || url.starts_with('/')
         || url.starts_with('#')
-        || url.contains("://")
-        || url.starts_with("data:")
-        || url.starts_with("mailto:"))
+        || url.starts_with('\\')
+        || has_scheme)
 }
 
 /// Gives every heading a stable id, unique in the page: its own `{#id}` if it has one,
@@ -222,6 +228,7 @@ fn name_headings(events: &mut [Event]) -> Vec<Heading> {
             taken.insert(id.to_string());
         }
     }
+    let mut next = HashMap::new();
     let mut headings = Vec::new();
     for start in 0..events.len() {
         let Event::Start(Tag::Heading { .. }) = &events[start] else {
@@ -246,7 +253,7 @@ fn name_headings(events: &mut [Event]) -> Vec<Heading> {
             attrs.clear();
             let unique = match id {
                 Some(own) => own.to_string(),
-                None => unique_id(heading_id(&text), &mut taken),
+                None => unique_id(heading_id(&text), &mut taken, &mut next),
             };
             *id = Some(unique.clone().into());
             headings.push(Heading {
@@ -259,13 +266,18 @@ fn name_headings(events: &mut [Event]) -> Vec<Heading> {
     headings
 }
 
-/// `base`, or `base-1`, `base-2`… whichever is not taken yet; marks it taken.
-fn unique_id(base: String, taken: &mut HashSet<String>) -> String {
+/// `base`, or `base-1`, `base-2`… whichever is not taken yet; marks it taken. `next`
+/// remembers the last number tried per base, so ten thousand equal headings stay linear.
+fn unique_id(
+    base: String,
+    taken: &mut HashSet<String>,
+    next: &mut HashMap<String, usize>,
+) -> String {
     let mut unique = base.clone();
-    let mut n = 1;
+    let n = next.entry(base.clone()).or_insert(0);
     while taken.contains(&unique) {
+        *n += 1;
         unique = format!("{base}-{n}");
-        n += 1;
     }
     taken.insert(unique.clone());
     unique
@@ -381,6 +393,9 @@ struct Delimiter {
     end: usize,
 }
 
+/// Unclosed emphasis openers remembered at a time.
+const MAX_OPENERS: usize = 32;
+
 /// Re-pairs `*` and `**` runs in `text` that touch Chinese text.
 fn emphasise(text: &str) -> Vec<Event<'static>> {
     let delimiters = delimiter_runs(text);
@@ -402,6 +417,10 @@ fn emphasise(text: &str) -> Vec<Event<'static>> {
             pairs.push((openers[pos], i));
             openers.truncate(pos);
         } else if can_open && width <= 2 {
+            // Bounded, so a line of thousands of unmatched `*` stays linear.
+            if openers.len() == MAX_OPENERS {
+                openers.remove(0);
+            }
             openers.push(i);
         }
     }

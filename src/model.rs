@@ -565,7 +565,9 @@ pub fn check_asset(root: &Path, dir: &Path, path: &str) -> Result<PathBuf, Strin
     let inside = rel
         .components()
         .all(|c| matches!(c, Component::Normal(_) | Component::CurDir));
-    if path.is_empty() || !inside {
+    // `C:\x.png` and `..\x.png` are Windows paths: refused everywhere, not only on Windows.
+    let windows = path.contains('\\') || path.contains(':');
+    if path.is_empty() || !inside || windows {
         return Err(format!(
             "“{path}”必须是案例文件夹内的相对路径，不能以 / 开头或包含 .."
         ));

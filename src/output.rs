@@ -133,12 +133,28 @@ pub fn write_site(output: &Path, files: Vec<OutputFile>) -> io::Result<usize> {
         .into_par_iter()
         .try_for_each(|(path, contents)| write_file(&staging.join(&path), &contents))?;
     remove_if_exists(&old)?;
-    if output.exists() {
-        fs::rename(output, &old)?;
-    }
-    fs::rename(&staging, output)?;
+    swap_in(&staging, output, &old)?;
+    remove_if_exists(&staging)?;
     remove_if_exists(&old)?;
     Ok(written)
+}
+
+/// Makes the complete `staging` folder the output. On Linux the two folders are exchanged
+/// in one atomic step, so a build killed at any moment leaves the old or the new site,
+/// never a mix and never nothing; elsewhere the old output is moved aside first.
+fn swap_in(staging: &Path, output: &Path, old: &Path) -> io::Result<()> {
+    if !output.exists() {
+        return fs::rename(staging, output);
+    }
+    #[cfg(target_os = "linux")]
+    {
+        use rustix::fs::{CWD, RenameFlags, renameat_with};
+        if renameat_with(CWD, staging, CWD, output, RenameFlags::EXCHANGE).is_ok() {
+            return Ok(());
+        }
+    }
+    fs::rename(output, old)?;
+    fs::rename(staging, output)
 }
 
 fn write_file(path: &Path, contents: &[u8]) -> io::Result<()> {

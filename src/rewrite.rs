@@ -198,6 +198,113 @@ fn normalise(path: &str) -> String {
     }
 }
 
+/// The allowlist raw HTML in a body is cleaned with: ordinary formatting, tables,
+/// images, `<details>`, footnotes and highlighted code stay; scripts, styles, frames,
+/// plugins and forms go with their content; event handlers and `javascript:`, `vbscript:`
+/// and non-image `data:` URLs go.
+pub struct Sanitiser {
+    builder: ammonia::Builder<'static>,
+}
+
+/// Elements removed together with everything inside them.
+const DROPPED_WITH_CONTENT: &[&str] = &[
+    "script", "style", "iframe", "object", "embed", "form", "noscript", "template", "applet",
+    "frameset", "frame",
+];
+
+impl Default for Sanitiser {
+    fn default() -> Sanitiser {
+        let mut builder = ammonia::Builder::default();
+        builder
+            .add_tags(["input", "section"])
+            .add_clean_content_tags(DROPPED_WITH_CONTENT.iter().copied())
+            .add_generic_attributes(["id", "class", "aria-label", "aria-hidden"])
+            .add_tag_attributes("pre", ["data-lang"])
+            .add_tag_attributes("img", ["loading", "decoding"])
+            .add_tag_attributes("input", ["type", "checked", "disabled"])
+            .add_tag_attributes("th", ["style"])
+            .add_tag_attributes("td", ["style"])
+            .filter_style_properties(["text-align"].into_iter().collect())
+            .add_url_schemes(["data"])
+            .link_rel(None)
+            .attribute_filter(|element, attribute, value| {
+                let lower = value.trim_start().to_ascii_lowercase();
+                match (element, attribute) {
+                    ("input", "type") if value != "checkbox" => None,
+                    ("img", "src")
+                        if lower.starts_with("data:image/")
+                            && !lower.starts_with("data:image/svg") =>
+                    {
+                        Some(value.into())
+                    }
+                    _ if lower.starts_with("data:") => None,
+                    _ => Some(value.into()),
+                }
+            });
+        Sanitiser { builder }
+    }
+}
+
+impl Sanitiser {
+    /// The body HTML with everything outside the allowlist removed.
+    pub fn clean(&self, html: &str) -> String {
+        self.builder.clean(html).to_string()
+    }
+}
+
+/// What the sanitiser will remove from a piece of raw HTML, in words for a warning:
+/// `<script>`, `onclick`, `javascript:` …
+pub fn unsafe_constructs(html: &str) -> Vec<String> {
+    let lower = html.to_ascii_lowercase();
+    let mut found = Vec::new();
+    for tag in DROPPED_WITH_CONTENT {
+        if lower
+            .match_indices(&format!("<{tag}"))
+            .any(|(at, m)| !lower[at + m.len()..].starts_with(|c: char| c.is_ascii_alphanumeric()))
+        {
+            found.push(format!("<{tag}>"));
+        }
+    }
+    for (at, _) in lower
+        .match_indices(" on")
+        .chain(lower.match_indices("\ton"))
+    {
+        let name: String = lower[at + 1..]
+            .chars()
+            .take_while(|c| c.is_ascii_alphabetic())
+            .collect();
+        let rest = lower[at + 1 + name.len()..].trim_start();
+        if name.len() > 2 && rest.starts_with('=') && !found.contains(&name) {
+            found.push(name);
+        }
+    }
+    for scheme in ["javascript:", "vbscript:"] {
+        if lower.contains(scheme) {
+            found.push(scheme.to_string());
+        }
+    }
+    if lower.match_indices("data:").any(|(at, _)| {
+        !lower[at..].starts_with("data:image/") || lower[at..].starts_with("data:image/svg")
+    }) {
+        found.push("data:".to_string());
+    }
+    found
+}
+
+/// Whether a link target written in markdown will be removed by the sanitiser.
+pub fn is_unsafe_url(url: &str) -> bool {
+    let lower: String = url
+        .trim()
+        .chars()
+        .filter(|c| !c.is_whitespace() && !c.is_control())
+        .collect::<String>()
+        .to_ascii_lowercase();
+    lower.starts_with("javascript:")
+        || lower.starts_with("vbscript:")
+        || (lower.starts_with("data:") && !lower.starts_with("data:image/"))
+        || lower.starts_with("data:image/svg")
+}
+
 /// A reference whose target is not among the site's files.
 pub struct Broken<'r> {
     pub page: &'r str,
@@ -355,6 +462,44 @@ mod tests {
         let broken = broken_references(&pages, &files);
         assert_eq!(broken.len(), 1);
         assert_eq!(broken[0].reference.written, "/c/");
+    }
+
+    #[test]
+    fn raw_html_is_cleaned_and_what_goes_is_named() {
+        let sanitiser = Sanitiser::default();
+        let html = r#"<p>正文<script>alert(1)</script><img src="a.png" onerror="x()"><a href="javascript:alert(2)">点</a></p><iframe src="https://x.org/">框</iframe><table><tr><td style="text-align: center; color: red">格</td></tr></table><details><summary>展开</summary>内容</details><form><input type="text"></form><input disabled="" type="checkbox"/><img src="data:image/png;base64,AAAA"><pre class="code" data-lang="rust"><code><span class="hl-source">x</span></code></pre>"#;
+        let clean = sanitiser.clean(html);
+        for gone in [
+            "script",
+            "alert",
+            "onerror",
+            "javascript",
+            "iframe",
+            "框",
+            "form",
+            "type=\"text\"",
+            "color",
+        ] {
+            assert!(!clean.contains(gone), "{gone} survived: {clean}");
+        }
+        for kept in [
+            "<img src=\"a.png\">",
+            "<td style=\"text-align:center\">格</td>",
+            "<details><summary>展开</summary>内容</details>",
+            "type=\"checkbox\"",
+            "data:image/png",
+            "data-lang=\"rust\"",
+            "class=\"hl-source\"",
+        ] {
+            assert!(clean.contains(kept), "{kept} lost: {clean}");
+        }
+        assert_eq!(
+            unsafe_constructs(r#"<script>x</script><img onerror = "y"><a href="JavaScript:z">"#),
+            ["<script>", "onerror", "javascript:"]
+        );
+        assert!(unsafe_constructs("<p>onboarding=ok <scripts></p>").is_empty());
+        assert!(is_unsafe_url(" java\tscript:alert(1)"));
+        assert!(!is_unsafe_url("data:image/png;base64,AA"));
     }
 
     #[test]

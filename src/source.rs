@@ -130,6 +130,17 @@ impl PosNode {
             _ => 1,
         }
     }
+
+    /// Number of nodes in the tree.
+    fn size(&self) -> usize {
+        match self {
+            PosNode::Leaf { .. } => 1,
+            PosNode::Seq { items, .. } => 1 + items.iter().map(PosNode::size).sum::<usize>(),
+            PosNode::Map { entries, .. } => {
+                1 + entries.iter().map(|(_, _, n)| n.size()).sum::<usize>()
+            }
+        }
+    }
 }
 
 /// A parsed YAML document: values from serde_yaml, positions from yaml-rust2.
@@ -391,6 +402,7 @@ fn positions_of(text: &str, first_line: usize) -> Option<PosNode> {
         cursor: (0, 0),
         stack: Vec::new(),
         anchors: HashMap::new(),
+        alias_budget: 100_000,
         root: None,
     };
     Parser::new_from_str(text).load(&mut builder, false).ok()?;
@@ -414,6 +426,8 @@ struct PosBuilder<'t> {
     stack: Vec<Open>,
     /// Anchored nodes, so an alias (`*a`) gets the positions of what it names.
     anchors: HashMap<usize, PosNode>,
+    /// Nodes aliases may still copy.
+    alias_budget: usize,
     root: Option<PosNode>,
 }
 
@@ -519,7 +533,13 @@ impl MarkedEventReceiver for PosBuilder<'_> {
                 );
             }
             Event::Alias(anchor) => {
-                let node = self.anchors.get(&anchor).cloned().unwrap_or(PosNode::Leaf {
+                // Aliases of aliases grow exponentially ("billion laughs"): past a budget,
+                // an alias gets only its own position.
+                let expanded = self.anchors.get(&anchor).filter(|n| {
+                    self.alias_budget = self.alias_budget.saturating_sub(n.size());
+                    self.alias_budget > 0
+                });
+                let node = expanded.cloned().unwrap_or(PosNode::Leaf {
                     pos,
                     len: 1,
                     text: String::new(),

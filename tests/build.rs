@@ -108,7 +108,7 @@ fn a_case_page_shows_metadata_figures_body_and_related_cases() {
     let plant = read(&out.path().join("factories/plant/index.html"));
     assert!(plant.contains("<span class=\"badge badge-current\">有效期至 2028-01</span>"));
     assert!(plant.contains("<img src=\"/cases/factories/plant/cover.svg\""));
-    assert!(plant.contains("<img src=\"layout.svg\" alt=\"布局\" loading=\"lazy\" decoding=\"async\" width=\"20\" height=\"10\" />"));
+    assert!(plant.contains("<img src=\"layout.svg\" alt=\"布局\" loading=\"lazy\" decoding=\"async\" width=\"20\" height=\"10\">"));
     assert!(out.path().join("factories/plant/cover.svg").is_file());
     assert!(out.path().join("factories/plant/layout.svg").is_file());
 }
