@@ -155,13 +155,23 @@ pub fn cell(value: &Value) -> String {
     }
 }
 
+/// A cell that a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, or a tab or
+/// carriage return first) gets a leading apostrophe, so it is shown as text.
+pub fn neutralise(cell: String) -> String {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{cell}")
+    } else {
+        cell
+    }
+}
+
 /// The records as CSV, UTF-8 with a BOM so Excel reads the Chinese correctly.
 fn csv(records: &[Map<String, Value>]) -> Vec<u8> {
     let mut writer = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
     let mut write = || -> Result<(), csv::Error> {
         writer.write_record(COLUMNS)?;
         for record in records {
-            writer.write_record(COLUMNS.iter().map(|c| cell(&record[*c])))?;
+            writer.write_record(COLUMNS.iter().map(|c| neutralise(cell(&record[*c]))))?;
         }
         writer.flush()?;
         Ok(())

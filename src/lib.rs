@@ -108,6 +108,7 @@ pub fn load(options: &BuildOptions, diagnostics: &mut Vec<Diagnostic>) -> Result
         page_bodies,
     };
     check_body_images(&loaded, diagnostics);
+    limit_raw_html(&mut loaded, diagnostics);
     if !loaded.site.config.unsafe_html {
         warn_unsafe_html(&loaded, diagnostics);
         let sanitiser = rewrite::Sanitiser::default();
@@ -192,6 +193,46 @@ fn check_body_images(loaded: &Loaded, diagnostics: &mut Vec<Diagnostic>) {
 /// Diagnostics reported per body for one rule, at most: a hostile file with thousands
 /// of problems gets a readable report in bounded time.
 const MAX_PER_BODY: usize = 50;
+
+/// Raw HTML tags one body may hold. Cleaning deeply nested HTML takes time that grows
+/// with the square of the depth, so a body past this is refused rather than cleaned.
+const MAX_RAW_TAGS: usize = 5000;
+
+/// Refuses bodies with more raw HTML than can be cleaned in bounded time.
+fn limit_raw_html(loaded: &mut Loaded, diagnostics: &mut Vec<Diagnostic>) {
+    let pages_dir = PathBuf::from("content/pages");
+    let mut refused = Vec::new();
+    for (i, doc) in documents(loaded, &pages_dir).iter().enumerate() {
+        let tags: usize = doc
+            .body
+            .raw_html
+            .iter()
+            .map(|(html, _)| html.matches('<').count())
+            .sum();
+        if tags > MAX_RAW_TAGS {
+            let at = doc.body.raw_html.first().map_or(0, |(_, at)| *at);
+            diagnostics.push(
+                Diagnostic::error(
+                    "too-much-html",
+                    &doc.source.path,
+                    doc.source.pos_of(doc.body_start + at),
+                    format!("正文中的原始 HTML 标签太多（{tags} 个，上限 {MAX_RAW_TAGS} 个）"),
+                )
+                .help("正文请用 markdown 书写；大段 HTML 请精简或改写"),
+            );
+            refused.push(i);
+        }
+    }
+    let cases = loaded.bodies.len();
+    for i in refused {
+        let body = if i < cases {
+            &mut loaded.bodies[i]
+        } else {
+            &mut loaded.page_bodies[i - cases]
+        };
+        body.html.clear();
+    }
+}
 
 /// A warning for each piece of raw HTML or link the sanitiser will remove.
 fn warn_unsafe_html(loaded: &Loaded, diagnostics: &mut Vec<Diagnostic>) {

@@ -311,7 +311,7 @@ fn validate_case(
     );
     let status = read_status(&mut reader, raw.kind, front.status.as_ref());
     let related = check_related(&mut reader, names, &front.related);
-    check_cover(&mut reader, root, &raw);
+    let cover = check_cover(&mut reader, root, &raw);
     if front.summary.is_none() {
         reader.report(
             Severity::Warning,
@@ -366,7 +366,7 @@ fn validate_case(
         reviews: front.reviews.clone(),
         metrics: front.metrics.clone(),
         summary: front.summary.as_ref().map(|s| s.value.clone()),
-        cover: front.cover.as_ref().map(|c| c.value.clone()),
+        cover,
         related: Vec::new(),
         draft: front.draft,
         lifecycle,
@@ -531,10 +531,9 @@ fn read_status(
 }
 
 /// `cover` must name a file inside the case's folder that exists.
-fn check_cover(reader: &mut FieldReader, root: &Path, raw: &RawCase) {
-    let Some(cover) = &raw.front.cover else {
-        return;
-    };
+/// Checks `cover`; returns it only if it names a file the page may show.
+fn check_cover(reader: &mut FieldReader, root: &Path, raw: &RawCase) -> Option<String> {
+    let cover = raw.front.cover.as_ref()?;
     if let Err(problem) = check_asset(root, &raw.dir, &cover.value) {
         reader.error(
             "missing-file",
@@ -543,7 +542,9 @@ fn check_cover(reader: &mut FieldReader, root: &Path, raw: &RawCase) {
             format!("封面图 {problem}"),
             asset_help(&raw.dir, raw.is_bundle()),
         );
+        return None;
     }
+    Some(cover.value.clone())
 }
 
 /// Help text for a missing or misplaced image.
@@ -569,7 +570,7 @@ pub fn check_asset(root: &Path, dir: &Path, path: &str) -> Result<PathBuf, Strin
     let windows = path.contains('\\') || path.contains(':');
     if path.is_empty() || !inside || windows {
         return Err(format!(
-            "“{path}”必须是案例文件夹内的相对路径，不能以 / 开头或包含 .."
+            "“{path}”必须是案例文件夹内的相对路径（不能以 / 开头，不能包含 ..、\\ 或盘符）"
         ));
     }
     let full = root.join(dir).join(rel);

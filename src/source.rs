@@ -277,6 +277,15 @@ fn explain_yaml(detail: &str) -> String {
             "block sequence entries are not allowed",
             "列表项 `- ` 的位置不对，检查缩进",
         ),
+        (
+            "repetition limit exceeded",
+            "别名（*名称）展开后过大：不要层层引用锚点",
+        ),
+        ("recursion limit exceeded", "嵌套层次太深"),
+        (
+            "control characters are not allowed",
+            "含有不可见的控制字符（如 NUL），请删除后重新保存",
+        ),
     ];
     match KNOWN.iter().find(|(english, _)| detail.contains(english)) {
         Some((_, chinese)) => chinese.to_string(),

@@ -1,0 +1,356 @@
+//! Hostile and broken input: every file of the hostile corpus gets its diagnostic or is
+//! rendered safely, pathological markdown finishes, and a build killed mid-way leaves
+//! the old or the new site, never a mix.
+
+mod common;
+
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::Path;
+use std::process::Command;
+use std::time::Instant;
+
+use common::{anli, check_json, copy_tree, fixture, read_tree, stderr};
+use lol_html::html_content::Element;
+use lol_html::{RewriteStrSettings, element, rewrite_str};
+
+#[test]
+fn hostile_files_get_their_diagnostic() {
+    let (code, found) = check_json("hostile-reject");
+    assert_eq!(code, 1);
+    let expected = [
+        ("Bad Name.md", "invalid-slug"),
+        ("billion-laughs.md", "yaml-syntax"),
+        ("binary.md", "not-utf8"),
+        ("cover-absolute.md", "missing-file"),
+        ("cover-backslash.md", "missing-file"),
+        ("cover-dotdot.md", "missing-file"),
+        ("cover-windows.md", "missing-file"),
+        ("deep-yaml.md", "yaml-syntax"),
+        ("gbk.md", "not-utf8"),
+        ("image-dotdot.md", "missing-file"),
+        ("image-encoded.md", "missing-file"),
+        ("link-escape.md", "broken-link"),
+        ("not-a-mapping.md", "wrong-type"),
+        ("nul-bytes.md", "yaml-syntax"),
+        ("related-escape.md", "unknown-related"),
+        ("utf16.md", "not-utf8"),
+    ];
+    let got: Vec<(String, String)> = found
+        .iter()
+        .map(|d| {
+            (
+                d.file.trim_start_matches("content/scenarios/").to_string(),
+                d.code.clone(),
+            )
+        })
+        .collect();
+    let want: Vec<(String, String)> = expected
+        .iter()
+        .map(|(f, c)| (f.to_string(), c.to_string()))
+        .collect();
+    assert_eq!(got, want, "{found:#?}");
+    for d in &found {
+        assert!(
+            d.line >= 1 && d.column >= 1 && !d.message.is_empty() && d.help.is_some(),
+            "{d:?}"
+        );
+    }
+    let escape = found
+        .iter()
+        .find(|d| d.file.ends_with("cover-windows.md"))
+        .unwrap();
+    assert!(
+        escape.message.contains("不能包含 ..、\\ 或盘符"),
+        "{escape:?}"
+    );
+}
+
+/// Every element and attribute of a page, by parsing it.
+fn elements(html: &str) -> Vec<(String, Vec<(String, String)>)> {
+    let found = RefCell::new(Vec::new());
+    let settings = RewriteStrSettings::new().append_element_content_handler(element!(
+        "*",
+        |el: &mut Element| {
+            let attributes = el
+                .attributes()
+                .iter()
+                .map(|a| (a.name(), a.value()))
+                .collect();
+            found.borrow_mut().push((el.tag_name(), attributes));
+            Ok(())
+        }
+    ));
+    rewrite_str(html, settings).unwrap();
+    found.into_inner()
+}
+
+#[test]
+fn hostile_content_is_rendered_safely() {
+    let out = tempfile::tempdir().unwrap();
+    let root = fixture("hostile-render");
+    let output = anli(&[
+        "build",
+        "--root",
+        root.to_str().unwrap(),
+        "--output",
+        out.path().to_str().unwrap(),
+    ]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("警告[unsafe-html]"),
+        "every removal is a warning"
+    );
+    let files = read_tree(out.path());
+    let mut pages = 0;
+    for (path, bytes) in &files {
+        if !path.ends_with(".html") {
+            continue;
+        }
+        pages += 1;
+        let html = String::from_utf8_lossy(bytes);
+        for (tag, attributes) in elements(&html) {
+            assert!(
+                ![
+                    "script", "iframe", "object", "embed", "form", "style", "base", "meta", "frame"
+                ]
+                .contains(&tag.as_str())
+                    || (tag == "meta" && path_is_head_meta(&attributes)),
+                "{path}: <{tag}> {attributes:?}"
+            );
+            for (name, value) in attributes {
+                let value = value.trim().to_ascii_lowercase();
+                assert!(!name.starts_with("on"), "{path}: <{tag} {name}>");
+                assert!(
+                    !value.starts_with("javascript:") && !value.starts_with("vbscript:"),
+                    "{path}: <{tag} {name}={value}>"
+                );
+                assert!(
+                    !value.starts_with("data:")
+                        || (value.starts_with("data:image/")
+                            && !value.starts_with("data:image/svg")),
+                    "{path}: <{tag} {name}={value}>"
+                );
+            }
+        }
+    }
+    assert!(pages > 40, "{pages} pages checked");
+    let title_page = String::from_utf8_lossy(&files["scenarios/xss-title/index.html"]).into_owned();
+    assert!(title_page.contains("<h1>标题&lt;script&gt;alert(1)&lt;/script&gt;&quot;&#39;&gt;&lt;img src=x onerror=alert(2)&gt;javascript:alert(3)</h1>"), "the title is shown, escaped");
+    let template =
+        String::from_utf8_lossy(&files["scenarios/template-injection/index.html"]).into_owned();
+    assert!(
+        template.contains("<h1>{{ site.title }}"),
+        "content is never evaluated as a template"
+    );
+
+    let atom = String::from_utf8_lossy(&files["atom.xml"]).into_owned();
+    roxmltree::Document::parse(&atom)
+        .expect("the feed is well-formed XML whatever the titles hold");
+    roxmltree::Document::parse(&String::from_utf8_lossy(&files["sitemap.xml"]))
+        .expect("so is the sitemap");
+    let csv = String::from_utf8_lossy(&files["data/cases.csv"]).into_owned();
+    let mut reader = csv::Reader::from_reader(csv.trim_start_matches('\u{feff}').as_bytes());
+    for record in reader.records() {
+        for cell in record.unwrap().iter() {
+            assert!(
+                !cell.starts_with(['=', '+', '-', '@']),
+                "a formula reaches the CSV: {cell}"
+            );
+        }
+    }
+    assert!(csv.contains("'=HYPERLINK("));
+}
+
+/// The theme's own `<meta>` tags in the head (charset, viewport, description).
+fn path_is_head_meta(attributes: &[(String, String)]) -> bool {
+    attributes
+        .iter()
+        .all(|(name, _)| ["charset", "name", "content"].contains(&name.as_str()))
+}
+
+#[test]
+fn pathological_markdown_finishes_and_oversized_files_are_refused() {
+    let work = tempfile::tempdir().unwrap();
+    let site = work.path().join("site");
+    let dir = site.join("content/scenarios");
+    fs::create_dir_all(&dir).unwrap();
+    fs::write(site.join("site.yaml"), "title: 病态输入\n").unwrap();
+    let front = "---\ntitle: 病态\nunit: 单位（示例）\nregion: 江苏省\nscenarios: [车间智能排产]\nyear: 2024\nsummary: 摘要。\n---\n\n";
+    let write = |name: &str, body: String| {
+        fs::write(dir.join(format!("{name}.md")), format!("{front}{body}")).unwrap()
+    };
+    write("nested-quotes", format!("{}深\n", "> ".repeat(5000)));
+    write(
+        "nested-lists",
+        (0..500)
+            .map(|i| format!("{}- 项\n", "  ".repeat(i)))
+            .collect(),
+    );
+    write(
+        "many-items",
+        (0..10_000).map(|i| format!("- 第 {i} 项\n")).collect(),
+    );
+    write(
+        "footnotes",
+        format!(
+            "{}\n\n{}",
+            (0..10_000)
+                .map(|i| format!("脚注[^{i}]"))
+                .collect::<String>(),
+            (0..10_000)
+                .map(|i| format!("[^{i}]: 说明 {i}\n"))
+                .collect::<String>()
+        ),
+    );
+    write("long-line", format!("{}\n", "长".repeat(600_000)));
+    write("stars", format!("{}\n", "中*".repeat(100_000)));
+    write("many-headings", "## 同名\n\n".repeat(10_000));
+    write(
+        "bold-lead-ins",
+        format!("{}\n", "**实施成效：**提升".repeat(20_000)),
+    );
+    write(
+        "deep-html",
+        format!("{}深{}\n", "<div>".repeat(20_000), "</div>".repeat(20_000)),
+    );
+    write(
+        "five-megabytes",
+        format!("{}\n", "字".repeat(5 * 1024 * 1024 / 3)),
+    );
+
+    let started = Instant::now();
+    let output = anli(&[
+        "check",
+        "--root",
+        site.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    let found: Vec<common::Found> = common::stdout(&output)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let codes: Vec<(&str, &str)> = found
+        .iter()
+        .map(|d| (d.file.as_str(), d.code.as_str()))
+        .collect();
+    assert_eq!(
+        codes,
+        [
+            ("content/scenarios/deep-html.md", "too-much-html"),
+            ("content/scenarios/five-megabytes.md", "file-too-large")
+        ],
+        "{found:#?}"
+    );
+    eprintln!(
+        "check of the pathological corpus took {:?}",
+        started.elapsed()
+    );
+
+    fs::remove_file(dir.join("deep-html.md")).unwrap();
+    fs::remove_file(dir.join("five-megabytes.md")).unwrap();
+    let out = work.path().join("out");
+    let build = anli(&[
+        "build",
+        "--root",
+        site.to_str().unwrap(),
+        "--output",
+        out.to_str().unwrap(),
+    ]);
+    assert!(build.status.success(), "{}", stderr(&build));
+    let headings = fs::read_to_string(out.join("scenarios/many-headings/index.html")).unwrap();
+    assert!(
+        headings.contains("id=\"同名-9999\""),
+        "ten thousand equal headings get unique ids"
+    );
+}
+
+/// A site of `cases` small cases whose title line is `title`.
+fn write_big_site(root: &Path, cases: usize, title: &str) {
+    let dir = root.join("content/scenarios");
+    fs::create_dir_all(&dir).unwrap();
+    fs::write(root.join("site.yaml"), format!("title: {title}\n")).unwrap();
+    for i in 0..cases {
+        let text = format!(
+            "---\ntitle: 第 {i} 个场景\nunit: 单位 {i}（示例）\nregion: 江苏省\nscenarios: [车间智能排产]\nyear: {}\nsummary: 摘要 {i}。\n---\n\n## 企业概况\n\n{}\n",
+            2021 + i % 5,
+            "正文内容。".repeat(40)
+        );
+        fs::write(dir.join(format!("case-{i:04}.md")), text).unwrap();
+    }
+}
+
+fn build_into(root: &Path, out: &Path) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_anli"));
+    command
+        .args([
+            "build",
+            "--root",
+            root.to_str().unwrap(),
+            "--output",
+            out.to_str().unwrap(),
+        ])
+        .env("SOURCE_DATE_EPOCH", common::TODAY_EPOCH);
+    command
+}
+
+#[test]
+fn a_build_killed_mid_way_leaves_the_old_or_the_new_site() {
+    let work = tempfile::tempdir().unwrap();
+    let (old_site, new_site) = (work.path().join("old"), work.path().join("new"));
+    write_big_site(&old_site, 400, "旧的站点");
+    write_big_site(&new_site, 400, "新的站点");
+    let (old_ref, new_ref, out) = (
+        work.path().join("old-ref"),
+        work.path().join("new-ref"),
+        work.path().join("out"),
+    );
+    assert!(build_into(&old_site, &old_ref).status().unwrap().success());
+    let started = Instant::now();
+    assert!(build_into(&new_site, &new_ref).status().unwrap().success());
+    let duration = started.elapsed();
+    let (old_tree, new_tree) = (read_tree(&old_ref), read_tree(&new_ref));
+    assert_ne!(old_tree, new_tree);
+
+    let mut outcomes: BTreeMap<&str, usize> = BTreeMap::new();
+    for percent in [5u32, 20, 40, 60, 75, 85, 92, 97, 99] {
+        if out.exists() && read_tree(&out) != old_tree {
+            fs::remove_dir_all(&out).unwrap();
+        }
+        if !out.exists() {
+            copy_tree(&old_ref, &out);
+        }
+        let mut child = build_into(&new_site, &out)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(duration * percent / 100);
+        let _ = child.kill(); // SIGKILL: no chance to clean up
+        let _ = child.wait();
+        let tree = read_tree(&out);
+        let outcome = if tree == old_tree {
+            "old"
+        } else if tree == new_tree {
+            "new"
+        } else {
+            panic!(
+                "killed at {percent}% of {duration:?}: output/ is neither the old nor the new site ({} files)",
+                tree.len()
+            );
+        };
+        *outcomes.entry(outcome).or_default() += 1;
+    }
+    eprintln!("kill outcomes: {outcomes:?}");
+    // The next build cleans up whatever the killed ones left beside the output.
+    assert!(build_into(&new_site, &out).status().unwrap().success());
+    assert_eq!(read_tree(&out), new_tree);
+    let leftovers: Vec<_> = fs::read_dir(work.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .filter(|n| n.to_string_lossy().starts_with(".out"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
