@@ -204,7 +204,12 @@ fn cover_and_body_images_must_exist() {
         "正文中的图片 “missing.png”不存在（找的是 content/scenarios/missing.png）"
     );
     let escape = expect(&found, "missing-file", "content/scenarios/a.md", 17, 7);
-    assert!(escape.message.contains("不能以 / 开头，不能包含 ..、\\ 或盘符"), "{escape:?}");
+    assert!(
+        escape
+            .message
+            .contains("不能以 / 开头，不能包含 ..、\\ 或盘符"),
+        "{escape:?}"
+    );
     assert!(
         found.iter().all(|d| !d.file.contains("bundle")),
         "the bundle's images exist: {found:#?}"
