@@ -44,12 +44,15 @@ enum Command {
         /// 站点根目录（含 site.yaml 和 content/）
         #[arg(long, default_value = ".")]
         root: PathBuf,
-        /// 输出格式：human（默认）、json（每行一个对象）或 github（GitHub Actions 注释）
+        /// 输出格式：human（默认）、json（每行一个对象）、github（GitHub Actions 注释）或 gitlab（GitLab 代码质量报告）
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
         /// 有警告时也以失败退出
         #[arg(long)]
         strict: bool,
+        /// 只报告自这个 git 引用（分支、标签或提交）以来改动的文件中的问题，如 origin/main
+        #[arg(long, value_name = "GIT_REF")]
+        changed_since: Option<String>,
     },
 }
 
@@ -61,7 +64,8 @@ pub fn run() -> ExitCode {
             root,
             format,
             strict,
-        } => check(root, format, strict),
+            changed_since,
+        } => check(root, format, strict, changed_since.as_deref()),
         Command::Build {
             root,
             output,
@@ -82,7 +86,14 @@ pub fn run() -> ExitCode {
     ExitCode::from(code)
 }
 
-fn check(root: PathBuf, format: Format, strict: bool) -> u8 {
+fn check(root: PathBuf, format: Format, strict: bool, changed_since: Option<&str>) -> u8 {
+    let changed = match changed_since
+        .map(|r| crate::git::changed_since(&root, r))
+        .transpose()
+    {
+        Ok(changed) => changed,
+        Err(message) => return usage_error(&message),
+    };
     let options = BuildOptions {
         root,
         drafts: true,
@@ -97,6 +108,9 @@ fn check(root: PathBuf, format: Format, strict: bool) -> u8 {
     if let Err(errors) = crate::site_files(&loaded) {
         found.extend(errors);
     }
+    if let Some(changed) = &changed {
+        found = crate::only_changed(found, changed);
+    }
     let diagnostics = collect(found);
     let color = format == Format::Human
         && std::io::stdout().is_terminal()
@@ -105,6 +119,14 @@ fn check(root: PathBuf, format: Format, strict: bool) -> u8 {
     let _ = stdout.write_all(diagnostics.render(format, color).as_bytes());
     if format == Format::Human {
         let _ = writeln!(stdout, "{}", diagnostics.summary());
+    }
+    if let (Some(changed), Format::Human) = (&changed, format) {
+        let _ = writeln!(
+            stdout,
+            "（只检查了自 {} 以来改动的 {} 个文件）",
+            changed_since.unwrap_or(""),
+            changed.len()
+        );
     }
     if diagnostics.has_errors() || (strict && diagnostics.warnings() > 0) {
         1

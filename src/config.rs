@@ -31,6 +31,8 @@ pub struct Config {
     pub unsafe_html: bool,
     /// Largest content file read, in bytes; a larger one is an error, not a hang.
     pub max_file_size: u64,
+    /// Take each case's first-published and last-updated dates from git history.
+    pub git_info: bool,
 }
 
 /// One entry of the header navigation.
@@ -71,6 +73,7 @@ impl Default for Config {
             nav: None,
             unsafe_html: false,
             max_file_size: 2 * 1024 * 1024,
+            git_info: false,
         }
     }
 }
@@ -131,6 +134,10 @@ const FIELDS: &[FieldSpec] = &[
     FieldSpec {
         key: "max_file_size",
         label: "单个文件大小上限（字节）",
+    },
+    FieldSpec {
+        key: "git_info",
+        label: "从 git 历史取发布和更新日期",
     },
 ];
 
@@ -234,6 +241,9 @@ impl Config {
         config.footer = reader.get::<String>(root, "footer", text).map(|v| v.value);
         if let Some(v) = reader.get::<bool>(root, "unsafe_html", "布尔值 true 或 false") {
             config.unsafe_html = v.value;
+        }
+        if let Some(v) = reader.get::<bool>(root, "git_info", "布尔值 true 或 false") {
+            config.git_info = v.value;
         }
         if let Some(v) = reader.get_in::<u64>(
             root,

@@ -106,6 +106,8 @@ pub enum Format {
     Human,
     Json,
     Github,
+    /// GitLab code quality report (a JSON array), shown on merge requests.
+    Gitlab,
 }
 
 impl Diagnostics {
@@ -150,7 +152,11 @@ impl Diagnostics {
                     out.push('\n');
                 }
                 Format::Github => render_github(&mut out, d),
+                Format::Gitlab => {}
             }
+        }
+        if format == Format::Gitlab {
+            out = render_gitlab(&self.sorted());
         }
         out
     }
@@ -251,6 +257,36 @@ fn render_github(out: &mut String, d: &Diagnostic) {
         github_property(d.code),
         github_data(&message)
     );
+}
+
+/// GitLab's code quality format (Code Climate issues): one issue per diagnostic, with a
+/// fingerprint stable across runs.
+fn render_gitlab(diagnostics: &[&Diagnostic]) -> String {
+    let issues: Vec<serde_json::Value> = diagnostics
+        .iter()
+        .map(|d| {
+            let description = match &d.help {
+                Some(help) => format!("{}（帮助：{help}）", d.message),
+                None => d.message.clone(),
+            };
+            let fingerprint = format!("{}:{}:{}:{}", d.code, d.file, d.line, d.message);
+            serde_json::json!({
+                "description": description,
+                "check_name": d.code,
+                "fingerprint": format!("{:016x}", fnv1a(fingerprint.as_bytes())),
+                "severity": if d.is_error() { "major" } else { "minor" },
+                "location": {"path": d.file, "lines": {"begin": d.line}},
+            })
+        })
+        .collect();
+    serde_json::to_string_pretty(&issues).expect("issues serialise") + "\n"
+}
+
+/// A small stable hash (FNV-1a), so fingerprints do not change between runs or versions.
+fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf29ce484222325, |hash, &b| {
+        (hash ^ u64::from(b)).wrapping_mul(0x100000001b3)
+    })
 }
 
 fn github_data(text: &str) -> String {

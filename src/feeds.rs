@@ -2,6 +2,8 @@
 //! `/data/cases.csv`. Every date in them comes from the content, so an unchanged
 //! collection gives unchanged files.
 
+use std::collections::HashMap;
+
 use chrono::NaiveDate;
 use serde_json::{Map, Value};
 
@@ -68,11 +70,19 @@ pub fn files(site: &Site, html_pages: &[&str]) -> Vec<OutputFile> {
     ]
 }
 
-/// The date a case entered the collection: its approval, or the end of its batch year.
+/// The date a case entered the collection: its first commit with `git_info`, else its
+/// approval, else the end of its batch year.
 fn published(case: &Case) -> NaiveDate {
-    case.approved
+    case.history
+        .map(|h| h.first)
+        .or(case.approved)
         .or_else(|| NaiveDate::from_ymd_opt(case.year, 12, 31))
         .unwrap_or_default()
+}
+
+/// The date a case last changed: its last commit with `git_info`, else when it entered.
+fn updated(case: &Case) -> NaiveDate {
+    case.history.map_or_else(|| published(case), |h| h.last)
 }
 
 fn names(taxonomy: &Taxonomy, ids: &[usize]) -> Vec<String> {
@@ -207,9 +217,9 @@ fn atom(site: &Site) -> String {
     });
     newest.truncate(FEED_ENTRIES);
     let stamp = |d: NaiveDate| format!("{d}T00:00:00Z");
-    let updated = newest
+    let feed_updated = newest
         .iter()
-        .map(|&i| published(&site.cases[i]))
+        .map(|&i| updated(&site.cases[i]))
         .max()
         .unwrap_or_default();
     let home = site.config.absolute_url("");
@@ -222,7 +232,7 @@ fn atom(site: &Site) -> String {
         xml_escape(&home),
         xml_escape(&home),
         xml_escape(&site.config.absolute_url("atom.xml")),
-        stamp(updated)
+        stamp(feed_updated)
     ));
     for &i in &newest {
         let case = &site.cases[i];
@@ -230,11 +240,12 @@ fn atom(site: &Site) -> String {
             .config
             .absolute_url(&format!("{}/{}/", case.kind.folder(), case.slug));
         xml.push_str(&format!(
-            "  <entry>\n    <title>{}</title>\n    <id>{}</id>\n    <link href=\"{}\"/>\n    <updated>{}</updated>\n    <author><name>{}</name></author>\n    <summary>{}</summary>\n  </entry>\n",
+            "  <entry>\n    <title>{}</title>\n    <id>{}</id>\n    <link href=\"{}\"/>\n    <published>{}</published>\n    <updated>{}</updated>\n    <author><name>{}</name></author>\n    <summary>{}</summary>\n  </entry>\n",
             xml_escape(&case.title),
             xml_escape(&url),
             xml_escape(&url),
             stamp(published(case)),
+            stamp(updated(case)),
             xml_escape(&case.unit),
             xml_escape(case.summary.as_deref().unwrap_or(""))
         ));
@@ -248,12 +259,23 @@ fn sitemap(site: &Site, html_pages: &[&str]) -> String {
     let mut xml = String::from(
         "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );
+    let lastmod: HashMap<String, NaiveDate> = site
+        .cases
+        .iter()
+        .filter_map(|c| {
+            c.history
+                .map(|h| (format!("{}/{}/", c.kind.folder(), c.slug), h.last))
+        })
+        .collect();
     for page in html_pages.iter().filter(|p| **p != "404.html") {
         let path = page.strip_suffix("index.html").unwrap_or(page);
-        xml.push_str(&format!(
-            "  <url><loc>{}</loc></url>\n",
-            xml_escape(&site.config.absolute_url(path))
-        ));
+        let url = xml_escape(&site.config.absolute_url(path));
+        match lastmod.get(path) {
+            Some(date) => xml.push_str(&format!(
+                "  <url><loc>{url}</loc><lastmod>{date}</lastmod></url>\n"
+            )),
+            None => xml.push_str(&format!("  <url><loc>{url}</loc></url>\n")),
+        }
     }
     xml.push_str("</urlset>\n");
     xml

@@ -15,6 +15,7 @@ pub mod config;
 pub mod content;
 pub mod diagnostics;
 pub mod feeds;
+pub mod git;
 pub mod markdown;
 pub mod model;
 pub mod output;
@@ -83,7 +84,7 @@ pub fn load(options: &BuildOptions, diagnostics: &mut Vec<Diagnostic>) -> Result
         drafts: options.drafts,
         today: model::today(),
     };
-    let site = model::build(
+    let mut site = model::build(
         root,
         config,
         taxonomies,
@@ -91,6 +92,9 @@ pub fn load(options: &BuildOptions, diagnostics: &mut Vec<Diagnostic>) -> Result
         model_options,
         diagnostics,
     );
+    if site.config.git_info {
+        add_history(&mut site, diagnostics);
+    }
     let highlighter = Highlighter::default();
     let bodies: Vec<Rendered> = site
         .cases
@@ -162,6 +166,64 @@ fn documents<'a>(loaded: &'a Loaded, pages_dir: &'a Path) -> Vec<Document<'a>> {
             body,
         });
     cases.chain(pages).collect()
+}
+
+/// Sets each case's first-published and last-updated dates from git; without git the
+/// pages fall back to front-matter dates, with a warning.
+fn add_history(site: &mut Site, diagnostics: &mut Vec<Diagnostic>) {
+    match git::content_dates(&site.root) {
+        Ok(dates) => {
+            for case in &mut site.cases {
+                case.history = dates.get(&case.source.path).copied();
+            }
+        }
+        Err(message) => diagnostics.push(
+            Diagnostic::warning(
+                "git-info",
+                config::FILE_NAME,
+                source::Pos::START,
+                format!("git_info 无法使用：{message}"),
+            )
+            .help(
+                "页面改用 front matter 中的日期；在 git 仓库中构建，或在 site.yaml 中去掉 git_info",
+            ),
+        ),
+    }
+}
+
+/// Keeps the diagnostics a change since a git ref is responsible for: those in changed
+/// files, and site-wide ones that name a changed case (a duplicate slug, a link or
+/// `related` entry pointing at a case that was removed or renamed). A change to
+/// `site.yaml`, a vocabulary or a template can affect every file: then all are kept.
+pub fn only_changed(diagnostics: Vec<Diagnostic>, changed: &BTreeSet<String>) -> Vec<Diagnostic> {
+    let site_wide = |path: &String| {
+        path == config::FILE_NAME
+            || path.starts_with("content/_taxonomies/")
+            || path.starts_with("templates/")
+            || path.starts_with("themes/")
+    };
+    if changed.iter().any(site_wide) {
+        return diagnostics;
+    }
+    // `content/<kind>/<slug>.md` or a file of the bundle `content/<kind>/<slug>/…`
+    let case_ids: Vec<String> = changed
+        .iter()
+        .filter_map(|path| {
+            let mut parts = path.strip_prefix("content/")?.split('/');
+            let kind = parts.next()?;
+            let slug = parts.next()?.trim_end_matches(".md");
+            model::CaseKind::from_folder(kind).map(|_| format!("{kind}/{slug}"))
+        })
+        .collect();
+    let names_changed_case = |d: &Diagnostic| {
+        case_ids.iter().any(|id| {
+            d.message.contains(&format!("{id}/")) || d.message.contains(&format!("“{id}”"))
+        })
+    };
+    diagnostics
+        .into_iter()
+        .filter(|d| changed.contains(&d.file) || names_changed_case(d))
+        .collect()
 }
 
 /// Every image a body shows must exist beside it.

@@ -157,6 +157,8 @@ pub struct Case {
     pub related: Vec<usize>,
     pub draft: bool,
     pub lifecycle: Lifecycle,
+    /// First and last commit of its file, with `git_info: true`.
+    pub history: Option<crate::git::FileDates>,
 }
 
 impl Case {
@@ -370,6 +372,7 @@ fn validate_case(
         related: Vec::new(),
         draft: front.draft,
         lifecycle,
+        history: None,
         slug: raw.slug,
         dir: raw.dir,
         body_start: raw.body_start,

@@ -235,6 +235,9 @@ struct CaseContext<'a> {
     reviews: Vec<ReviewContext>,
     metrics: &'a [crate::content::Metric],
     reading_minutes: usize,
+    /// First and last commit of the case file, with `git_info: true`.
+    published: Option<String>,
+    updated: Option<String>,
     body: &'a str,
     toc: &'a [Heading],
     related: Vec<&'a Card>,
@@ -706,6 +709,8 @@ fn case_context<'a>(shared: &'a Shared, index: usize, body: &'a Rendered) -> Cas
         reviews,
         metrics: &case.metrics,
         reading_minutes: reading_minutes(&body.text),
+        published: case.history.map(|h| date(h.first)),
+        updated: case.history.map(|h| date(h.last)),
         body: &body.html,
         toc: &body.headings,
         related: shared.cards(&site.related_cases(index, RELATED_LIMIT)),

@@ -378,6 +378,7 @@ fn edge_cases_are_reported_where_they_are() {
     assert!(template.message.contains("page.html"), "{template:?}");
 }
 
+#[cfg(unix)]
 #[test]
 fn an_image_linked_from_outside_the_case_folder_is_refused() {
     let work = tempfile::tempdir().unwrap();
