@@ -75,26 +75,10 @@ fn changed_since_reports_only_what_the_change_introduced() {
         &case("region: 江苏省\ntechnologies: [工业互连网]\n"),
     );
 
-    let output = anli(&[
-        "check",
-        "--root",
-        root.to_str().unwrap(),
-        "--format",
-        "json",
-        "--changed-since",
-        "base",
-    ]);
-    assert_eq!(output.status.code(), Some(1));
-    let found: Vec<common::Found> = common::stdout(&output)
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
-    let codes: Vec<(&str, &str)> = found
-        .iter()
-        .map(|d| (d.file.as_str(), d.code.as_str()))
-        .collect();
+    let (code, found) = common::check_json_at(root, &["--changed-since", "base"]);
+    assert_eq!(code, 1);
     assert_eq!(
-        codes,
+        common::codes(&found),
         [
             ("content/scenarios/changed.md", "unknown-field"),
             ("content/scenarios/links-to-removed.md", "unknown-related"),

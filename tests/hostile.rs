@@ -221,23 +221,9 @@ fn pathological_markdown_finishes_and_oversized_files_are_refused() {
     );
 
     let started = Instant::now();
-    let output = anli(&[
-        "check",
-        "--root",
-        site.to_str().unwrap(),
-        "--format",
-        "json",
-    ]);
-    let found: Vec<common::Found> = common::stdout(&output)
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
-    let codes: Vec<(&str, &str)> = found
-        .iter()
-        .map(|d| (d.file.as_str(), d.code.as_str()))
-        .collect();
+    let (_, found) = common::check_json_at(&site, &[]);
     assert_eq!(
-        codes,
+        common::codes(&found),
         [
             ("content/scenarios/deep-html.md", "too-much-html"),
             ("content/scenarios/five-megabytes.md", "file-too-large")

@@ -49,19 +49,33 @@ pub struct Found {
 
 /// Runs `anli check --format json` on a fixture; returns the exit code and the diagnostics.
 pub fn check_json(fixture_name: &str) -> (i32, Vec<Found>) {
-    let root = fixture(fixture_name);
-    let output = anli(&[
+    check_json_at(&fixture(fixture_name), &[])
+}
+
+/// Runs `anli check --format json` on any site, with extra arguments.
+pub fn check_json_at(root: &Path, extra: &[&str]) -> (i32, Vec<Found>) {
+    let mut args = vec![
         "check",
         "--root",
         root.to_str().unwrap(),
         "--format",
         "json",
-    ]);
+    ];
+    args.extend_from_slice(extra);
+    let output = anli(&args);
     let found = stdout(&output)
         .lines()
         .map(|line| serde_json::from_str(line).unwrap_or_else(|e| panic!("not JSON ({e}): {line}")))
         .collect();
     (output.status.code().unwrap_or(-1), found)
+}
+
+/// Each diagnostic as (file, code), in report order.
+pub fn codes(found: &[Found]) -> Vec<(&str, &str)> {
+    found
+        .iter()
+        .map(|d| (d.file.as_str(), d.code.as_str()))
+        .collect()
 }
 
 /// Copies a directory tree, for tests that change a site.
