@@ -2,13 +2,14 @@
 //! (0 success, 1 content errors, 2 usage or I/O errors).
 
 use std::io::{IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
 use clap::{Parser, Subcommand};
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Format};
+use crate::model::CaseKind;
 use crate::{BuildOptions, output};
 
 #[derive(Parser)]
@@ -39,6 +40,20 @@ enum Command {
         #[arg(long)]
         drafts: bool,
     },
+    /// 按模板新建一个案例文件
+    New {
+        /// 案例类别
+        #[arg(value_enum)]
+        kind: NewKind,
+        /// 网址名（文件名），小写字母、数字和连字符，如 huadong-dianqi-paichan
+        slug: String,
+        /// 案例标题
+        #[arg(long)]
+        title: Option<String>,
+        /// 站点根目录（含 site.yaml 和 content/）
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
     /// 检查全部内容并报告所有问题，不写任何文件
     Check {
         /// 站点根目录（含 site.yaml 和 content/）
@@ -56,6 +71,24 @@ enum Command {
     },
 }
 
+/// The kinds `anli new` can create.
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum NewKind {
+    Scenario,
+    Factory,
+    Zone,
+}
+
+impl From<NewKind> for CaseKind {
+    fn from(kind: NewKind) -> CaseKind {
+        match kind {
+            NewKind::Scenario => CaseKind::Scenario,
+            NewKind::Factory => CaseKind::Factory,
+            NewKind::Zone => CaseKind::Zone,
+        }
+    }
+}
+
 /// Parses the arguments, runs the command and returns its exit code.
 pub fn run() -> ExitCode {
     let cli = Cli::parse();
@@ -66,6 +99,12 @@ pub fn run() -> ExitCode {
             strict,
             changed_since,
         } => check(root, format, strict, changed_since.as_deref()),
+        Command::New {
+            kind,
+            slug,
+            title,
+            root,
+        } => new(&root, kind.into(), &slug, title.as_deref()),
         Command::Build {
             root,
             output,
@@ -184,6 +223,26 @@ fn build(options: BuildOptions, output_dir: PathBuf) -> u8 {
             0
         }
         Err(err) => usage_error(&format!("写出 {} 失败：{err}", output_dir.display())),
+    }
+}
+
+fn new(root: &Path, kind: CaseKind, slug: &str, title: Option<&str>) -> u8 {
+    let Ok(bytes) = std::fs::read(root.join(crate::config::FILE_NAME)) else {
+        return usage_error(&format!(
+            "找不到 {}：{} 不像是 anli 站点的根目录，可用 --root 指定",
+            crate::config::FILE_NAME,
+            root.display()
+        ));
+    };
+    let theme = crate::source::SourceFile::decode(crate::config::FILE_NAME.into(), &bytes)
+        .map(|file| crate::config::Config::parse(&file).0.theme)
+        .unwrap_or_else(|_| "default".into());
+    match crate::archetype::create(root, &theme, kind, slug, title, crate::model::today()) {
+        Ok(rel) => {
+            eprintln!("已创建 {rel}：请填写其中带“请填写”的内容，然后运行 anli check");
+            0
+        }
+        Err(message) => usage_error(&message),
     }
 }
 

@@ -9,6 +9,7 @@
 // Diagnostics are returned as values on purpose: they are the product of most stages.
 #![allow(clippy::result_large_err)]
 
+pub mod archetype;
 pub mod charts;
 pub mod cli;
 pub mod config;

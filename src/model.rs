@@ -312,6 +312,7 @@ fn validate_case(
         &front.technologies,
     );
     let status = read_status(&mut reader, raw.kind, front.status.as_ref());
+    report_placeholders(&mut reader, &raw);
     let related = check_related(&mut reader, names, &front.related);
     let cover = check_cover(&mut reader, root, &raw);
     if front.summary.is_none() {
@@ -381,6 +382,46 @@ fn validate_case(
     (Some(case), related, diagnostics)
 }
 
+/// What `anli new` writes where the editor still has to fill something in.
+pub const PLACEHOLDER: &str = "请填写";
+
+/// Placeholders left from `anli new`: an error in the front matter (the value would be
+/// published), a warning in the body.
+fn report_placeholders(reader: &mut FieldReader, raw: &RawCase) {
+    let text = &raw.file.text;
+    let body_line = text[..raw.body_start].matches('\n').count() + 1;
+    for (i, line) in text.lines().enumerate() {
+        let line_no = i + 1;
+        let in_front = line_no < body_line;
+        // In the front matter, `#` starts a comment (the archetype's explanations).
+        let value = if in_front {
+            line.split('#').next().unwrap_or("")
+        } else {
+            line
+        };
+        let Some(at) = value.find(PLACEHOLDER) else {
+            continue;
+        };
+        let pos = Pos {
+            line: line_no,
+            column: value[..at].chars().count() + 1,
+        };
+        let severity = if in_front {
+            crate::diagnostics::Severity::Error
+        } else {
+            crate::diagnostics::Severity::Warning
+        };
+        reader.report(
+            severity,
+            "unfilled-placeholder",
+            pos,
+            PLACEHOLDER.chars().count(),
+            "这里还是 anli new 留下的占位内容".to_string(),
+            "把“请填写……”换成真实内容".to_string(),
+        );
+    }
+}
+
 /// A slug an editor could use instead of an invalid one.
 fn suggest_slug(slug: &str) -> String {
     let ascii: String = slug
@@ -448,6 +489,9 @@ fn resolve(
     value: &Spanned<String>,
 ) -> Option<TermId> {
     let taxonomy = taxonomies.get(kind);
+    if value.value.contains(PLACEHOLDER) {
+        return None; // reported as an unfilled placeholder
+    }
     match taxonomy.resolve(&value.value) {
         Ok(id) => Some(id),
         Err(unresolved) => {

@@ -139,6 +139,14 @@ fn embedded_files<'d>(dir: &'d Dir<'d>, prefix: &str) -> Vec<&'d include_dir::Fi
     files
 }
 
+/// A text file of the built-in default theme, e.g. `archetypes/scenario.md`.
+pub fn builtin_theme_file(path: &str) -> Option<String> {
+    DEFAULT_THEME
+        .get_file(path)
+        .and_then(|f| f.contents_utf8())
+        .map(str::to_string)
+}
+
 /// The theme's static files (`static/` of the theme on disk, or the built-in default).
 pub fn theme_static_files(root: &Path, theme: &str) -> Vec<OutputFile> {
     let dir = root.join("themes").join(theme).join("static");

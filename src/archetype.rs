@@ -1,0 +1,76 @@
+//! `anli new`: a new case file from the theme's archetype, with every field its kind
+//! needs, commented examples and the standard section headings. The only place anli
+//! writes into `content/`, and never over an existing file.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use chrono::{Datelike, NaiveDate};
+
+use crate::model::CaseKind;
+
+/// Writes `content/<kind>/<slug>.md` and returns its path relative to `root`.
+pub fn create(
+    root: &Path,
+    theme: &str,
+    kind: CaseKind,
+    slug: &str,
+    title: Option<&str>,
+    today: NaiveDate,
+) -> Result<String, String> {
+    if !crate::content::is_valid_slug(slug) {
+        return Err(format!(
+            "slug “{slug}”无效：只能由小写字母、数字和连字符组成，如 huadong-dianqi-paichan"
+        ));
+    }
+    let folder = format!("content/{}", kind.folder());
+    let rel = format!("{folder}/{slug}.md");
+    let bundle = format!("{folder}/{slug}/index.md");
+    for existing in [&rel, &bundle] {
+        if root.join(existing).exists() {
+            return Err(format!(
+                "{existing} 已经存在，不会覆盖它；换一个 slug，或直接编辑这个文件"
+            ));
+        }
+    }
+    let title = title.unwrap_or("请填写标题");
+    let text = archetype(root, theme, kind)?
+        .replace(
+            "{{title}}",
+            &serde_json::to_string(title).expect("a string serialises"),
+        )
+        .replace("{{year}}", &today.year().to_string())
+        .replace("{{today}}", &today.to_string())
+        .replace("{{slug}}", slug);
+    let path: PathBuf = root.join(&rel);
+    std::fs::create_dir_all(root.join(&folder)).map_err(|e| format!("无法创建 {folder}：{e}"))?;
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&path)
+        .map_err(|e| format!("无法创建 {rel}：{e}"))?;
+    file.write_all(text.as_bytes())
+        .map_err(|e| format!("无法写入 {rel}：{e}"))?;
+    Ok(rel)
+}
+
+/// The archetype of a kind: `themes/<theme>/archetypes/<kind>.md` in the site, or the
+/// built-in default theme's.
+fn archetype(root: &Path, theme: &str, kind: CaseKind) -> Result<String, String> {
+    let name = match kind {
+        CaseKind::Scenario => "scenario.md",
+        CaseKind::Factory => "factory.md",
+        CaseKind::Zone => "zone.md",
+    };
+    let own = root
+        .join("themes")
+        .join(theme)
+        .join("archetypes")
+        .join(name);
+    if own.is_file() {
+        return std::fs::read_to_string(&own)
+            .map_err(|e| format!("无法读取 {}：{e}", own.display()));
+    }
+    crate::render::builtin_theme_file(&format!("archetypes/{name}"))
+        .ok_or_else(|| format!("主题“{theme}”没有 archetypes/{name}"))
+}
