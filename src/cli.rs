@@ -40,6 +40,24 @@ enum Command {
         #[arg(long)]
         drafts: bool,
     },
+    /// 在本机预览站点：修改文件后自动重新构建并刷新浏览器
+    Serve {
+        /// 站点根目录（含 site.yaml 和 content/）
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// 端口；被占用时自动改用下一个
+        #[arg(long, default_value_t = 1111)]
+        port: u16,
+        /// 监听地址；默认只对本机开放
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: std::net::IpAddr,
+        /// 启动后打开浏览器
+        #[arg(long)]
+        open: bool,
+        /// 同时预览草稿（draft: true）
+        #[arg(long)]
+        drafts: bool,
+    },
     /// 按模板新建一个案例文件
     New {
         /// 案例类别
@@ -105,6 +123,19 @@ pub fn run() -> ExitCode {
             title,
             root,
         } => new(&root, kind.into(), &slug, title.as_deref()),
+        Command::Serve {
+            root,
+            port,
+            bind,
+            open,
+            drafts,
+        } => crate::serve::run(crate::serve::ServeOptions {
+            root,
+            port,
+            bind,
+            open,
+            drafts,
+        }),
         Command::Build {
             root,
             output,

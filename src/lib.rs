@@ -22,6 +22,7 @@ pub mod model;
 pub mod output;
 pub mod render;
 pub mod rewrite;
+pub mod serve;
 pub mod source;
 pub mod taxonomy;
 

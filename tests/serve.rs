@@ -1,0 +1,211 @@
+//! `anli serve` over HTTP on loopback: pages with their content type, a rebuild and a
+//! reload event after an edit, the error overlay over the last good site, and 404 for
+//! paths that try to climb out.
+
+mod common;
+
+use std::fs;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::Duration;
+
+use common::{copy_tree, fixture};
+
+/// A running `anli serve`, killed when dropped.
+struct Server {
+    child: Child,
+    port: u16,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn start(root: &Path) -> Server {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_anli"))
+        .args(["serve", "--root", root.to_str().unwrap(), "--port", "0"])
+        .env("SOURCE_DATE_EPOCH", common::TODAY_EPOCH)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    // 正在预览 http://127.0.0.1:PORT/cases/ （按 Ctrl+C 退出）
+    let port = line
+        .split("127.0.0.1:")
+        .nth(1)
+        .and_then(|rest| rest.split('/').next())
+        .and_then(|p| p.parse().ok())
+        .unwrap_or_else(|| panic!("no address in {line:?}"));
+    Server { child, port }
+}
+
+/// Status line, headers and body of a GET.
+fn get(port: u16, path: &str) -> (String, String, String) {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut response = Vec::new();
+    stream.read_to_end(&mut response).unwrap();
+    let response = String::from_utf8_lossy(&response).into_owned();
+    let (head, body) = response.split_once("\r\n\r\n").unwrap_or((&response, ""));
+    let (status, headers) = head.split_once("\r\n").unwrap_or((head, ""));
+    (status.to_string(), headers.to_string(), body.to_string())
+}
+
+/// Connects to the event stream; events arrive on the returned channel.
+fn events(port: u16) -> mpsc::Receiver<String> {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    write!(
+        stream,
+        "GET /cases/__anli/events HTTP/1.1\r\nHost: localhost\r\n\r\n"
+    )
+    .unwrap();
+    let (sender, receiver) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stream).lines() {
+            let Ok(line) = line else { break };
+            if let Some(event) = line.strip_prefix("event: ") {
+                if sender.send(event.to_string()).is_err() {
+                    break;
+                }
+            }
+        }
+    });
+    receiver
+}
+
+fn next_event(events: &mpsc::Receiver<String>) -> String {
+    events
+        .recv_timeout(Duration::from_secs(30))
+        .expect("an event after the rebuild")
+}
+
+#[test]
+fn serve_rebuilds_reloads_and_shows_errors() {
+    let site = tempfile::tempdir().unwrap();
+    copy_tree(&fixture("build-features"), site.path());
+    let server = start(site.path());
+    let port = server.port;
+
+    let (status, headers, body) = get(port, "/cases/scenarios/cjk/");
+    assert_eq!(status, "HTTP/1.1 200 OK");
+    assert!(
+        headers.contains("Content-Type: text/html; charset=utf-8"),
+        "{headers}"
+    );
+    assert!(body.contains("<h1>中文排版场景</h1>"));
+    assert!(
+        body.contains("const base = \"/cases\";")
+            && body.contains("new EventSource(base + \"/__anli/events\")"),
+        "the live-reload script is injected"
+    );
+    assert!(
+        get(port, "/cases/style.css")
+            .1
+            .contains("Content-Type: text/css; charset=utf-8")
+    );
+    assert!(
+        get(port, "/cases/factories/plant/cover.svg")
+            .1
+            .contains("Content-Type: image/svg+xml")
+    );
+    assert!(
+        get(port, "/").1.contains("Location: /cases/"),
+        "the root leads to the sub-path"
+    );
+    let (status, _, body) = get(port, "/cases/no/such/page/");
+    assert_eq!(status, "HTTP/1.1 404 Not Found");
+    assert!(
+        body.contains("站点自定义的 404 页面"),
+        "the site's own 404 page"
+    );
+    for attempt in [
+        "/cases/../../etc/passwd",
+        "/cases/%2e%2e/%2e%2e/etc/passwd",
+        "/cases/..%2f..%2fsite.yaml",
+        "/cases/%2e%2e%5c%2e%2e%5csite.yaml",
+        "/../site.yaml",
+        "/cases//etc/passwd",
+    ] {
+        assert_eq!(get(port, attempt).0, "HTTP/1.1 404 Not Found", "{attempt}");
+    }
+    assert!(
+        !get(port, "/cases/content/scenarios/cjk.md")
+            .2
+            .contains("title: 中文排版场景"),
+        "sources are not served"
+    );
+
+    let events = events(port);
+    std::thread::sleep(Duration::from_millis(300));
+    let case = site.path().join("content/scenarios/cjk.md");
+    let original = fs::read_to_string(&case).unwrap();
+    fs::write(
+        &case,
+        original.replace("title: 中文排版场景", "title: 改过的标题"),
+    )
+    .unwrap();
+    assert_eq!(next_event(&events), "reload");
+    assert!(
+        get(port, "/cases/scenarios/cjk/")
+            .2
+            .contains("<h1>改过的标题</h1>")
+    );
+
+    let broken = original
+        .replace("title: 中文排版场景", "title: 有错误的标题")
+        .replace("region: 广东", "region: 广冬省");
+    fs::write(&case, broken).unwrap();
+    assert_eq!(next_event(&events), "errors");
+    assert!(
+        get(port, "/cases/scenarios/cjk/")
+            .2
+            .contains("<h1>改过的标题</h1>"),
+        "the last good site is still served"
+    );
+    let (_, _, errors) = get(port, "/cases/__anli/errors");
+    let errors: Vec<serde_json::Value> = serde_json::from_str(&errors).unwrap();
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert_eq!(errors[0]["file"], "content/scenarios/cjk.md");
+    assert_eq!(errors[0]["line"], 4);
+    assert_eq!(errors[0]["message"], "未知的地区“广冬省”");
+
+    fs::write(
+        &case,
+        original.replace("title: 中文排版场景", "title: 修好了"),
+    )
+    .unwrap();
+    assert_eq!(next_event(&events), "reload");
+    assert!(
+        get(port, "/cases/scenarios/cjk/")
+            .2
+            .contains("<h1>修好了</h1>")
+    );
+    assert_eq!(get(port, "/cases/__anli/errors").2, "[]");
+
+    let css = site.path().join("static");
+    fs::create_dir_all(&css).unwrap();
+    fs::write(css.join("extra.css"), "p { color: red; }").unwrap();
+    assert_eq!(
+        next_event(&events),
+        "css",
+        "a CSS-only change reloads styles only"
+    );
+    assert!(
+        !site.path().join("output").exists(),
+        "serve never writes output/"
+    );
+}
