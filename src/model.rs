@@ -938,35 +938,38 @@ impl Site {
         listed
     }
 
-    /// Whether a case carries `term` of a vocabulary, or one of its descendants (a
-    /// category holds its sub-industries, a scenario group its scenarios).
-    pub fn has_term(&self, case: &Case, kind: Kind, term: TermId) -> bool {
-        let taxonomy = self.taxonomies.get(kind);
-        let within = |id: TermId| taxonomy.is_within(id, term);
-        match kind {
-            Kind::Region => case.region == term,
-            Kind::Industry => case.industry.is_some_and(within),
-            Kind::Scenario => case.scenarios.iter().copied().any(within),
-            Kind::Technology => case.technologies.iter().copied().any(within),
-        }
-    }
-
-    /// Cases to read next: the explicit `related` first, then listed cases of the same
-    /// unit, then of the same sub-industry and region; at most `limit`.
-    pub fn related_cases(&self, index: usize, limit: usize) -> Vec<usize> {
-        let case = &self.cases[index];
-        let mut found: Vec<usize> = case.related.clone();
-        let same_unit = self.listing(|c| c.unit == case.unit);
-        let same_field = self.listing(|c| {
-            c.industry.is_some() && c.industry == case.industry && c.region == case.region
-        });
-        for i in same_unit.into_iter().chain(same_field) {
-            if i != index && !found.contains(&i) {
-                found.push(i);
+    /// Cross references of the listed cases, computed once for every page to read.
+    pub fn index(&self) -> Index {
+        let mut index = Index::default();
+        for i in self.listing(|_| true) {
+            let case = &self.cases[i];
+            let carried = [
+                (Kind::Region, vec![case.region]),
+                (Kind::Industry, case.industry.into_iter().collect()),
+                (Kind::Scenario, case.scenarios.clone()),
+                (Kind::Technology, case.technologies.clone()),
+            ];
+            for (kind, ids) in carried {
+                let mut terms: Vec<TermId> = ids
+                    .into_iter()
+                    .flat_map(|id| self.taxonomies.get(kind).ancestors(id))
+                    .collect();
+                terms.sort_unstable();
+                terms.dedup();
+                for term in terms {
+                    index.terms.entry((kind, term)).or_default().push(i);
+                }
+            }
+            index.units.entry(case.unit.clone()).or_default().push(i);
+            if let Some(industry) = case.industry {
+                index
+                    .fields
+                    .entry((industry, case.region))
+                    .or_default()
+                    .push(i);
             }
         }
-        found.truncate(limit);
-        found
+        index
     }
 
     /// The factories and scenarios of a zone: in its cities when it lists any (or names
@@ -988,6 +991,45 @@ impl Site {
                         .as_deref()
                         .is_some_and(|city| cities.contains(&city_key(city))))
         })
+    }
+}
+
+/// Which listed cases carry each term (or one of its sub-terms), share a unit, or share
+/// a sub-industry and region; every list in listing order.
+#[derive(Debug, Default)]
+pub struct Index {
+    terms: HashMap<(Kind, TermId), Vec<usize>>,
+    units: HashMap<String, Vec<usize>>,
+    fields: HashMap<(TermId, TermId), Vec<usize>>,
+}
+
+impl Index {
+    /// The listed cases carrying `term` or one of its sub-terms.
+    pub fn with_term(&self, kind: Kind, term: TermId) -> &[usize] {
+        self.terms.get(&(kind, term)).map_or(&[], Vec::as_slice)
+    }
+
+    /// Cases to read after `site.cases[index]`: its explicit `related` first, then listed
+    /// cases of the same unit, then of the same sub-industry and region; at most `limit`.
+    pub fn related(&self, site: &Site, index: usize, limit: usize) -> Vec<usize> {
+        let case = &site.cases[index];
+        let mut found: Vec<usize> = case.related.clone();
+        let same_unit = self.units.get(&case.unit).into_iter().flatten();
+        let same_field = case
+            .industry
+            .and_then(|i| self.fields.get(&(i, case.region)))
+            .into_iter()
+            .flatten();
+        for &i in same_unit.chain(same_field) {
+            if found.len() >= limit {
+                break;
+            }
+            if i != index && !found.contains(&i) {
+                found.push(i);
+            }
+        }
+        found.truncate(limit);
+        found
     }
 }
 

@@ -13,7 +13,7 @@ use tera::{Context, Tera};
 use crate::charts;
 use crate::diagnostics::Diagnostic;
 use crate::markdown::{Heading, Highlighter, Rendered, reading_minutes, summarise};
-use crate::model::{Case, CaseKind, Page, Site, TitleState};
+use crate::model::{Case, CaseKind, Index, Page, Site, TitleState};
 use crate::output::OutputFile;
 use crate::source::Pos;
 use crate::taxonomy::{Kind, TermId};
@@ -301,6 +301,7 @@ struct Shared<'a> {
     site: &'a Site,
     context: SiteContext<'a>,
     cards: Vec<Card>,
+    index: Index,
 }
 
 impl Shared<'_> {
@@ -382,6 +383,7 @@ pub fn render_site(
             .zip(bodies)
             .map(|(c, b)| card(site, c, b))
             .collect(),
+        index: site.index(),
     };
     let mut jobs = vec![home(&shared)];
     for kind in CaseKind::ALL {
@@ -471,15 +473,11 @@ fn term_url(site: &Site, kind: Kind, id: TermId) -> String {
 }
 
 /// A term with its count, its parent and (one level of) its children, all linked.
-fn term_link(site: &Site, kind: Kind, id: TermId) -> TermLink {
+fn term_link(shared: &Shared, kind: Kind, id: TermId) -> TermLink {
+    let site = shared.site;
     let taxonomy = site.taxonomies.get(kind);
     let term = taxonomy.term(id);
-    let count = |id: TermId| {
-        site.cases
-            .iter()
-            .filter(|c| site.is_listed(c) && site.has_term(c, kind, id))
-            .count()
-    };
+    let count = |id: TermId| shared.index.with_term(kind, id).len();
     TermLink {
         name: term.name.clone(),
         url: term_url(site, kind, id),
@@ -518,15 +516,15 @@ fn vocabulary_pages(shared: &Shared, vocabulary: &Vocabulary) -> Vec<Job> {
     );
     let roots: Vec<TermLink> = (0..taxonomy.terms.len())
         .filter(|&id| taxonomy.term(id).parent.is_none())
-        .map(|id| term_link(site, kind, id))
+        .map(|id| term_link(shared, kind, id))
         .collect();
     index.context.insert("taxonomy", &heading);
     index.context.insert("terms", &roots);
     let mut jobs = vec![index];
     for id in 0..taxonomy.terms.len() {
-        let cases = site.listing(|c| site.has_term(c, kind, id));
-        let term = term_link(site, kind, id);
-        for mut job in shared.paginated(&term.url, &cases, "term.html") {
+        let cases = shared.index.with_term(kind, id);
+        let term = term_link(shared, kind, id);
+        for mut job in shared.paginated(&term.url, cases, "term.html") {
             job.context.insert("taxonomy", &heading);
             job.context.insert("term", &term);
             jobs.push(job);
@@ -698,7 +696,7 @@ fn case_context<'a>(shared: &'a Shared, index: usize, body: &'a Rendered) -> Cas
         .collect();
     reviews.sort_by(|a, b| a.date.cmp(&b.date));
     let terms =
-        |kind: Kind, ids: &[TermId]| ids.iter().map(|&id| term_link(site, kind, id)).collect();
+        |kind: Kind, ids: &[TermId]| ids.iter().map(|&id| term_link(shared, kind, id)).collect();
     let members = if case.kind == CaseKind::Zone {
         site.zone_members(index)
     } else {
@@ -721,7 +719,7 @@ fn case_context<'a>(shared: &'a Shared, index: usize, body: &'a Rendered) -> Cas
         updated: case.history.map(|h| date(h.last)),
         body: &body.html,
         toc: &body.headings,
-        related: shared.cards(&site.related_cases(index, RELATED_LIMIT)),
+        related: shared.cards(&shared.index.related(site, index, RELATED_LIMIT)),
         members: shared.cards(&members),
     }
 }
@@ -741,10 +739,10 @@ fn home(shared: &Shared) -> Job {
     let mut job = shared.job("index.html".into(), "index.html");
     let industries: Vec<TermLink> = (0..site.taxonomies.industries.terms.len())
         .filter(|&id| site.taxonomies.industries.term(id).parent.is_none())
-        .map(|id| term_link(site, Kind::Industry, id))
+        .map(|id| term_link(shared, Kind::Industry, id))
         .collect();
     let regions: Vec<TermLink> = (0..site.taxonomies.regions.terms.len())
-        .map(|id| term_link(site, Kind::Region, id))
+        .map(|id| term_link(shared, Kind::Region, id))
         .collect();
     let years: Vec<TermLink> = year_range(site)
         .rev()

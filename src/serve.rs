@@ -489,7 +489,7 @@ const LIVE_RELOAD: &str = r#"<script>
       box = document.createElement("div");
       box.id = "anli-errors";
       box.setAttribute("role", "alert");
-      box.style.cssText = "position:fixed;inset:0;z-index:2147483647;overflow:auto;padding:2rem;background:rgba(24,24,27,.94);color:#fafafa;font:14px/1.7 ui-monospace,monospace;white-space:pre-wrap";
+      box.style.cssText = "position:fixed;inset:0;z-index:2147483647;overflow:auto;padding:2rem;background:rgba(24,24,27,.97);color:#fafafa;font:14px/1.7 ui-monospace,monospace;white-space:pre-wrap";
       document.body.append(box);
     }
     box.textContent = "构建失败，页面仍是上一次成功构建的版本。改正后会自动刷新。\n\n" +

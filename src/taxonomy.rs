@@ -127,16 +127,13 @@ impl Taxonomy {
         id
     }
 
-    /// Whether `id` is `ancestor` or lies below it.
-    pub fn is_within(&self, id: TermId, ancestor: TermId) -> bool {
-        let mut current = Some(id);
-        while let Some(term) = current {
-            if term == ancestor {
-                return true;
-            }
-            current = self.terms[term].parent;
+    /// `id` and every term above it.
+    pub fn ancestors(&self, id: TermId) -> Vec<TermId> {
+        let mut found = vec![id];
+        while let Some(parent) = self.terms[*found.last().expect("not empty")].parent {
+            found.push(parent);
         }
-        false
+        found
     }
 
     /// A few names an editor can pick from, for help texts.
