@@ -249,8 +249,9 @@ struct CaseContext<'a> {
     body: &'a str,
     toc: &'a [Heading],
     related: Vec<&'a Card>,
-    /// For a zone: the factories and scenarios in its cities or region.
+    /// For a zone: the factories and scenarios in its cities or region (a page's worth).
     members: Vec<&'a Card>,
+    members_total: usize,
 }
 
 #[derive(Serialize)]
@@ -697,11 +698,14 @@ fn case_context<'a>(shared: &'a Shared, index: usize, body: &'a Rendered) -> Cas
     reviews.sort_by(|a, b| a.date.cmp(&b.date));
     let terms =
         |kind: Kind, ids: &[TermId]| ids.iter().map(|&id| term_link(shared, kind, id)).collect();
-    let members = if case.kind == CaseKind::Zone {
+    // A zone in a large region could list thousands: show a page's worth, and the count.
+    let mut members = if case.kind == CaseKind::Zone {
         site.zone_members(index)
     } else {
         Vec::new()
     };
+    let members_total = members.len();
+    members.truncate(site.config.page_size);
     CaseContext {
         card: &shared.cards[index],
         cities: &case.cities,
@@ -721,6 +725,7 @@ fn case_context<'a>(shared: &'a Shared, index: usize, body: &'a Rendered) -> Cas
         toc: &body.headings,
         related: shared.cards(&shared.index.related(site, index, RELATED_LIMIT)),
         members: shared.cards(&members),
+        members_total,
     }
 }
 
