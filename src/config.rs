@@ -253,9 +253,21 @@ impl Config {
         ) {
             config.max_file_size = v.value;
         }
-        config.nav = reader
-            .get::<Vec<NavLink>>(root, "nav", "导航列表，如 [{title: 关于, url: /about/}]")
-            .map(|v| v.value);
+        if let Some(nav) =
+            reader.get::<Vec<NavLink>>(root, "nav", "导航列表，如 [{title: 关于, url: /about/}]")
+        {
+            match nav.value.iter().find(|link| !is_site_url(&link.url)) {
+                Some(bad) => reader.error(
+                    "invalid-nav",
+                    nav.pos,
+                    nav.len,
+                    format!("导航链接“{}”的网址“{}”无效", bad.title, bad.url),
+                    "导航网址写成以 / 开头的站内路径（如 /regions/）或 http(s):// 开头的完整网址"
+                        .to_string(),
+                ),
+                None => config.nav = Some(nav.value),
+            }
+        }
         let lifecycle_shape = "{build_period_years: 2, validity_years: 3}";
         if let Some(lifecycle) = reader.mapping(root, "lifecycle", lifecycle_shape) {
             config.lifecycle = parse_lifecycle(&mut reader, lifecycle, config.lifecycle);
@@ -303,7 +315,18 @@ impl Config {
 
 /// An absolute URL or an absolute path.
 fn is_base_url(url: &str) -> bool {
-    url.starts_with('/') || url.starts_with("http://") || url.starts_with("https://")
+    is_site_url(url) && !url.contains(['?', '#'])
+}
+
+/// A root-relative path (`/about/`, not `//host/`) or an http(s) URL, with nothing in it
+/// that could break out of an attribute or a script.
+pub fn is_site_url(url: &str) -> bool {
+    let rooted = url.starts_with('/') && !url.starts_with("//");
+    let web = url.starts_with("http://") || url.starts_with("https://");
+    (rooted || web)
+        && !url.contains(|c: char| {
+            c.is_whitespace() || c.is_control() || matches!(c, '"' | '\'' | '<' | '>' | '\\' | '`')
+        })
 }
 
 fn parse_lifecycle(reader: &mut FieldReader, node: Node, mut lifecycle: Lifecycle) -> Lifecycle {
@@ -332,5 +355,21 @@ mod tests {
         assert_eq!(c.base_path(), "");
         c.base_url = "/a/b/".into();
         assert_eq!(c.base_path(), "/a/b");
+        for bad in [
+            "//evil.example/",
+            "/a\"b/",
+            "/x/<script>/",
+            "javascript:alert(1)",
+            "/a b/",
+            "/a/?q",
+            "cases/",
+        ] {
+            assert!(!is_base_url(bad), "{bad}");
+        }
+        assert!(
+            is_site_url("/regions/")
+                && is_site_url("https://example.org/a")
+                && !is_site_url(" javascript:alert(1)")
+        );
     }
 }

@@ -3,7 +3,7 @@
 //! CSS changed), and shows build errors in the browser over the last good site.
 
 use std::collections::HashMap;
-use std::io::{BufRead, BufReader, Write};
+use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{IpAddr, SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
@@ -34,6 +34,9 @@ struct State {
 
 /// Pages connected to `/__anli/events`, told to reload after each rebuild.
 type Clients = Arc<Mutex<Vec<TcpStream>>>;
+
+/// Bytes of a request's line and headers read at most.
+const MAX_REQUEST_HEAD: u64 = 16 * 1024;
 
 /// Ports tried after the requested one when it is taken.
 const PORT_ATTEMPTS: u16 = 20;
@@ -296,7 +299,14 @@ fn handle(mut stream: TcpStream, state: &Mutex<State>, clients: &Clients) {
         );
         return;
     }
-    let path = target.split(['?', '#']).next().unwrap_or("/").to_string();
+    let raw = target.split(['?', '#']).next().unwrap_or("/");
+    // Browsers percent-encode a Chinese sub-path; compare and look up decoded paths.
+    let Ok(path) = percent_encoding::percent_decode_str(raw)
+        .decode_utf8()
+        .map(|p| p.into_owned())
+    else {
+        return not_found(&mut stream, state, method == "HEAD");
+    };
     let base_path = state.lock().expect("state lock").base_path.clone();
     let local = path
         .strip_prefix(&base_path)
@@ -331,7 +341,8 @@ fn handle(mut stream: TcpStream, state: &Mutex<State>, clients: &Clients) {
 
 /// The request line's method and target; the headers are read and ignored.
 fn read_request(stream: &TcpStream) -> Option<(String, String)> {
-    let mut reader = BufReader::new(stream.try_clone().ok()?);
+    // A request head is small; anything longer is dropped rather than buffered.
+    let mut reader = BufReader::new(Read::take(stream.try_clone().ok()?, MAX_REQUEST_HEAD));
     let mut line = String::new();
     reader.read_line(&mut line).ok()?;
     let mut parts = line.split_whitespace();
@@ -345,12 +356,9 @@ fn read_request(stream: &TcpStream) -> Option<(String, String)> {
     Some((method, target))
 }
 
-/// The file a request path names, if it is a safe path: decoded, with no `..`, `.`,
-/// backslash or NUL segment. The site lives in memory, so nothing outside it can be read.
-fn file_path(rest: &str) -> Option<String> {
-    let decoded = percent_encoding::percent_decode_str(rest)
-        .decode_utf8()
-        .ok()?;
+/// The file a (decoded) request path names, if it is a safe path: no `..`, `.`,
+/// backslash, drive or NUL segment. The site lives in memory, so nothing outside it can be read.
+fn file_path(decoded: &str) -> Option<String> {
     let segments: Vec<&str> = decoded.split('/').filter(|s| !s.is_empty()).collect();
     if segments
         .iter()
@@ -469,7 +477,11 @@ pub fn content_type(path: &str) -> &'static str {
 
 /// The page with the live-reload script before `</body>`.
 fn with_live_reload(html: &[u8], base_path: &str) -> Vec<u8> {
-    let script = LIVE_RELOAD.replace("__BASE__", base_path);
+    // A JSON string with `<` escaped cannot end the script, whatever the path holds.
+    let base = serde_json::to_string(base_path)
+        .expect("a string serialises")
+        .replace('<', "\\u003c");
+    let script = LIVE_RELOAD.replace("\"__BASE__\"", &base);
     let html = String::from_utf8_lossy(html);
     match html.rfind("</body>") {
         Some(at) => format!("{}{script}{}", &html[..at], &html[at..]).into_bytes(),
@@ -523,14 +535,13 @@ mod tests {
             Some("regions/index.html")
         );
         assert_eq!(file_path("/style.css").as_deref(), Some("style.css"));
-        assert_eq!(file_path("/%E4%B8%AD.png").as_deref(), Some("中.png"));
+        assert_eq!(file_path("/中.png").as_deref(), Some("中.png"));
         for bad in [
             "/../etc/passwd",
-            "/%2e%2e/%2e%2e/etc/passwd",
-            "/a/..%2f..%2fsite.yaml",
+            "/a/../../site.yaml",
             "/a\\..\\b",
             "/C:/x",
-            "/a/%00",
+            "/a/\0",
         ] {
             assert_eq!(file_path(bad), None, "{bad}");
         }
@@ -558,6 +569,11 @@ mod tests {
         let page = with_live_reload(b"<html><body><p>x</p></body></html>", "/cases");
         let page = String::from_utf8(page).unwrap();
         assert!(page.contains("const base = \"/cases\";"));
+        let hostile = String::from_utf8(with_live_reload(b"</body>", "/a\"</script>")).unwrap();
+        assert!(
+            hostile.contains("const base = \"/a\\\"\\u003c/script>\";"),
+            "{hostile}"
+        );
         assert!(page.ends_with("</script>\n</body></html>"));
         assert_eq!(content_type("x.pagefind"), "application/octet-stream");
         assert_eq!(content_type("a/b.wasm"), "application/wasm");
