@@ -18,7 +18,11 @@ pub fn create(
     title: Option<&str>,
     today: NaiveDate,
 ) -> Result<String, String> {
-    if !crate::content::is_valid_slug(slug) {
+    if !crate::content::is_valid_slug(slug)
+        || slug.starts_with('-')
+        || slug.ends_with('-')
+        || slug == "index"
+    {
         return Err(format!(
             "slug “{slug}”无效：只能由小写字母、数字和连字符组成，如 huadong-dianqi-paichan"
         ));
@@ -33,15 +37,18 @@ pub fn create(
             ));
         }
     }
-    let title = title.unwrap_or("请填写标题");
-    let text = archetype(root, theme, kind)?
-        .replace(
-            "{{title}}",
-            &serde_json::to_string(title).expect("a string serialises"),
-        )
-        .replace("{{year}}", &today.year().to_string())
-        .replace("{{today}}", &today.to_string())
-        .replace("{{slug}}", slug);
+    let title = serde_json::to_string(title.unwrap_or("请填写标题")).expect("a string serialises");
+    let year = today.year().to_string();
+    let date = today.to_string();
+    let text = fill(
+        &archetype(root, theme, kind)?,
+        &[
+            ("{{title}}", &title),
+            ("{{year}}", &year),
+            ("{{today}}", &date),
+            ("{{slug}}", slug),
+        ],
+    );
     let path: PathBuf = root.join(&rel);
     std::fs::create_dir_all(root.join(&folder)).map_err(|e| format!("无法创建 {folder}：{e}"))?;
     let mut file = std::fs::OpenOptions::new()
@@ -52,6 +59,28 @@ pub fn create(
     file.write_all(text.as_bytes())
         .map_err(|e| format!("无法写入 {rel}：{e}"))?;
     Ok(rel)
+}
+
+/// Replaces each placeholder in one pass, so a value that itself reads like a
+/// placeholder (a title of `{{slug}}`) stays as written.
+fn fill(template: &str, values: &[(&str, &str)]) -> String {
+    let mut out = String::with_capacity(template.len());
+    let mut rest = template;
+    while let Some(at) = rest.find("{{") {
+        out.push_str(&rest[..at]);
+        match values.iter().find(|(key, _)| rest[at..].starts_with(key)) {
+            Some((key, value)) => {
+                out.push_str(value);
+                rest = &rest[at + key.len()..];
+            }
+            None => {
+                out.push_str("{{");
+                rest = &rest[at + 2..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 /// The archetype of a kind: `themes/<theme>/archetypes/<kind>.md` in the site, or the
@@ -73,4 +102,20 @@ fn archetype(root: &Path, theme: &str, kind: CaseKind) -> Result<String, String>
     }
     crate::render::builtin_theme_file(&format!("archetypes/{name}"))
         .ok_or_else(|| format!("主题“{theme}”没有 archetypes/{name}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placeholders_are_filled_once() {
+        assert_eq!(
+            fill(
+                "t: {{title}} s: {{slug}} {{x}}",
+                &[("{{title}}", "\"{{slug}}\""), ("{{slug}}", "a")]
+            ),
+            "t: \"{{slug}}\" s: a {{x}}"
+        );
+    }
 }

@@ -285,8 +285,8 @@ impl Config {
                 "invalid-base-url",
                 pos,
                 url.chars().count(),
-                format!("base_url “{url}”既不是完整网址，也不是以 / 开头的路径"),
-                "写成 https://example.org/cases/ 或 /cases/".to_string(),
+                format!("base_url “{url}”无效"),
+                "写成 https://example.org/cases/ 或 /cases/：不能以 // 开头，不能含空格、引号、尖括号、? 或 #".to_string(),
             );
         }
     }

@@ -202,6 +202,7 @@ pub fn xml_escape(text: &str) -> String {
             '\'' => out.push_str("&apos;"),
             // Characters XML 1.0 does not allow at all.
             c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => {}
+            '\u{FFFE}' | '\u{FFFF}' => {}
             c => out.push(c),
         }
     }
@@ -224,8 +225,10 @@ fn atom(site: &Site) -> String {
         .unwrap_or_default();
     let home = site.config.absolute_url("");
     let mut xml = String::from(
-        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"zh-CN\">\n",
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"",
     );
+    xml.push_str(&xml_escape(&site.config.language));
+    xml.push_str("\">\n");
     xml.push_str(&format!(
         "  <title>{}</title>\n  <id>{}</id>\n  <link href=\"{}\"/>\n  <link rel=\"self\" href=\"{}\"/>\n  <updated>{}</updated>\n",
         xml_escape(&site.config.title),

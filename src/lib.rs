@@ -222,9 +222,27 @@ pub fn only_changed(diagnostics: Vec<Diagnostic>, changed: &BTreeSet<String>) ->
             d.message.contains(&format!("{id}/")) || d.message.contains(&format!("“{id}”"))
         })
     };
+    // A changed image or other file matters to the cases and pages beside it.
+    let asset_dirs: Vec<&str> = changed
+        .iter()
+        .filter(|p| !p.ends_with(".md"))
+        .filter_map(|p| p.rsplit_once('/').map(|(dir, _)| dir))
+        .collect();
+    let beside_changed_asset = |d: &Diagnostic| {
+        d.file
+            .rsplit_once('/')
+            .is_some_and(|(dir, _)| asset_dirs.contains(&dir))
+    };
+    // A broken link from a template is reported at its output page, outside content/.
+    let from_template = |d: &Diagnostic| d.code == "broken-link" && !d.file.starts_with("content/");
     diagnostics
         .into_iter()
-        .filter(|d| changed.contains(&d.file) || names_changed_case(d))
+        .filter(|d| {
+            changed.contains(&d.file)
+                || names_changed_case(d)
+                || beside_changed_asset(d)
+                || from_template(d)
+        })
         .collect()
 }
 
@@ -446,7 +464,7 @@ fn broken_links(loaded: &Loaded, references: &References, files: &[OutputFile]) 
             if let Some((url, offset)) = doc.body.links.iter().find(same) {
                 let pos = doc.source.pos_of(doc.body_start + offset);
                 problems.push(
-                    Diagnostic::error("broken-link", &doc.source.path, pos, format!("链接“{url}”指向的页面或文件不存在"))
+                    Diagnostic::error("broken-link", &doc.source.path, pos, format!("链接“{url}”指向的 {} 不存在", reference.target))
                         .with_len(url.chars().count())
                         .help("站内链接写成以 / 开头的网址（如 /factories/某个-slug/）或相对于本页的路径；先构建一次，在 output/ 中核对网址")
                         .snippet_from(doc.source),

@@ -223,11 +223,17 @@ fn is_local_path(url: &str) -> bool {
 /// (`{.class onclick=…}`) are dropped: an editor may choose an anchor, not markup.
 fn name_headings(events: &mut [Event]) -> Vec<Heading> {
     let mut taken: HashSet<String> = RESERVED_IDS.iter().map(|s| s.to_string()).collect();
+    // An editor's own `{#id}` is kept where it is the first of its name and not the
+    // theme's; automatic ids make way for it.
+    let mut own_ids: HashSet<String> = HashSet::new();
     for event in events.iter() {
-        if let Event::Start(Tag::Heading { id: Some(id), .. }) = event {
-            taken.insert(id.to_string());
+        if let Event::Start(Tag::Heading { id: Some(id), .. }) = event
+            && !taken.contains(id.as_ref())
+        {
+            own_ids.insert(id.to_string());
         }
     }
+    taken.extend(own_ids.iter().cloned());
     let mut next = HashMap::new();
     let mut headings = Vec::new();
     for start in 0..events.len() {
@@ -252,7 +258,8 @@ fn name_headings(events: &mut [Event]) -> Vec<Heading> {
             classes.clear();
             attrs.clear();
             let unique = match id {
-                Some(own) => own.to_string(),
+                Some(own) if own_ids.remove(own.as_ref()) => own.to_string(),
+                Some(own) => unique_id(own.to_string(), &mut taken, &mut next),
                 None => unique_id(heading_id(&text), &mut taken, &mut next),
             };
             *id = Some(unique.clone().into());
@@ -547,6 +554,16 @@ mod tests {
             &Highlighter::default(),
         );
         let ids: Vec<&str> = r.headings.iter().map(|h| h.id.as_str()).collect();
+        let own = render(
+            "## 甲 {#b}\n\n## b\n\n## 乙 {#b}\n\n## 丙 {#main}\n",
+            &Highlighter::default(),
+        );
+        let own_ids: Vec<&str> = own.headings.iter().map(|h| h.id.as_str()).collect();
+        assert_eq!(
+            own_ids,
+            ["b", "b-1", "b-2", "main-1"],
+            "own ids win, repeats and theme ids are numbered"
+        );
         assert_eq!(
             ids,
             [

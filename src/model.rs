@@ -471,6 +471,21 @@ fn require_fields(reader: &mut FieldReader, raw: &RawCase) {
             ),
         );
     }
+    for (value, key) in [
+        (&front.title, "title"),
+        (&front.unit, "unit"),
+        (&front.region, "region"),
+    ] {
+        if let Some(value) = value.as_ref().filter(|v| v.value.trim().is_empty()) {
+            reader.error(
+                "missing-field",
+                value.pos,
+                value.len,
+                format!("必填字段 `{key}` 是空的"),
+                format!("在 `{key}:` 后面写上内容"),
+            );
+        }
+    }
 }
 
 fn required_note(kind: CaseKind) -> &'static str {

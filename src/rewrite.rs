@@ -60,6 +60,7 @@ pub fn rewrite(
                             target,
                             is_image: tag == "img",
                         });
+                        let url = url.trim();
                         if url.starts_with('/') {
                             el.set_attribute(attribute, &format!("{base_path}{url}"))?;
                         }
@@ -89,10 +90,9 @@ pub fn rewrite(
             format!(".body {heading}[id]"),
             |el: &mut Element| {
                 let id = el.get_attribute("id").unwrap_or_default();
-                let link = format!(
-                    "<a class=\"anchor\" href=\"#{}\" aria-label=\"本节链接\">#</a>",
-                    crate::markdown::escape_html(&id)
-                );
+                // The attribute value comes as written in the page, already escaped.
+                let link =
+                    format!("<a class=\"anchor\" href=\"#{id}\" aria-label=\"本节链接\">#</a>");
                 el.append(&link, ContentType::Html);
                 Ok(())
             }
@@ -150,7 +150,9 @@ fn classify(url: &str, page_dir: &str) -> Url {
     {
         return Url::Other;
     }
-    if url.starts_with("//") || lower.contains("://") {
+    // A scheme stands before the first `/`, `?` or `#` (`/a/?r=http://x` is internal).
+    let head = lower.split(['/', '?', '#']).next().unwrap_or("");
+    if url.starts_with("//") || head.ends_with(':') {
         return Url::External;
     }
     let path = url.split(['?', '#']).next().unwrap_or("");
@@ -434,6 +436,14 @@ mod tests {
         assert_eq!(classify("#fn-1", "a"), Url::Other);
         assert_eq!(classify("mailto:x@y.z", "a"), Url::Other);
         assert_eq!(classify("//cdn.example.org/x.js", "a"), Url::External);
+        assert_eq!(
+            classify("/nope/?r=http://x", "a"),
+            Url::Internal("nope/index.html".into())
+        );
+        assert_eq!(
+            classify(" /about/", "a"),
+            Url::Internal("about/index.html".into())
+        );
     }
 
     #[test]

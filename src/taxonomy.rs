@@ -346,6 +346,22 @@ fn add_term(taxonomy: &mut Taxonomy, reader: &mut FieldReader, node: Node, paren
                 .to_string(),
         );
     }
+    if let Some(other) = taxonomy
+        .terms
+        .iter()
+        .find(|t| !slug.is_empty() && t.slug == slug)
+    {
+        reader.error(
+            "duplicate-term",
+            node.get("slug").map_or(name.pos, |(_, n)| n.pos()),
+            slug.chars().count(),
+            format!(
+                "词条“{}”的 slug “{slug}”与词条“{}”相同",
+                name.value, other.name
+            ),
+            "每个词条的 slug 决定它的页面网址，必须互不相同".to_string(),
+        );
+    }
     let aliases = reader.list::<String>(node, "aliases", "文本列表");
     let id = taxonomy.terms.len();
     for value in std::iter::once(&name).chain(&aliases) {

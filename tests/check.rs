@@ -411,3 +411,23 @@ fn an_image_linked_from_outside_the_case_folder_is_refused() {
         stdout(&output)
     );
 }
+
+#[test]
+fn unsafe_settings_and_clashing_slugs_are_refused() {
+    let (code, found) = check_json("config-mistakes");
+    assert_eq!(code, 1);
+    expect(&found, "invalid-base-url", "site.yaml", 2, 11);
+    let nav = expect(&found, "invalid-nav", "site.yaml", 4, 3);
+    assert_eq!(nav.message, "导航链接“脚本”的网址“javascript:alert(1)”无效");
+    let slug = expect(
+        &found,
+        "duplicate-term",
+        "content/_taxonomies/technologies.yaml",
+        6,
+        23,
+    );
+    assert_eq!(slug.message, "词条“大数据”的 slug “ai”与词条“人工智能”相同");
+    let blank = expect(&found, "missing-field", "content/scenarios/blank.md", 2, 8);
+    assert_eq!(blank.message, "必填字段 `title` 是空的");
+    assert_eq!(found.len(), 4, "{found:#?}");
+}

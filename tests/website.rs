@@ -291,7 +291,7 @@ fn broken_links_and_missing_images_fail_check_with_their_line() {
             "content/scenarios/a.md",
             10,
             12,
-            "链接“/factories/nowhere/”指向的页面或文件不存在"
+            "链接“/factories/nowhere/”指向的 factories/nowhere/index.html 不存在"
         ))
     );
     assert_eq!(
