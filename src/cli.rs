@@ -215,17 +215,7 @@ fn build(options: BuildOptions, output_dir: PathBuf) -> u8 {
         Ok(loaded) => loaded,
         Err(message) => return usage_error(&message),
     };
-    let files = if found.iter().any(Diagnostic::is_error) {
-        None
-    } else {
-        match crate::site_files(&loaded) {
-            Ok(files) => Some(files),
-            Err(errors) => {
-                found.extend(errors);
-                None
-            }
-        }
-    };
+    let files = crate::files_unless_errors(&loaded, &mut found);
     let diagnostics = collect(found);
     eprint!(
         "{}",

@@ -381,6 +381,24 @@ pub fn site_files(loaded: &Loaded) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
     }
 }
 
+/// The built site's files, or `None` when `found` (the load's diagnostics) or the
+/// rendering holds an error, which is then added to `found`.
+pub fn files_unless_errors(
+    loaded: &Loaded,
+    found: &mut Vec<Diagnostic>,
+) -> Option<Vec<OutputFile>> {
+    if found.iter().any(Diagnostic::is_error) {
+        return None;
+    }
+    match site_files(loaded) {
+        Ok(files) => Some(files),
+        Err(errors) => {
+            found.extend(errors);
+            None
+        }
+    }
+}
+
 /// Runs the rewrite stage over every page, in parallel.
 type References = Vec<(String, Vec<rewrite::Reference>)>;
 

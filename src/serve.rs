@@ -135,17 +135,7 @@ fn rebuild(options: &ServeOptions, state: &Mutex<State>, why: &str) -> bool {
     let mut found = Vec::new();
     let result = crate::load(&build_options, &mut found).map(|loaded| {
         let base_path = loaded.site.config.base_path();
-        let files = if found.iter().any(Diagnostic::is_error) {
-            None
-        } else {
-            match crate::site_files(&loaded) {
-                Ok(files) => Some(files),
-                Err(errors) => {
-                    found.extend(errors);
-                    None
-                }
-            }
-        };
+        let files = crate::files_unless_errors(&loaded, &mut found);
         (base_path, files)
     });
     let mut diagnostics = Diagnostics::default();

@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Build-time benchmark: generates collections of 1,000 and 10,000 cases (examples/corpus.rs),
+# then measures over several runs the median wall time and peak memory of `anli build`,
+# and the time `anli serve` takes to rebuild after one case changes.
+# Usage: benches/build.sh [sizes...] (default: 1000 10000). Needs /usr/bin/time.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+sizes=("${@:-1000 10000}")
+runs=${RUNS:-3}
+work=$(mktemp -d)
+trap 'kill "${serve_pid:-0}" 2>/dev/null || true; rm -rf "$work"' EXIT
+cargo build --release --quiet --example corpus
+cargo build --release --quiet
+anli=target/release/anli
+median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+
+printf '# anli build benchmark, %s, %s cores, %s\n' "$(date -u +%F)" "$(nproc)" "$(free -h | awk '/Mem:/ {print $2}')"
+for n in ${sizes[@]}; do
+  site="$work/site-$n"
+  target/release/examples/corpus "$n" "$site" 2>/dev/null
+  : > "$work/times"
+  : > "$work/rss"
+  for _ in $(seq "$runs"); do
+    /usr/bin/time -f '%e %M' -o "$work/one" "$anli" build --root "$site" --output "$work/out-$n" 2>/dev/null
+    read -r seconds kb < "$work/one"
+    echo "$seconds" >> "$work/times"
+    echo "$kb" >> "$work/rss"
+  done
+  printf '%6d cases: build median %ss, peak RSS median %s MB\n' "$n" "$(median < "$work/times")" "$(( $(median < "$work/rss") / 1024 ))"
+
+  # serve: time from writing one case to the end of the rebuild, as serve reports it.
+  "$anli" serve --root "$site" --port 0 > "$work/serve.out" 2> "$work/serve.err" &
+  serve_pid=$!
+  until grep -q 正在预览 "$work/serve.out" 2>/dev/null; do sleep 0.2; done
+  case_file=$(find "$site/content/scenarios" -name '*.md' | sort | sed -n 1p) # sed reads all: no SIGPIPE under pipefail
+  : > "$work/rebuilds"
+  for i in $(seq "$runs"); do
+    before=$(grep -c 重新构建 "$work/serve.err" || true)
+    sed -i "s/^summary: .*/summary: 第 $i 次修改后的摘要。/" "$case_file"
+    until [ "$(grep -c 重新构建 "$work/serve.err" || true)" -gt "$before" ]; do sleep 0.1; done
+    grep 重新构建 "$work/serve.err" | tail -n 1 | grep -o '用时 [0-9]* 毫秒' | grep -o '[0-9]*' >> "$work/rebuilds"
+  done
+  kill "$serve_pid"; wait "$serve_pid" 2>/dev/null || true; serve_pid=
+  printf '%6d cases: serve rebuild after one change, median %s ms\n' "$n" "$(median < "$work/rebuilds")"
+done
