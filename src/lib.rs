@@ -479,7 +479,23 @@ fn broken_links(loaded: &Loaded, references: &References, files: &[OutputFile]) 
             {
                 continue;
             }
-            if let Some((url, offset)) = doc.body.links.iter().find(same) {
+            // A markdown link, or a link in raw HTML written in the body.
+            let in_raw_html = || {
+                let (_, at) = doc
+                    .body
+                    .raw_html
+                    .iter()
+                    .find(|(html, _)| html.contains(reference.written.as_str()))?;
+                Some((reference.written.clone(), *at))
+            };
+            if let Some((url, offset)) = doc
+                .body
+                .links
+                .iter()
+                .find(same)
+                .cloned()
+                .or_else(in_raw_html)
+            {
                 let pos = doc.source.pos_of(doc.body_start + offset);
                 problems.push(
                     Diagnostic::error("broken-link", &doc.source.path, pos, format!("链接“{url}”指向的 {} 不存在", reference.target))

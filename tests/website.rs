@@ -303,9 +303,18 @@ fn broken_links_and_missing_images_fail_check_with_their_line() {
             "正文中的图片 “missing.png”不存在（找的是 content/scenarios/missing.png）"
         ))
     );
+    let raw = found
+        .iter()
+        .find(|d| d.message.contains("raw-missing.png"))
+        .expect("a broken image in raw HTML");
+    assert_eq!(
+        (raw.file.as_str(), raw.line, raw.code.as_str()),
+        ("content/scenarios/a.md", 16, "broken-link"),
+        "raw HTML is reported at its line too"
+    );
     assert_eq!(
         found.len(),
-        2,
+        3,
         "the links to / and ../ are fine: {found:#?}"
     );
     let root = fixture("broken-links");
