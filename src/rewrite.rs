@@ -46,6 +46,7 @@ pub fn rewrite(
 ) -> Result<Rewritten, String> {
     let page_dir = page_path.rsplit_once('/').map_or("", |(dir, _)| dir);
     let references = RefCell::new(Vec::new());
+    let cited = RefCell::new(std::collections::HashSet::new());
     let mut settings = RewriteStrSettings::new();
     for &(tag, attribute) in URL_ATTRIBUTES {
         let references = &references;
@@ -85,6 +86,34 @@ pub fn rewrite(
             }
             Ok(())
         }));
+    // Footnotes link back to where they are cited (the first citation of each).
+    settings = settings.append_element_content_handler(element!(
+        ".body sup.footnote-reference a[href^=\"#fn-\"]",
+        |el: &mut Element| {
+            let label = el
+                .get_attribute("href")
+                .unwrap_or_default()
+                .trim_start_matches('#')
+                .to_string();
+            if cited.borrow_mut().insert(label.clone()) {
+                el.set_attribute("id", &format!("ref-{label}"))?;
+            }
+            Ok(())
+        }
+    ));
+    settings = settings.append_element_content_handler(element!(
+        ".body .footnote-definition[id^=\"fn-\"]",
+        |el: &mut Element| {
+            let id = el.get_attribute("id").unwrap_or_default();
+            el.append(
+                &format!(
+                    " <a class=\"footnote-back\" href=\"#ref-{id}\" aria-label=\"返回正文\">↩</a>"
+                ),
+                ContentType::Html,
+            );
+            Ok(())
+        }
+    ));
     for heading in ["h2", "h3", "h4"] {
         settings = settings.append_element_content_handler(element!(
             format!(".body {heading}[id]"),
@@ -416,6 +445,21 @@ mod tests {
             out.html.contains(r#"<img src="/anli/logo.png">"#),
             "images outside the body are left as they are"
         );
+    }
+
+    #[test]
+    fn footnotes_link_back_to_their_first_citation() {
+        let out = run(
+            "a/index.html",
+            r##"<div class="body"><p>甲<sup class="footnote-reference"><a href="#fn-1">1</a></sup>乙<sup class="footnote-reference"><a href="#fn-1">1</a></sup></p><div class="footnote-definition" id="fn-1"><sup class="footnote-definition-label">1</sup><p>注</p></div></div>"##,
+        );
+        assert_eq!(
+            out.html.matches("id=\"ref-fn-1\"").count(),
+            1,
+            "{}",
+            out.html
+        );
+        assert!(out.html.contains(r##"<p>注</p> <a class="footnote-back" href="#ref-fn-1" aria-label="返回正文">↩</a></div>"##), "{}", out.html);
     }
 
     #[test]

@@ -99,7 +99,8 @@ fn a_case_page_shows_metadata_figures_body_and_related_cases() {
         "<h2 id=\"企业概况\">企业概况<a class=\"anchor\" href=\"#企业概况\" aria-label=\"本节链接\">#</a></h2>",
         "<pre class=\"code\" data-lang=\"python\"><code><span class=\"hl-source hl-python\">",
         "<th>指标</th>",
-        "<a href=\"#fn-1\">1</a>",
+        "<a href=\"#fn-1\" id=\"ref-fn-1\">1</a>",
+        "<a class=\"footnote-back\" href=\"#ref-fn-1\" aria-label=\"返回正文\">↩</a>",
         "<a href=\"/cases/about/\">关于</a>",
         "<a href=\"/cases/factories/plant/\">测试示范工厂</a>",
     ] {
