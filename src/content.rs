@@ -32,7 +32,7 @@ impl RawCase {
 
     /// Whether the case is `<slug>/index.md` with its files beside it.
     pub fn is_bundle(&self) -> bool {
-        self.dir.components().count() == 3
+        is_bundle_dir(&self.dir)
     }
 }
 
@@ -246,6 +246,12 @@ pub struct Content {
 enum Entry {
     Case(CaseKind, String, PathBuf),
     Page(String),
+}
+
+/// Whether a case folder is a bundle's own (`content/<kind>/<slug>`) rather than the
+/// kind folder (`content/<kind>`) that single-file cases share.
+pub fn is_bundle_dir(dir: &Path) -> bool {
+    dir.components().count() == 3
 }
 
 /// Slugs name URLs, so they stay ASCII: lowercase letters, digits and hyphens.

@@ -138,8 +138,11 @@ struct Document<'a> {
     body: &'a Rendered,
 }
 
+/// Where free pages live; their relative image paths resolve against it.
+const PAGES_DIR: &str = "content/pages";
+
 /// Every case and page with its rendered body.
-fn documents<'a>(loaded: &'a Loaded, pages_dir: &'a Path) -> Vec<Document<'a>> {
+fn documents(loaded: &Loaded) -> Vec<Document<'_>> {
     let site = &loaded.site;
     let cases = site
         .cases
@@ -161,7 +164,7 @@ fn documents<'a>(loaded: &'a Loaded, pages_dir: &'a Path) -> Vec<Document<'a>> {
         .map(|(p, body)| Document {
             source: &p.source,
             body_start: p.body_start,
-            dir: pages_dir,
+            dir: Path::new(PAGES_DIR),
             bundle: false,
             out_dir: p.slug.clone(),
             cover: None,
@@ -248,8 +251,7 @@ pub fn only_changed(diagnostics: Vec<Diagnostic>, changed: &BTreeSet<String>) ->
 
 /// Every image a body shows must exist beside it.
 fn check_body_images(loaded: &Loaded, diagnostics: &mut Vec<Diagnostic>) {
-    let pages_dir = PathBuf::from("content/pages");
-    for doc in documents(loaded, &pages_dir) {
+    for doc in documents(loaded) {
         let missing = doc.body.images.iter().filter_map(|(url, offset)| {
             model::check_asset(&loaded.site.root, doc.dir, &asset_path(url))
                 .err()
@@ -282,9 +284,8 @@ const MAX_RAW_TAGS: usize = 5000;
 
 /// Refuses bodies with more raw HTML than can be cleaned in bounded time.
 fn limit_raw_html(loaded: &mut Loaded, diagnostics: &mut Vec<Diagnostic>) {
-    let pages_dir = PathBuf::from("content/pages");
     let mut refused = Vec::new();
-    for (i, doc) in documents(loaded, &pages_dir).iter().enumerate() {
+    for (i, doc) in documents(loaded).iter().enumerate() {
         let tags: usize = doc
             .body
             .raw_html
@@ -318,8 +319,7 @@ fn limit_raw_html(loaded: &mut Loaded, diagnostics: &mut Vec<Diagnostic>) {
 
 /// A warning for each piece of raw HTML or link the sanitiser will remove.
 fn warn_unsafe_html(loaded: &Loaded, diagnostics: &mut Vec<Diagnostic>) {
-    let pages_dir = PathBuf::from("content/pages");
-    for doc in documents(loaded, &pages_dir) {
+    for doc in documents(loaded) {
         let html = doc.body.raw_html.iter().flat_map(|(html, at)| {
             rewrite::unsafe_constructs(html)
                 .into_iter()
@@ -452,8 +452,7 @@ fn rewrite_pages(
 /// case or page body is reported at its line; one from a template at the page.
 fn broken_links(loaded: &Loaded, references: &References, files: &[OutputFile]) -> Vec<Diagnostic> {
     let all: BTreeSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
-    let pages_dir = PathBuf::from("content/pages");
-    let docs = documents(loaded, &pages_dir);
+    let docs = documents(loaded);
     let mut problems = Vec::new();
     let mut per_page: HashMap<&str, usize> = HashMap::new();
     for broken in rewrite::broken_references(references, &all) {
@@ -526,9 +525,8 @@ fn broken_links(loaded: &Loaded, references: &References, files: &[OutputFile]) 
 /// working: a bundle's whole folder, or a single file's cover and images.
 fn document_assets(loaded: &Loaded) -> Vec<OutputFile> {
     let root = &loaded.site.root;
-    let pages_dir = PathBuf::from("content/pages");
     let mut files = Vec::new();
-    for doc in documents(loaded, &pages_dir) {
+    for doc in documents(loaded) {
         if doc.bundle {
             let bundle = output::read_tree(&root.join(doc.dir))
                 .into_iter()

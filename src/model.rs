@@ -168,7 +168,7 @@ impl Case {
 
     /// Whether the case is `content/<kind>/<slug>/index.md` with its files beside it.
     pub fn is_bundle(&self) -> bool {
-        self.dir.components().count() == 3
+        crate::content::is_bundle_dir(&self.dir)
     }
 
     /// `kind/slug`, the name `related` uses.
