@@ -8,6 +8,7 @@ use std::time::Instant;
 
 use clap::{Parser, Subcommand};
 
+use crate::compendium::Pdfs;
 use crate::diagnostics::{Diagnostic, Diagnostics, Format};
 use crate::model::CaseKind;
 use crate::{BuildOptions, output};
@@ -39,6 +40,21 @@ enum Command {
         /// 同时构建草稿（draft: true）
         #[arg(long)]
         drafts: bool,
+        /// 不排版案例集 PDF（印刷版网页照常生成）
+        #[arg(long)]
+        no_pdf: bool,
+    },
+    /// 只排版指定的案例集（PDF 和印刷版网页），写入输出目录，其余文件不动
+    Compendium {
+        /// 案例集的 slug（site.yaml 中 compendia 下），可写多个
+        #[arg(required = true)]
+        slugs: Vec<String>,
+        /// 站点根目录（含 site.yaml 和 content/）
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// 输出目录，默认为站点根目录下的 output/
+        #[arg(long)]
+        output: Option<PathBuf>,
     },
     /// 在本机预览站点：修改文件后自动重新构建并刷新浏览器
     Serve {
@@ -141,16 +157,27 @@ pub fn run() -> ExitCode {
             output,
             base_url,
             drafts,
+            no_pdf,
         } => {
             let output = output.unwrap_or_else(|| root.join("output"));
+            let pdfs = if no_pdf { Pdfs::None } else { Pdfs::All };
             build(
                 BuildOptions {
                     root,
                     drafts,
                     base_url,
+                    pdfs,
                 },
                 output,
             )
+        }
+        Command::Compendium {
+            slugs,
+            root,
+            output,
+        } => {
+            let output = output.unwrap_or_else(|| root.join("output"));
+            compendium(&root, slugs, &output)
         }
     };
     ExitCode::from(code)
@@ -168,6 +195,7 @@ fn check(root: PathBuf, format: Format, strict: bool, changed_since: Option<&str
         root,
         drafts: true,
         base_url: None,
+        pdfs: Pdfs::None,
     };
     let mut found = Vec::new();
     let loaded = match crate::load(&options, &mut found) {
@@ -216,20 +244,7 @@ fn build(options: BuildOptions, output_dir: PathBuf) -> u8 {
         Err(message) => return usage_error(&message),
     };
     let files = crate::files_unless_errors(&loaded, &mut found);
-    let diagnostics = collect(found);
-    eprint!(
-        "{}",
-        diagnostics.render(
-            Format::Human,
-            std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none()
-        )
-    );
-    let Some(files) = files else {
-        eprintln!(
-            "{}；构建已停止，{} 保持原样",
-            diagnostics.summary(),
-            output_dir.display()
-        );
+    let Some(files) = report(found, &output_dir, files) else {
         return 1;
     };
     match output::write_site(&output_dir, files) {
@@ -245,6 +260,106 @@ fn build(options: BuildOptions, output_dir: PathBuf) -> u8 {
         }
         Err(err) => usage_error(&format!("写出 {} 失败：{err}", output_dir.display())),
     }
+}
+
+/// `anli compendium`: builds the site in memory, then writes only the chosen
+/// compendia's PDF and print page into the output folder.
+fn compendium(root: &Path, slugs: Vec<String>, output_dir: &Path) -> u8 {
+    let started = Instant::now();
+    if let Err(message) = output::check_output_dir(root, output_dir) {
+        return usage_error(&message);
+    }
+    let options = BuildOptions {
+        root: root.to_path_buf(),
+        drafts: false,
+        base_url: None,
+        pdfs: Pdfs::Only(slugs.clone()),
+    };
+    let mut found = Vec::new();
+    let loaded = match crate::load(&options, &mut found) {
+        Ok(loaded) => loaded,
+        Err(message) => return usage_error(&message),
+    };
+    let known: Vec<&str> = loaded
+        .site
+        .config
+        .compendia
+        .iter()
+        .map(|c| c.slug.as_str())
+        .collect();
+    if let Some(unknown) = slugs.iter().find(|s| !known.contains(&s.as_str())) {
+        return usage_error(&format!(
+            "site.yaml 中没有案例集“{unknown}”；已定义的有：{}",
+            if known.is_empty() {
+                "（无）".to_string()
+            } else {
+                known.join("、")
+            }
+        ));
+    }
+    let files = crate::files_unless_errors(&loaded, &mut found);
+    let Some(files) = report(found, output_dir, files) else {
+        return 1;
+    };
+    let wanted = |path: &str| {
+        slugs.iter().any(|slug| {
+            path == crate::compendium::pdf_path(slug)
+                || path.starts_with(&format!("compendium/{slug}/"))
+        })
+    };
+    let files: Vec<output::OutputFile> = files.into_iter().filter(|f| wanted(&f.path)).collect();
+    match output::add_files(output_dir, files) {
+        Ok(count) => {
+            eprintln!(
+                "已排版 {} 个案例集、写出 {count} 个文件到 {}（用时 {:.2} 秒）",
+                slugs.len(),
+                output_dir.display(),
+                started.elapsed().as_secs_f64()
+            );
+            0
+        }
+        Err(err) => usage_error(&format!("写出 {} 失败：{err}", output_dir.display())),
+    }
+}
+
+/// Prints the diagnostics of a build; the files when there was no error.
+fn report(
+    found: Vec<Diagnostic>,
+    output_dir: &Path,
+    files: Option<Vec<output::OutputFile>>,
+) -> Option<Vec<output::OutputFile>> {
+    let diagnostics = collect(found);
+    eprint!(
+        "{}",
+        diagnostics.render(
+            Format::Human,
+            std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+        )
+    );
+    if files.is_none() {
+        eprintln!(
+            "{}；构建已停止，{} 保持原样",
+            diagnostics.summary(),
+            output_dir.display()
+        );
+    }
+    files
+}
+
+/// A progress bar on stderr for long work; hidden when stderr is not a terminal or in CI.
+pub fn progress_bar(len: u64, message: &'static str) -> indicatif::ProgressBar {
+    let visible = std::io::stderr().is_terminal() && std::env::var_os("CI").is_none();
+    if !visible {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = indicatif::ProgressBar::new(len).with_message(message);
+    if let Ok(style) =
+        indicatif::ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len} {elapsed}")
+    {
+        bar.set_style(style.progress_chars("=> "));
+    }
+    bar.enable_steady_tick(std::time::Duration::from_millis(200));
+    bar
 }
 
 fn new(root: &Path, kind: CaseKind, slug: &str, title: Option<&str>) -> u8 {

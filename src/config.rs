@@ -1,7 +1,7 @@
 //! `site.yaml`: the site's settings, with defaults, validated like content.
 
 use crate::diagnostics::Diagnostic;
-use crate::source::{FieldReader, FieldSpec, Node, Pos, SourceFile, YamlDoc};
+use crate::source::{FieldReader, FieldSpec, Node, Pos, SourceFile, Spanned, YamlDoc};
 
 pub const FILE_NAME: &str = "site.yaml";
 
@@ -33,6 +33,11 @@ pub struct Config {
     pub max_file_size: u64,
     /// Take each case's first-published and last-updated dates from git history.
     pub git_info: bool,
+    /// The printed case collections (优秀案例集) to build.
+    pub compendia: Vec<CompendiumSpec>,
+    /// Font files or folders for the compendium PDFs, relative to the site root; looked in
+    /// after the site's `fonts/` folder and before the system's fonts.
+    pub fonts: Vec<Spanned<String>>,
 }
 
 /// One entry of the header navigation.
@@ -74,6 +79,8 @@ impl Default for Config {
             unsafe_html: false,
             max_file_size: 2 * 1024 * 1024,
             git_info: false,
+            compendia: Vec::new(),
+            fonts: Vec::new(),
         }
     }
 }
@@ -138,6 +145,14 @@ const FIELDS: &[FieldSpec] = &[
     FieldSpec {
         key: "git_info",
         label: "从 git 历史取发布和更新日期",
+    },
+    FieldSpec {
+        key: "compendia",
+        label: "案例集",
+    },
+    FieldSpec {
+        key: "fonts",
+        label: "案例集字体",
     },
 ];
 
@@ -268,6 +283,12 @@ impl Config {
                 None => config.nav = Some(nav.value),
             }
         }
+        config.fonts = reader.list::<String>(
+            root,
+            "fonts",
+            "字体文件或文件夹的路径列表，如 [fonts/extra/]",
+        );
+        config.compendia = parse_compendia(&mut reader, root);
         let lifecycle_shape = "{build_period_years: 2, validity_years: 3}";
         if let Some(lifecycle) = reader.mapping(root, "lifecycle", lifecycle_shape) {
             config.lifecycle = parse_lifecycle(&mut reader, lifecycle, config.lifecycle);
@@ -339,6 +360,341 @@ fn parse_lifecycle(reader: &mut FieldReader, node: Node, mut lifecycle: Lifecycl
         lifecycle.validity_years = v.value;
     }
     lifecycle
+}
+
+/// One compendium (案例集) as `site.yaml` describes it. Its selector values are names
+/// from the vocabularies, resolved (and reported when unknown) by the compendium stage.
+#[derive(Debug, Clone)]
+pub struct CompendiumSpec {
+    pub slug: String,
+    /// The position of its `slug` value, for problems with the compendium as a whole.
+    pub pos: Pos,
+    pub title: String,
+    pub subtitle: Option<String>,
+    /// Every selector must hold; within one, any of its values.
+    pub select: Vec<Selector>,
+    pub group_by: GroupBy,
+    pub order: Order,
+    /// A page under `content/`, e.g. `pages/preface-2022.md`.
+    pub preface: Option<Spanned<String>>,
+    pub cover: Cover,
+}
+
+/// One key of a compendium's `select`, with its values as written.
+#[derive(Debug, Clone)]
+pub struct Selector {
+    pub key: SelectKey,
+    pub values: Vec<Spanned<String>>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SelectKey {
+    Kind,
+    Category,
+    Industry,
+    Region,
+    Scenario,
+    ScenarioGroup,
+    Technology,
+    Year,
+    Status,
+}
+
+const SELECT_FIELDS: &[FieldSpec] = &[
+    FieldSpec {
+        key: "kind",
+        label: "案例类别",
+    },
+    FieldSpec {
+        key: "category",
+        label: "行业大类",
+    },
+    FieldSpec {
+        key: "industry",
+        label: "行业",
+    },
+    FieldSpec {
+        key: "region",
+        label: "地区",
+    },
+    FieldSpec {
+        key: "scenario",
+        label: "典型场景",
+    },
+    FieldSpec {
+        key: "scenario_group",
+        label: "场景环节",
+    },
+    FieldSpec {
+        key: "technology",
+        label: "技术",
+    },
+    FieldSpec {
+        key: "year",
+        label: "年度",
+    },
+    FieldSpec {
+        key: "status",
+        label: "状态",
+    },
+];
+
+const SELECT_KEYS: [SelectKey; 9] = [
+    SelectKey::Kind,
+    SelectKey::Category,
+    SelectKey::Industry,
+    SelectKey::Region,
+    SelectKey::Scenario,
+    SelectKey::ScenarioGroup,
+    SelectKey::Technology,
+    SelectKey::Year,
+    SelectKey::Status,
+];
+
+/// What a compendium's chapters are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GroupBy {
+    Kind,
+    Category,
+    Industry,
+    Region,
+    Year,
+    ScenarioGroup,
+}
+
+/// The order of the cases within a chapter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Order {
+    Region,
+    Industry,
+    Year,
+    Title,
+}
+
+const GROUP_BY: &[(&str, GroupBy)] = &[
+    ("kind", GroupBy::Kind),
+    ("category", GroupBy::Category),
+    ("industry", GroupBy::Industry),
+    ("region", GroupBy::Region),
+    ("year", GroupBy::Year),
+    ("scenario-group", GroupBy::ScenarioGroup),
+];
+
+const ORDERS: &[(&str, Order)] = &[
+    ("region", Order::Region),
+    ("industry", Order::Industry),
+    ("year", Order::Year),
+    ("title", Order::Title),
+];
+
+/// The cover page's lines beyond the title.
+#[derive(Debug, Clone, Default)]
+pub struct Cover {
+    /// 编印单位.
+    pub organiser: Option<String>,
+    /// The date line, e.g. `2023年3月`.
+    pub date: Option<String>,
+    /// An image under `content/`.
+    pub image: Option<Spanned<String>>,
+}
+
+const COMPENDIUM_FIELDS: &[FieldSpec] = &[
+    FieldSpec {
+        key: "slug",
+        label: "网址名",
+    },
+    FieldSpec {
+        key: "title",
+        label: "标题",
+    },
+    FieldSpec {
+        key: "subtitle",
+        label: "副标题",
+    },
+    FieldSpec {
+        key: "select",
+        label: "选择条件",
+    },
+    FieldSpec {
+        key: "group_by",
+        label: "分章方式",
+    },
+    FieldSpec {
+        key: "order",
+        label: "章内排序",
+    },
+    FieldSpec {
+        key: "preface",
+        label: "前言",
+    },
+    FieldSpec {
+        key: "cover",
+        label: "封面",
+    },
+];
+
+const COVER_FIELDS: &[FieldSpec] = &[
+    FieldSpec {
+        key: "organiser",
+        label: "编印单位",
+    },
+    FieldSpec {
+        key: "date",
+        label: "日期",
+    },
+    FieldSpec {
+        key: "image",
+        label: "封面图片",
+    },
+];
+
+const COMPENDIUM_SHAPE: &str =
+    "{slug: 2022-all, title: 2022年度智能制造优秀案例集, select: {year: 2022}}";
+
+fn parse_compendia(reader: &mut FieldReader, root: Node) -> Vec<CompendiumSpec> {
+    let mut specs: Vec<CompendiumSpec> = Vec::new();
+    for node in reader.records(root, "compendia", COMPENDIUM_SHAPE) {
+        let Some(spec) = parse_compendium(reader, node) else {
+            continue;
+        };
+        if specs.iter().any(|s| s.slug == spec.slug) {
+            reader.error(
+                "duplicate-compendium",
+                spec.pos,
+                spec.slug.chars().count(),
+                format!("案例集网址名“{}”重复", spec.slug),
+                "每个案例集的 slug 必须不同：它决定 /compendium/<slug>.pdf 的文件名".to_string(),
+            );
+            continue;
+        }
+        specs.push(spec);
+    }
+    specs
+}
+
+fn parse_compendium(reader: &mut FieldReader, node: Node) -> Option<CompendiumSpec> {
+    reader.reject_unknown_keys(node, COMPENDIUM_FIELDS, "案例集中");
+    let text = "文本";
+    let slug = reader.get::<String>(node, "slug", "网址名，如 2022-all");
+    let title = reader.get::<String>(node, "title", text);
+    let (Some(slug), Some(title)) = (slug, title) else {
+        let missing = if node.get("slug").is_none() {
+            "slug"
+        } else {
+            "title"
+        };
+        reader.error(
+            "missing-field",
+            node.pos(),
+            1,
+            format!("案例集缺少必填字段 `{missing}`"),
+            format!("每个案例集都要写 slug 和 title，如 {COMPENDIUM_SHAPE}"),
+        );
+        return None;
+    };
+    if !crate::content::is_valid_slug(&slug.value) {
+        reader.error(
+            "invalid-slug",
+            slug.pos,
+            slug.len,
+            format!("案例集网址名“{}”无效", slug.value),
+            "只能由小写字母、数字和连字符组成，如 2022-all、equipment-jiangsu".to_string(),
+        );
+        return None;
+    }
+    let mut cover = Cover::default();
+    if let Some(c) = reader.mapping(node, "cover", "{organiser: 编印单位, date: 2023年3月}") {
+        reader.reject_unknown_keys(c, COVER_FIELDS, "cover 中");
+        cover.organiser = reader.get::<String>(c, "organiser", text).map(|v| v.value);
+        cover.date = reader.get::<String>(c, "date", text).map(|v| v.value);
+        cover.image = reader.get::<String>(c, "image", "content/ 下的图片路径");
+    }
+    Some(CompendiumSpec {
+        pos: slug.pos,
+        slug: slug.value,
+        title: title.value,
+        subtitle: reader
+            .get::<String>(node, "subtitle", text)
+            .map(|v| v.value),
+        select: parse_select(reader, node),
+        group_by: choose(reader, node, "group_by", GROUP_BY).unwrap_or(GroupBy::Kind),
+        order: choose(reader, node, "order", ORDERS).unwrap_or(Order::Region),
+        preface: reader.get::<String>(
+            node,
+            "preface",
+            "content/ 下的页面路径，如 pages/preface-2022.md",
+        ),
+        cover,
+    })
+}
+
+fn parse_select(reader: &mut FieldReader, node: Node) -> Vec<Selector> {
+    let Some(select) = reader.mapping(node, "select", "{year: 2022, category: 装备制造}")
+    else {
+        return Vec::new();
+    };
+    reader.reject_unknown_keys(select, SELECT_FIELDS, "select 中");
+    SELECT_FIELDS
+        .iter()
+        .zip(SELECT_KEYS)
+        .filter_map(|(field, key)| {
+            let (_, value) = select.get(field.key)?;
+            let values = value
+                .items()
+                .into_iter()
+                .filter_map(|item| scalar(reader, item, field.key))
+                .collect();
+            Some(Selector { key, values })
+        })
+        .collect()
+}
+
+/// A scalar value's text (`2022` or `江苏省`); a list or mapping is reported.
+fn scalar(reader: &mut FieldReader, node: Node, key: &str) -> Option<Spanned<String>> {
+    let text = match node.value {
+        serde_yaml::Value::String(s) => s.clone(),
+        serde_yaml::Value::Number(n) => n.to_string(),
+        _ => {
+            reader.error(
+                "wrong-type",
+                node.pos(),
+                node.span_len(),
+                format!(
+                    "`{key}` 的值类型不对：应为名称或名称列表，实际是{}",
+                    node.describe()
+                ),
+                format!("写成 `{key}: 名称` 或 `{key}: [名称1, 名称2]`"),
+            );
+            return None;
+        }
+    };
+    Some(node.spanned(text))
+}
+
+/// The option named under `key`, one of `options`; an unknown name is reported.
+fn choose<T: Copy>(
+    reader: &mut FieldReader,
+    node: Node,
+    key: &str,
+    options: &[(&str, T)],
+) -> Option<T> {
+    let value = reader.get::<String>(node, key, "文本")?;
+    if let Some((_, found)) = options.iter().find(|(name, _)| *name == value.value) {
+        return Some(*found);
+    }
+    let names: Vec<&str> = options.iter().map(|(name, _)| *name).collect();
+    let help = match crate::diagnostics::did_you_mean(&value.value, names.iter().copied()) {
+        Some(name) => format!("是否要写 `{name}`？可选：{}", names.join("、")),
+        None => format!("可选：{}", names.join("、")),
+    };
+    reader.error(
+        "unknown-option",
+        value.pos,
+        value.len,
+        format!("`{key}` 的值“{}”无效", value.value),
+        help,
+    );
+    None
 }
 
 #[cfg(test)]

@@ -12,6 +12,7 @@
 pub mod archetype;
 pub mod charts;
 pub mod cli;
+pub mod compendium;
 pub mod config;
 pub mod content;
 pub mod diagnostics;
@@ -44,6 +45,8 @@ pub struct BuildOptions {
     pub root: PathBuf,
     pub drafts: bool,
     pub base_url: Option<String>,
+    /// The compendia to typeset as PDF.
+    pub pdfs: compendium::Pdfs,
 }
 
 /// A loaded, validated site with every markdown body rendered once.
@@ -52,6 +55,8 @@ pub struct Loaded {
     /// `bodies[i]` belongs to `site.cases[i]`.
     pub bodies: Vec<Rendered>,
     pub page_bodies: Vec<Rendered>,
+    /// The compendia to typeset as PDF; their print pages link the PDF.
+    pub pdfs: compendium::Pdfs,
 }
 
 /// Loads and validates a site. Content problems go to `diagnostics`; an `Err` is a problem
@@ -66,16 +71,16 @@ pub fn load(options: &BuildOptions, diagnostics: &mut Vec<Diagnostic>) -> Result
             root.display()
         )
     })?;
-    let mut config = match SourceFile::decode(config::FILE_NAME.to_string(), &bytes) {
-        Ok(file) => {
-            let (config, found) = Config::parse(&file);
+    let config_file = SourceFile::decode(config::FILE_NAME.to_string(), &bytes)
+        .map_err(|d| diagnostics.push(d))
+        .ok();
+    let mut config = match &config_file {
+        Some(file) => {
+            let (config, found) = Config::parse(file);
             diagnostics.extend(found);
             config
         }
-        Err(d) => {
-            diagnostics.push(d);
-            Config::default()
-        }
+        None => Config::default(),
     };
     if let Some(url) = &options.base_url {
         config.override_base_url(url)?;
@@ -97,6 +102,9 @@ pub fn load(options: &BuildOptions, diagnostics: &mut Vec<Diagnostic>) -> Result
     if site.config.git_info {
         add_history(&mut site, diagnostics);
     }
+    if let Some(file) = &config_file {
+        site.compendia = compendium::resolve(&site, file, diagnostics);
+    }
     let highlighter = Highlighter::default();
     let bodies: Vec<Rendered> = site
         .cases
@@ -112,6 +120,7 @@ pub fn load(options: &BuildOptions, diagnostics: &mut Vec<Diagnostic>) -> Result
         site,
         bodies,
         page_bodies,
+        pdfs: options.pdfs.clone(),
     };
     check_body_images(&loaded, diagnostics);
     limit_raw_html(&mut loaded, diagnostics);
@@ -139,7 +148,7 @@ struct Document<'a> {
 }
 
 /// Where free pages live; their relative image paths resolve against it.
-const PAGES_DIR: &str = "content/pages";
+pub(crate) const PAGES_DIR: &str = "content/pages";
 
 /// Every case and page with its rendered body.
 fn documents(loaded: &Loaded) -> Vec<Document<'_>> {
@@ -344,7 +353,7 @@ fn warn_unsafe_html(loaded: &Loaded, diagnostics: &mut Vec<Diagnostic>) {
 
 /// The file a relative image URL names: without `?query` or `#fragment`, percent-decoded
 /// (`my%20pic.png` is the file `my pic.png`).
-fn asset_path(url: &str) -> String {
+pub(crate) fn asset_path(url: &str) -> String {
     let path = url.split(['?', '#']).next().unwrap_or(url);
     percent_encoding::percent_decode_str(path)
         .decode_utf8_lossy()
@@ -367,12 +376,20 @@ pub fn site_files(loaded: &Loaded) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
         files.extend(output::read_tree(&own_static));
     }
     files.extend(document_assets(loaded));
-    let pages = render::render_site(site, &templates, &loaded.bodies, &loaded.page_bodies)?;
+    files.extend(compendium::cover_files(site));
+    let pages = render::render_site(
+        site,
+        &templates,
+        &loaded.bodies,
+        &loaded.page_bodies,
+        &loaded.pdfs,
+    )?;
     let (pages, references) = rewrite_pages(site, pages, &rewrite::image_sizes(&files))?;
     let html_paths: Vec<&str> = pages.iter().map(|p| p.path.as_str()).collect();
     let feeds = feeds::files(site, &html_paths);
     files.extend(feeds);
     files.extend(pages);
+    files.extend(compendium::pdf_files(site, &loaded.pdfs)?);
     let problems = broken_links(loaded, &references, &files);
     if problems.is_empty() {
         Ok(files)

@@ -94,6 +94,21 @@ pub fn render(markdown: &str, highlighter: &Highlighter) -> Rendered {
     rendered
 }
 
+/// The markdown extensions case bodies may use.
+const OPTIONS: Options = Options::ENABLE_TABLES
+    .union(Options::ENABLE_FOOTNOTES)
+    .union(Options::ENABLE_STRIKETHROUGH)
+    .union(Options::ENABLE_TASKLISTS)
+    .union(Options::ENABLE_HEADING_ATTRIBUTES);
+
+/// The body's events with the Chinese soft-break and emphasis fixes, for writers other
+/// than HTML (the compendium's Typst). Footnote labels are as written.
+pub fn events(markdown: &str) -> Vec<Event<'_>> {
+    join_cjk_soft_breaks(fix_cjk_emphasis(
+        Parser::new_ext(markdown, OPTIONS).collect(),
+    ))
+}
+
 /// The event stream with code highlighted and footnote labels prefixed; links and local
 /// images are recorded with the byte offset of their target.
 fn parse<'a>(
@@ -101,14 +116,9 @@ fn parse<'a>(
     highlighter: &Highlighter,
     rendered: &mut Rendered,
 ) -> Vec<Event<'a>> {
-    let options = Options::ENABLE_TABLES
-        | Options::ENABLE_FOOTNOTES
-        | Options::ENABLE_STRIKETHROUGH
-        | Options::ENABLE_TASKLISTS
-        | Options::ENABLE_HEADING_ATTRIBUTES;
     let mut events: Vec<Event> = Vec::new();
     let mut code: Option<(String, String)> = None;
-    for (event, range) in Parser::new_ext(markdown, options).into_offset_iter() {
+    for (event, range) in Parser::new_ext(markdown, OPTIONS).into_offset_iter() {
         if let Some((lang, text)) = &mut code {
             match event {
                 Event::Text(t) => text.push_str(&t),

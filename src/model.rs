@@ -78,7 +78,7 @@ pub enum Status {
 }
 
 impl Status {
-    const ALL: [Status; 5] = [
+    pub const ALL: [Status; 5] = [
         Status::Candidate,
         Status::Selected,
         Status::Demonstration,
@@ -205,6 +205,8 @@ pub struct Site {
     pub cases: Vec<Case>,
     /// Sorted by weight, then slug.
     pub pages: Vec<Page>,
+    /// The compendia of `site.yaml`, resolved against the cases.
+    pub compendia: Vec<crate::compendium::Compendium>,
 }
 
 /// Choices that change what the model holds.
@@ -265,6 +267,7 @@ pub fn build(
         taxonomies,
         cases,
         pages,
+        compendia: Vec::new(),
     }
 }
 
@@ -497,7 +500,7 @@ fn required_note(kind: CaseKind) -> &'static str {
 }
 
 /// Resolves one taxonomy value, reporting an unknown one with a did-you-mean.
-fn resolve(
+pub(crate) fn resolve(
     reader: &mut FieldReader,
     taxonomies: &Taxonomies,
     kind: Kind,

@@ -11,6 +11,7 @@ use rayon::prelude::*;
 
 /// Written into every output folder, so a later build knows it may replace the folder.
 pub const MARKER: &str = ".anli-output";
+const MARKER_TEXT: &[u8] = b"Built by anli. This folder is replaced on every build.\n";
 
 /// One file of the built site, by its path relative to the output folder (`/`-separated).
 #[derive(Debug, Clone)]
@@ -124,10 +125,7 @@ pub fn write_site(output: &Path, files: Vec<OutputFile>) -> io::Result<usize> {
     let old = parent.join(format!(".{name}.old"));
     remove_if_exists(&staging)?;
     fs::create_dir_all(&staging)?;
-    by_path.insert(
-        MARKER.to_string(),
-        b"Built by anli. This folder is replaced on every build.\n".to_vec(),
-    );
+    by_path.insert(MARKER.to_string(), MARKER_TEXT.to_vec());
     let written = by_path.len() - 1;
     by_path
         .into_par_iter()
@@ -137,6 +135,27 @@ pub fn write_site(output: &Path, files: Vec<OutputFile>) -> io::Result<usize> {
     remove_if_exists(&staging)?;
     remove_if_exists(&old)?;
     Ok(written)
+}
+
+/// Adds `files` to `output` (created if missing), leaving its other files alone: for
+/// `anli compendium`, which rebuilds a few files of a built site. Each file is written
+/// beside its place and renamed over it, so a reader never sees half a file.
+pub fn add_files(output: &Path, files: Vec<OutputFile>) -> io::Result<usize> {
+    if let Some(bad) = files.iter().find(|f| !is_safe(&f.path)) {
+        return Err(io::Error::other(format!(
+            "拒绝写出输出目录之外的路径：{}",
+            bad.path
+        )));
+    }
+    fs::create_dir_all(output)?;
+    write_file(&output.join(MARKER), MARKER_TEXT)?;
+    for file in &files {
+        let target = output.join(&file.path);
+        let partial = output.join(format!("{}.anli-partial", file.path));
+        write_file(&partial, &file.contents)?;
+        fs::rename(&partial, &target)?;
+    }
+    Ok(files.len())
 }
 
 /// Makes the complete `staging` folder the output. On Linux the two folders are exchanged

@@ -11,6 +11,7 @@ use serde::Serialize;
 use tera::{Context, Tera};
 
 use crate::charts;
+use crate::compendium::{self, Compendium, Pdfs};
 use crate::diagnostics::Diagnostic;
 use crate::markdown::{Heading, Highlighter, Rendered, reading_minutes, summarise};
 use crate::model::{Case, CaseKind, Index, Page, Site, TitleState};
@@ -176,6 +177,18 @@ struct SiteContext<'a> {
     kinds: Vec<KindContext>,
     /// Cases in listings and counts.
     total: usize,
+    /// Every compendium, for the home page.
+    compendia: Vec<CompendiumLink>,
+}
+
+/// A compendium as a link: its print page, and its PDF when this build makes it.
+#[derive(Serialize, Clone)]
+struct CompendiumLink {
+    title: String,
+    subtitle: Option<String>,
+    url: String,
+    pdf: Option<String>,
+    count: usize,
 }
 
 #[derive(Serialize, Clone)]
@@ -303,6 +316,7 @@ struct Shared<'a> {
     context: SiteContext<'a>,
     cards: Vec<Card>,
     index: Index,
+    pdfs: &'a Pdfs,
 }
 
 impl Shared<'_> {
@@ -315,6 +329,17 @@ impl Shared<'_> {
             template,
             context,
         }
+    }
+
+    /// The compendia `keep` accepts, as links.
+    fn compendia(&self, keep: impl Fn(&Compendium) -> bool) -> Vec<&CompendiumLink> {
+        self.site
+            .compendia
+            .iter()
+            .zip(&self.context.compendia)
+            .filter(|(c, _)| keep(c))
+            .map(|(_, link)| link)
+            .collect()
     }
 
     fn cards(&self, indexes: &[usize]) -> Vec<&Card> {
@@ -374,10 +399,12 @@ pub fn render_site(
     templates: &Templates,
     bodies: &[Rendered],
     page_bodies: &[Rendered],
+    pdfs: &Pdfs,
 ) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
     let shared = Shared {
         site,
-        context: site_context(site),
+        pdfs,
+        context: site_context(site, pdfs),
         cards: site
             .cases
             .iter()
@@ -391,6 +418,8 @@ pub fn render_site(
         let listed = site.listing(|c| c.kind == kind);
         for mut job in shared.paginated(&format!("/{}/", kind.folder()), &listed, "list.html") {
             job.context.insert("kind", &kind_context(site, kind));
+            job.context
+                .insert("compendia", &shared.compendia(|c| c.selects_kind(kind)));
             jobs.push(job);
         }
     }
@@ -412,6 +441,11 @@ pub fn render_site(
         job.context.insert("page", &page_context(page, body));
         jobs.push(job);
     }
+    jobs.extend(
+        site.compendia
+            .iter()
+            .map(|book| print_page(&shared, book, bodies, page_bodies)),
+    );
     jobs.push(shared.job("404.html".into(), "404.html"));
 
     let results: Vec<Result<OutputFile, Diagnostic>> = jobs
@@ -528,6 +562,8 @@ fn vocabulary_pages(shared: &Shared, vocabulary: &Vocabulary) -> Vec<Job> {
         for mut job in shared.paginated(&term.url, cases, "term.html") {
             job.context.insert("taxonomy", &heading);
             job.context.insert("term", &term);
+            job.context
+                .insert("compendia", &shared.compendia(|c| c.selects_term(kind, id)));
             jobs.push(job);
         }
     }
@@ -556,6 +592,8 @@ fn year_pages(shared: &Shared) -> Vec<Job> {
         for mut job in shared.paginated(&term.url, &site.listing(|c| c.year == year), "term.html") {
             job.context.insert("taxonomy", &heading);
             job.context.insert("term", &term);
+            job.context
+                .insert("compendia", &shared.compendia(|c| c.selects_year(year)));
             jobs.push(job);
         }
     }
@@ -572,7 +610,7 @@ fn year_link(site: &Site, year: i32) -> TermLink {
     }
 }
 
-fn site_context(site: &Site) -> SiteContext<'_> {
+fn site_context<'a>(site: &'a Site, pdfs: &Pdfs) -> SiteContext<'a> {
     let config = &site.config;
     let default_nav = || {
         let mut nav: Vec<Link> = CaseKind::ALL
@@ -614,6 +652,19 @@ fn site_context(site: &Site) -> SiteContext<'_> {
             .map(|&k| kind_context(site, k))
             .collect(),
         total: site.listing(|_| true).len(),
+        compendia: site
+            .compendia
+            .iter()
+            .map(|c| CompendiumLink {
+                title: c.title.clone(),
+                subtitle: c.subtitle.clone(),
+                url: format!("/compendium/{}/", c.slug),
+                pdf: pdfs
+                    .wants(&c.slug)
+                    .then(|| format!("/{}", compendium::pdf_path(&c.slug))),
+                count: c.case_count(),
+            })
+            .collect(),
         nav,
         base_path: config.base_path(),
     }
@@ -630,7 +681,7 @@ fn kind_context(site: &Site, kind: CaseKind) -> KindContext {
 }
 
 /// The lifecycle in one line, as the programme writes it.
-fn badge(case: &Case) -> String {
+pub(crate) fn badge(case: &Case) -> String {
     let month = |d: chrono::NaiveDate| d.format("%Y-%m").to_string();
     let l = &case.lifecycle;
     match (l.state, l.build_end, l.valid_until) {
@@ -844,4 +895,139 @@ pub fn stylesheet(theme_css: &[u8]) -> Vec<u8> {
     css.extend_from_slice(b"\n/* Code highlighting (generated) */\n");
     css.extend_from_slice(Highlighter::css().as_bytes());
     css
+}
+
+/// A compendium's print page: the whole book as one HTML page for browser printing.
+#[derive(Serialize)]
+struct PrintBook<'a> {
+    slug: &'a str,
+    title: &'a str,
+    subtitle: Option<&'a str>,
+    organiser: Option<&'a str>,
+    date: Option<&'a str>,
+    cover: Option<String>,
+    pdf: Option<String>,
+    preface: Option<PrintPreface<'a>>,
+    chapters: Vec<PrintChapter<'a>>,
+    index: Vec<PrintRegion<'a>>,
+}
+
+#[derive(Serialize)]
+struct PrintPreface<'a> {
+    title: &'a str,
+    body: String,
+}
+
+#[derive(Serialize)]
+struct PrintChapter<'a> {
+    /// 第一章, 第二章 …
+    number: String,
+    title: &'a str,
+    anchor: String,
+    cases: Vec<PrintCase<'a>>,
+}
+
+#[derive(Serialize)]
+struct PrintCase<'a> {
+    anchor: String,
+    card: &'a Card,
+    facts: Vec<(&'static str, String)>,
+    metrics: &'a [crate::content::Metric],
+    body: String,
+}
+
+#[derive(Serialize)]
+struct PrintRegion<'a> {
+    name: &'a str,
+    units: Vec<PrintUnit<'a>>,
+}
+
+#[derive(Serialize)]
+struct PrintUnit<'a> {
+    name: &'a str,
+    /// Anchors of its cases on the page.
+    cases: Vec<String>,
+}
+
+fn print_page(
+    shared: &Shared,
+    book: &Compendium,
+    bodies: &[Rendered],
+    page_bodies: &[Rendered],
+) -> Job {
+    let site = shared.site;
+    let mut job = shared.job(
+        format!("compendium/{}/index.html", book.slug),
+        "compendium.html",
+    );
+    let anchor = |i: usize| {
+        format!(
+            "case-{}-{}",
+            site.cases[i].kind.folder(),
+            site.cases[i].slug
+        )
+    };
+    let chapters = book
+        .chapters
+        .iter()
+        .enumerate()
+        .map(|(n, chapter)| PrintChapter {
+            number: format!("第{}章", compendium::chinese_number(n + 1)),
+            title: &chapter.title,
+            anchor: format!("chapter-{}", n + 1),
+            cases: chapter
+                .cases
+                .iter()
+                .map(|&i| {
+                    let case = &site.cases[i];
+                    let dir = format!("{}/{}", case.kind.folder(), case.slug);
+                    PrintCase {
+                        anchor: anchor(i),
+                        card: &shared.cards[i],
+                        facts: compendium::case_facts(site, i),
+                        metrics: &case.metrics,
+                        body: crate::rewrite::embed(
+                            &bodies[i].html,
+                            &dir,
+                            &format!("{}-", anchor(i)),
+                        ),
+                    }
+                })
+                .collect(),
+        })
+        .collect();
+    let preface = book.preface.map(|i| PrintPreface {
+        title: &site.pages[i].title,
+        body: crate::rewrite::embed(&page_bodies[i].html, &site.pages[i].slug, "preface-"),
+    });
+    let index = compendium::units_by_region(site, book)
+        .into_iter()
+        .map(|(region, units)| PrintRegion {
+            name: &site.taxonomies.regions.term(region).name,
+            units: units
+                .into_iter()
+                .map(|(name, cases)| PrintUnit {
+                    name,
+                    cases: cases.into_iter().map(anchor).collect(),
+                })
+                .collect(),
+        })
+        .collect();
+    let print = PrintBook {
+        slug: &book.slug,
+        title: &book.title,
+        subtitle: book.subtitle.as_deref(),
+        organiser: book.organiser.as_deref(),
+        date: book.date.as_deref(),
+        cover: compendium::cover_path(book).map(|p| format!("/{p}")),
+        pdf: shared
+            .pdfs
+            .wants(&book.slug)
+            .then(|| format!("/{}", compendium::pdf_path(&book.slug))),
+        preface,
+        chapters,
+        index,
+    };
+    job.context.insert("book", &print);
+    job
 }

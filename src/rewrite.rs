@@ -194,6 +194,39 @@ fn classify(url: &str, page_dir: &str) -> Url {
     Url::Internal(normalise(&joined))
 }
 
+/// A body moved onto another page (a compendium's print page): its relative links and
+/// images point back into `page_dir`, and its ids (and links to them) take `prefix`, so
+/// that the bodies of many cases can share one page.
+pub fn embed(html: &str, page_dir: &str, prefix: &str) -> String {
+    let relative = |url: &str| {
+        let url = url.trim();
+        !(url.is_empty()
+            || url.starts_with(['/', '#', '\\'])
+            || url.split('/').next().is_some_and(|s| s.contains(':')))
+    };
+    let settings = RewriteStrSettings::new()
+        .append_element_content_handler(element!("[id]", |el: &mut Element| {
+            let id = el.get_attribute("id").unwrap_or_default();
+            el.set_attribute("id", &format!("{prefix}{id}"))?;
+            Ok(())
+        }))
+        .append_element_content_handler(element!("a[href], img[src]", |el: &mut Element| {
+            let attribute = if el.tag_name() == "img" {
+                "src"
+            } else {
+                "href"
+            };
+            let url = el.get_attribute(attribute).unwrap_or_default();
+            if let Some(fragment) = url.strip_prefix('#') {
+                el.set_attribute(attribute, &format!("#{prefix}{fragment}"))?;
+            } else if relative(&url) {
+                el.set_attribute(attribute, &format!("/{page_dir}/{}", url.trim()))?;
+            }
+            Ok(())
+        }));
+    rewrite_str(html, settings).unwrap_or_else(|_| html.to_string())
+}
+
 /// The output file a URL written on the page in `page_dir` names, if it is internal.
 pub fn target_of(url: &str, page_dir: &str) -> Option<String> {
     match classify(url, page_dir) {

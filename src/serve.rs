@@ -131,6 +131,7 @@ fn rebuild(options: &ServeOptions, state: &Mutex<State>, why: &str) -> bool {
         root: options.root.clone(),
         drafts: options.drafts,
         base_url: None,
+        pdfs: crate::compendium::Pdfs::None,
     };
     let mut found = Vec::new();
     let result = crate::load(&build_options, &mut found).map(|loaded| {

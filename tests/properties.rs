@@ -37,6 +37,7 @@ fn run_pipeline(case: &[u8], page: Option<&[u8]>) {
         root: root.to_path_buf(),
         drafts: true,
         base_url: Some("/sub/".into()),
+        pdfs: Default::default(),
     };
     let mut found = Vec::new();
     let loaded =
