@@ -3,18 +3,10 @@
 # then measures over several runs the median wall time and peak memory of `anli build`,
 # and the time `anli serve` takes to rebuild after one case changes.
 # Usage: benches/build.sh [sizes...] (default: 1000 10000). Needs /usr/bin/time.
-set -euo pipefail
-cd "$(dirname "$0")/.."
 sizes=("${@:-1000 10000}")
-runs=${RUNS:-3}
-work=$(mktemp -d)
-trap 'kill "${serve_pid:-0}" 2>/dev/null || true; rm -rf "$work"' EXIT
-cargo build --release --quiet --example corpus
-cargo build --release --quiet
-anli=target/release/anli
-median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
-
-printf '# anli build benchmark, %s, %s cores, %s\n' "$(date -u +%F)" "$(nproc)" "$(free -h | awk '/Mem:/ {print $2}')"
+source "$(dirname "$0")/common.sh"
+trap 'kill "${serve_pid:-0}" 2>/dev/null || true; cleanup' EXIT
+header "anli build benchmark"
 for n in ${sizes[@]}; do
   site="$work/site-$n"
   target/release/examples/corpus "$n" "$site" 2>/dev/null

@@ -6,19 +6,7 @@ mod common;
 use std::fs;
 use std::path::Path;
 
-use common::{anli, copy_tree, example_site, fixture, read_tree, stderr};
-
-fn build(root: &Path, output: &Path, extra: &[&str]) -> std::process::Output {
-    let mut args = vec![
-        "build",
-        "--root",
-        root.to_str().unwrap(),
-        "--output",
-        output.to_str().unwrap(),
-    ];
-    args.extend_from_slice(extra);
-    anli(&args)
-}
+use common::{anli, build, copy_tree, example_site, fixture, read_tree, stderr};
 
 fn read(path: &Path) -> String {
     fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
@@ -39,9 +27,17 @@ fn the_example_site_checks_clean_and_builds() {
     assert!(!problems.contains("\"severity\":\"error\""), "{problems}");
 
     let out = tempfile::tempdir().unwrap();
-    let output = build(&root, &out.path().join("site"), &[]);
+    // The example's compendium PDFs need a Chinese font (tests/compendium.rs reads PDFs).
+    let pdfs = common::pdf_tools();
+    let output = build(
+        &root,
+        &out.path().join("site"),
+        if pdfs { &[] } else { &["--no-pdf"] },
+    );
     assert!(output.status.success(), "{}", stderr(&output));
     let site = out.path().join("site");
+    assert_eq!(site.join("compendium/2022-all.pdf").is_file(), pdfs);
+    assert!(site.join("compendium/equipment/index.html").is_file());
     let counts = |kind: &str| {
         fs::read_dir(site.join(kind))
             .unwrap()
@@ -157,7 +153,7 @@ fn every_internal_link_works_under_a_sub_path() {
     let output = build(
         &example_site(),
         out.path(),
-        &["--base-url", "https://example.org/anli/"],
+        &["--base-url", "https://example.org/anli/", "--no-pdf"],
     );
     assert!(output.status.success(), "{}", stderr(&output));
     let files = read_tree(out.path());
@@ -211,12 +207,12 @@ fn every_internal_link_works_under_a_sub_path() {
 fn two_builds_are_byte_identical() {
     let out = tempfile::tempdir().unwrap();
     assert!(
-        build(&example_site(), &out.path().join("one"), &[])
+        build(&example_site(), &out.path().join("one"), &["--no-pdf"])
             .status
             .success()
     );
     assert!(
-        build(&example_site(), &out.path().join("two"), &[])
+        build(&example_site(), &out.path().join("two"), &["--no-pdf"])
             .status
             .success()
     );

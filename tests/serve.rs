@@ -77,10 +77,10 @@ fn events(port: u16) -> mpsc::Receiver<String> {
     std::thread::spawn(move || {
         for line in BufReader::new(stream).lines() {
             let Ok(line) = line else { break };
-            if let Some(event) = line.strip_prefix("event: ") {
-                if sender.send(event.to_string()).is_err() {
-                    break;
-                }
+            if let Some(event) = line.strip_prefix("event: ")
+                && sender.send(event.to_string()).is_err()
+            {
+                break;
             }
         }
     });

@@ -320,11 +320,7 @@ impl<'s> Writer<'s> {
             TagEnd::TableHead => self.raw("), "),
             TagEnd::Table => self.raw(");\n\n"),
             TagEnd::Emphasis | TagEnd::Strong | TagEnd::Strikethrough => self.raw("];"),
-            TagEnd::Link => {
-                if state.links.pop() == Some(true) {
-                    self.raw("];");
-                }
-            }
+            TagEnd::Link if state.links.pop() == Some(true) => self.raw("];"),
             _ => {}
         }
     }

@@ -367,13 +367,13 @@ fn order_key(site: &Site, order: Order, index: usize) -> (i64, i64, &str, &str) 
     (first, second, &case.title, &case.slug)
 }
 
+/// A region with its units, each with its cases: one section of the unit index.
+pub type RegionUnits<'s> = (TermId, Vec<(&'s str, Vec<usize>)>);
+
 /// The units of a compendium by region (in the vocabulary's order), each with its cases
 /// in book order: the index at the end of the book.
-pub fn units_by_region<'s>(
-    site: &'s Site,
-    book: &Compendium,
-) -> Vec<(TermId, Vec<(&'s str, Vec<usize>)>)> {
-    let mut regions: Vec<(TermId, Vec<(&str, Vec<usize>)>)> = Vec::new();
+pub fn units_by_region<'s>(site: &'s Site, book: &Compendium) -> Vec<RegionUnits<'s>> {
+    let mut regions: Vec<RegionUnits> = Vec::new();
     for &i in book.chapters.iter().flat_map(|c| &c.cases) {
         let case = &site.cases[i];
         let at = match regions.iter().position(|(r, _)| *r == case.region) {
@@ -402,7 +402,11 @@ pub fn chinese_number(n: usize) -> String {
         20..=99 => format!(
             "{}十{}",
             DIGITS[n / 10],
-            if n % 10 > 0 { DIGITS[n % 10] } else { "" }
+            if n.is_multiple_of(10) {
+                ""
+            } else {
+                DIGITS[n % 10]
+            }
         ),
         _ => n.to_string(),
     }

@@ -100,10 +100,19 @@ impl Fonts {
         })
     }
 
-    /// The families for one role: the site's own fonts first, then the preferred
-    /// families this machine has, then the other role's; `None` without a CJK font.
+    /// The families for one role: the site's own fonts first (a Simplified Chinese face
+    /// of a collection before its Japanese, Korean and traditional siblings, which it
+    /// leaves out), then the preferred families this machine has.
     fn stack<'a>(&'a self, preferred: &[&[&'a str]]) -> Vec<&'a str> {
-        let mut stack: Vec<&str> = self.own.iter().map(String::as_str).collect();
+        let known = |name: &str| preferred.iter().position(|names| names.contains(&name));
+        let mut own: Vec<&str> = self
+            .own
+            .iter()
+            .map(String::as_str)
+            .filter(|name| !is_other_locale(name))
+            .collect();
+        own.sort_by_key(|name| known(name).unwrap_or(usize::MAX));
+        let mut stack = own;
         for &name in preferred.iter().flat_map(|names| names.iter()) {
             if self.has(name) && !stack.contains(&name) {
                 stack.push(name);
@@ -166,6 +175,14 @@ impl Fonts {
         missing.dedup();
         missing
     }
+}
+
+/// A face of a pan-CJK collection for another locale (`Noto Sans CJK JP`): its glyph
+/// shapes are not the mainland forms.
+fn is_other_locale(family: &str) -> bool {
+    [" JP", " KR", " TC", " HK"]
+        .iter()
+        .any(|suffix| family.ends_with(suffix))
 }
 
 /// Characters that are laid out without a glyph of their own.

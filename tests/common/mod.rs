@@ -19,12 +19,37 @@ pub fn example_site() -> PathBuf {
 }
 
 pub fn anli(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_anli"))
+    anli_with_env(args, &[])
+}
+
+/// Runs anli with extra environment variables.
+pub fn anli_with_env(args: &[&str], env: &[(&str, &Path)]) -> Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_anli"));
+    command
         .args(args)
         .env("SOURCE_DATE_EPOCH", TODAY_EPOCH)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("the anli binary runs")
+        .env("NO_COLOR", "1");
+    for (name, value) in env {
+        command.env(name, value);
+    }
+    command.output().expect("the anli binary runs")
+}
+
+/// `anli build --root <root> --output <output> <extra…>`.
+pub fn build(root: &Path, output: &Path, extra: &[&str]) -> Output {
+    build_with_env(root, output, extra, &[])
+}
+
+pub fn build_with_env(root: &Path, output: &Path, extra: &[&str], env: &[(&str, &Path)]) -> Output {
+    let mut args = vec![
+        "build",
+        "--root",
+        root.to_str().unwrap(),
+        "--output",
+        output.to_str().unwrap(),
+    ];
+    args.extend_from_slice(extra);
+    anli_with_env(&args, env)
 }
 
 pub fn stdout(output: &Output) -> String {
@@ -110,5 +135,61 @@ pub fn read_tree(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
                 .replace('\\', "/");
             (rel, std::fs::read(e.path()).unwrap())
         })
+        .collect()
+}
+
+/// Whether this machine can typeset and read back compendium PDFs: a Simplified Chinese
+/// font and `pdftotext` (poppler-utils). Without them a test skips with a notice, unless
+/// `ANLI_REQUIRE_PDF_TOOLS=1` (set by `.ci/run`) turns the skip into a failure.
+pub fn pdf_tools() -> bool {
+    let has = |program: &str, args: &[&str]| {
+        Command::new(program)
+            .args(args)
+            .output()
+            .is_ok_and(|o| o.status.success() && !o.stdout.is_empty())
+    };
+    let font = has("fc-list", &[":lang=zh", "family"]);
+    let reader = Command::new("pdftotext").arg("-v").output().is_ok();
+    if font && reader {
+        return true;
+    }
+    let missing = if font {
+        "pdftotext（poppler-utils）"
+    } else {
+        "简体中文字体（fonts-noto-cjk）"
+    };
+    if std::env::var_os("ANLI_REQUIRE_PDF_TOOLS").is_some_and(|v| v == "1") {
+        panic!("本机缺少 {missing}，而 ANLI_REQUIRE_PDF_TOOLS=1 要求运行 PDF 测试");
+    }
+    eprintln!(
+        "注意：本机缺少 {missing}，跳过这个 PDF 测试（apt-get install fonts-noto-cjk poppler-utils）"
+    );
+    false
+}
+
+/// The text of each page of a PDF, by `pdftotext`.
+pub fn pdf_pages(pdf: &Path) -> Vec<String> {
+    let output = Command::new("pdftotext")
+        .args(["-layout", pdf.to_str().unwrap(), "-"])
+        .output()
+        .expect("pdftotext runs");
+    assert!(
+        output.status.success(),
+        "pdftotext failed on {}",
+        pdf.display()
+    );
+    let text = String::from_utf8_lossy(&output.stdout).into_owned();
+    let mut pages: Vec<String> = text.split('\u{c}').map(str::to_string).collect();
+    if pages.last().is_some_and(|p| p.trim().is_empty()) {
+        pages.pop();
+    }
+    pages
+}
+
+/// Text with every kind of space (and the word joiners Typst puts before page numbers)
+/// removed, so a title matches however the line was broken.
+pub fn squeeze(text: &str) -> String {
+    text.chars()
+        .filter(|c| !c.is_whitespace() && *c != '\u{2060}')
         .collect()
 }

@@ -1,0 +1,428 @@
+//! Compendia (优秀案例集): the PDF read back as text (cover, preface, chapters, the
+//! contents' page numbers against the pages cases start on, the unit index), the print
+//! page and its links, `anli compendium`, fonts, and the diagnostics of `compendia:`.
+
+mod common;
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use common::{
+    anli, build, build_with_env, check_json_at, copy_tree, fixture, pdf_pages, pdf_tools,
+    read_tree, squeeze, stderr,
+};
+
+const SELECTED: [&str; 4] = [
+    "甲钢铁智能排产场景",
+    "乙工程机械焊接质量在线检测场景",
+    "丙家电智能制造示范工厂",
+    "己市智能制造先行区",
+];
+
+/// The fixture built once per test into a temporary folder.
+fn built(extra: &[&str]) -> (tempfile::TempDir, PathBuf) {
+    let out = tempfile::tempdir().unwrap();
+    let site = out.path().join("site");
+    let output = build(&fixture("compendium"), &site, extra);
+    assert!(output.status.success(), "{}", stderr(&output));
+    (out, site)
+}
+
+/// Where each of `titles` first appears in `pages`, searching from page `from`.
+fn start_pages(pages: &[String], titles: &[&str], from: usize) -> Vec<usize> {
+    titles
+        .iter()
+        .map(|title| {
+            (from..pages.len())
+                .find(|&i| squeeze(&pages[i]).contains(title))
+                .unwrap_or_else(|| panic!("{title} is in no page"))
+        })
+        .collect()
+}
+
+/// The page number printed in a page's footer: its last line.
+fn folio(page: &str) -> String {
+    page.lines()
+        .rev()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or("")
+        .trim()
+        .to_string()
+}
+
+#[test]
+fn the_pdf_has_cover_preface_and_the_selected_cases_in_chapter_order() {
+    if !pdf_tools() {
+        return;
+    }
+    let (_out, site) = built(&[]);
+    let pages = pdf_pages(&site.join("compendium/all-2023.pdf"));
+    assert!(
+        squeeze(&pages[0]).contains("2023年度测试案例集"),
+        "cover: {}",
+        pages[0]
+    );
+    assert!(squeeze(&pages[0]).contains("测试编印单位（示例）"));
+    assert!(
+        squeeze(&pages[1]).contains("本书是为自动测试编写的案例集前言"),
+        "preface second"
+    );
+    let all = squeeze(&pages.join("\n"));
+    // Chapters follow the industry vocabulary: 原材料, 装备制造, 消费品, then a zone.
+    let chapters = [
+        "第一章原材料",
+        "第二章装备制造",
+        "第三章消费品",
+        "第四章其他",
+    ];
+    let toc = pages
+        .iter()
+        .position(|p| squeeze(p).starts_with("2023年度测试案例集目录"))
+        .unwrap();
+    let after_toc = |text: &str| {
+        (toc + 1..pages.len())
+            .find(|&i| squeeze(&pages[i]).contains(text))
+            .unwrap_or_else(|| panic!("{text} not after the contents"))
+    };
+    let chapter_pages: Vec<usize> = chapters.iter().map(|c| after_toc(c)).collect();
+    assert!(chapter_pages.is_sorted(), "{chapter_pages:?}");
+    let case_pages = start_pages(&pages, &SELECTED, toc + 1);
+    for (case, chapter) in case_pages.iter().zip(&chapter_pages) {
+        assert!(case > chapter, "each case follows its chapter title");
+    }
+    assert!(case_pages.is_sorted(), "{case_pages:?}");
+    for left_out in ["丁已撤销示范工厂", "戊二〇二一年度场景", "丁机械有限公司"]
+    {
+        assert!(
+            !all.contains(left_out),
+            "{left_out} must not be in the book"
+        );
+    }
+    // Case text is text: nothing an editor writes runs as Typst.
+    let special = squeeze(&pages[case_pages[1]..].join("\n"));
+    for literal in [
+        "#pagebreak()",
+        "#import\"evil.typ\"",
+        "$x^2$",
+        "@ref",
+        "\\\"引号\"",
+        "][",
+    ] {
+        assert!(special.contains(literal), "{literal} is shown as written");
+    }
+    // Soft line breaks inside Chinese text leave no space; metadata and figures are there.
+    assert!(
+        pages[case_pages[0]].contains("钢铁企业，本段跨行书写"),
+        "{}",
+        pages[case_pages[0]]
+    );
+    let first = squeeze(&pages[case_pages[0]]);
+    for piece in [
+        "单位甲钢铁有限公司（示例）",
+        "地区江苏省常州市",
+        "行业原材料·钢铁",
+        "排产时间缩短80%由4小时降至48分钟",
+    ] {
+        assert!(first.contains(piece), "{piece} in {first}");
+    }
+    assert!(all.contains("系统由企业自主开发（示例）"), "footnote text");
+    assert!(all.contains("图1焊缝检测示意图"), "image caption");
+    assert!(all.contains("returnscore>0.8#阈值"), "code block");
+}
+
+#[test]
+fn contents_page_numbers_are_the_pages_where_cases_start() {
+    if !pdf_tools() {
+        return;
+    }
+    let (_out, site) = built(&[]);
+    let pages = pdf_pages(&site.join("compendium/all-2023.pdf"));
+    let toc = pages
+        .iter()
+        .position(|p| squeeze(p).contains("目录前言"))
+        .unwrap();
+    let contents = squeeze(&pages[toc]);
+    assert_eq!(
+        folio(&pages[toc]),
+        "ii",
+        "front matter is numbered in roman"
+    );
+    let starts = start_pages(&pages, &SELECTED, toc + 1);
+    for (title, start) in SELECTED.iter().zip(starts) {
+        let after = &contents[contents.find(title).unwrap() + title.len()..];
+        let listed: String = after
+            .trim_start_matches('.')
+            .chars()
+            .take_while(char::is_ascii_digit)
+            .collect();
+        assert_eq!(
+            listed,
+            folio(&pages[start]),
+            "{title}: contents vs page {}",
+            start + 1
+        );
+    }
+    // The unit index gives the same pages.
+    let index = squeeze(pages.last().unwrap());
+    assert!(
+        index.starts_with("2023年度测试案例集单位索引单位索引江苏省"),
+        "{index}"
+    );
+    let jia = &index[index.find("甲钢铁有限公司（示例）").unwrap()..];
+    assert!(
+        jia.trim_start_matches(|c: char| !c.is_ascii_digit())
+            .starts_with('2'),
+        "{jia}"
+    );
+    assert!(
+        index.find("江苏省").unwrap() < index.find("浙江省").unwrap(),
+        "regions in vocabulary order"
+    );
+}
+
+#[test]
+fn the_print_page_and_the_lists_link_the_compendia() {
+    if !pdf_tools() {
+        return;
+    }
+    let (_out, site) = built(&[]);
+    let print = fs::read_to_string(site.join("compendium/all-2023/index.html")).unwrap();
+    let positions: Vec<usize> = SELECTED.iter().map(|t| print.find(t).unwrap()).collect();
+    assert!(positions.is_sorted());
+    assert!(!print.contains("丁已撤销示范工厂"));
+    assert!(print.contains("@page { size: A4"));
+    assert!(print.contains("href=\"/book/compendium/all-2023.pdf\""));
+    assert!(
+        print.contains("src=\"/book/scenarios/yi-gongcheng-jixie/layout.svg\""),
+        "a body image points back at its case"
+    );
+    let home = fs::read_to_string(site.join("index.html")).unwrap();
+    assert!(
+        home.contains("href=\"/book/compendium/all-2023/\"")
+            && home.contains("href=\"/book/compendium/jiangsu/\"")
+    );
+    let jiangsu = fs::read_to_string(site.join("regions/jiangsu/index.html")).unwrap();
+    assert!(jiangsu.contains("href=\"/book/compendium/jiangsu.pdf\""));
+    assert!(
+        !jiangsu.contains("all-2023"),
+        "a region page links the compendia of that region"
+    );
+    let year = fs::read_to_string(site.join("years/2023/index.html")).unwrap();
+    assert!(year.contains("href=\"/book/compendium/all-2023/\""));
+}
+
+#[test]
+fn without_pdfs_the_print_pages_are_still_built() {
+    let (_out, site) = built(&["--no-pdf"]);
+    assert!(!site.join("compendium/all-2023.pdf").exists());
+    let print = fs::read_to_string(site.join("compendium/jiangsu/index.html")).unwrap();
+    assert!(
+        print.contains("戊二〇二一年度场景"),
+        "jiangsu holds every year"
+    );
+    assert!(
+        !print.contains(".pdf"),
+        "no link to a PDF that was not made"
+    );
+}
+
+#[test]
+fn anli_compendium_writes_only_the_chosen_books_and_is_deterministic() {
+    if !pdf_tools() {
+        return;
+    }
+    let (_out, site) = built(&["--no-pdf"]);
+    let before = read_tree(&site);
+    let run = |slugs: &[&str]| {
+        let mut args = vec!["compendium"];
+        args.extend_from_slice(slugs);
+        args.extend([
+            "--root",
+            fixture("compendium").to_str().unwrap().to_owned().leak(),
+        ]);
+        args.extend(["--output", site.to_str().unwrap().to_owned().leak()]);
+        anli(&args)
+    };
+    let output = run(&["jiangsu"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let after = read_tree(&site);
+    assert!(after.contains_key("compendium/jiangsu.pdf"));
+    assert!(!after.contains_key("compendium/all-2023.pdf"));
+    for (path, bytes) in &before {
+        if !path.starts_with("compendium/jiangsu/") {
+            assert!(after[path] == *bytes, "{path} was left alone");
+        }
+    }
+    let first = fs::read(site.join("compendium/jiangsu.pdf")).unwrap();
+    assert!(run(&["jiangsu"]).status.success());
+    assert!(
+        first == fs::read(site.join("compendium/jiangsu.pdf")).unwrap(),
+        "byte-identical"
+    );
+    let unknown = run(&["no-such-book"]);
+    assert_eq!(unknown.status.code(), Some(2));
+    assert!(
+        stderr(&unknown).contains("已定义的有：all-2023、jiangsu"),
+        "{}",
+        stderr(&unknown)
+    );
+}
+
+/// Runs a build with the system's fonts hidden (an empty fontconfig), so only the
+/// site's own `fonts/` folder counts.
+fn build_without_system_fonts(root: &Path, output: &Path) -> Output {
+    let empty = tempfile::tempdir().unwrap();
+    let conf = empty.path().join("fonts.conf");
+    let xml = format!(
+        "<fontconfig><dir>{}</dir></fontconfig>",
+        empty.path().display()
+    );
+    fs::write(&conf, xml).unwrap();
+    build_with_env(
+        root,
+        output,
+        &[],
+        &[("FONTCONFIG_FILE", &conf), ("HOME", empty.path())],
+    )
+}
+
+#[test]
+fn without_a_chinese_font_the_build_fails_and_says_how_to_get_one() {
+    let out = tempfile::tempdir().unwrap();
+    let site = out.path().join("site");
+    fs::create_dir(&site).unwrap();
+    fs::write(site.join("keep.txt"), "x").unwrap();
+    fs::write(site.join(".anli-output"), "").unwrap();
+    let output = build_without_system_fonts(&fixture("compendium"), &site);
+    let text = stderr(&output);
+    assert_eq!(output.status.code(), Some(1), "{text}");
+    for needed in [
+        "找不到中文字体",
+        "Noto Serif CJK SC",
+        "fonts/",
+        "apt-get install fonts-noto-cjk",
+        "--no-pdf",
+    ] {
+        assert!(text.contains(needed), "{needed} in: {text}");
+    }
+    assert_eq!(
+        fs::read_to_string(site.join("keep.txt")).unwrap(),
+        "x",
+        "output untouched"
+    );
+}
+
+#[test]
+fn a_font_in_the_sites_fonts_folder_is_used() {
+    if !pdf_tools() {
+        return;
+    }
+    let font = ["/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"]
+        .into_iter()
+        .map(Path::new)
+        .find(|p| p.is_file());
+    let Some(font) = font else {
+        eprintln!("注意：找不到 NotoSansCJK-Regular.ttc，跳过");
+        return;
+    };
+    let work = tempfile::tempdir().unwrap();
+    let root = work.path().join("site");
+    copy_tree(&fixture("compendium"), &root);
+    fs::create_dir(root.join("fonts")).unwrap();
+    fs::copy(font, root.join("fonts/NotoSansCJK-Regular.ttc")).unwrap();
+    let output = build_without_system_fonts(&root, &work.path().join("out"));
+    assert!(output.status.success(), "{}", stderr(&output));
+    let fonts = Command::new("pdffonts")
+        .arg(work.path().join("out/compendium/jiangsu.pdf"))
+        .output()
+        .unwrap();
+    assert!(
+        String::from_utf8_lossy(&fonts.stdout).contains("NotoSansCJKsc"),
+        "{}",
+        String::from_utf8_lossy(&fonts.stdout)
+    );
+}
+
+#[test]
+fn a_character_no_font_has_is_refused_at_its_case() {
+    if !pdf_tools() {
+        return;
+    }
+    let work = tempfile::tempdir().unwrap();
+    let root = work.path().join("site");
+    copy_tree(&fixture("compendium"), &root);
+    let case = root.join("content/factories/bing-jiadian.md");
+    let text = fs::read_to_string(&case)
+        .unwrap()
+        .replace("主要生产空调和冰箱。", "主要生产空调和冰箱😀。");
+    fs::write(&case, text).unwrap();
+    let output = build(&root, &work.path().join("out"), &[]);
+    let text = stderr(&output);
+    assert_eq!(output.status.code(), Some(1), "{text}");
+    assert!(text.contains("content/factories/bing-jiadian.md"), "{text}");
+    assert!(text.contains("中没有这些字：😀"), "{text}");
+    assert!(!work.path().join("out").exists(), "nothing written");
+}
+
+#[test]
+fn compendium_mistakes_are_reported_in_site_yaml() {
+    let (code, found) = check_json_at(&fixture("compendium-mistakes"), &[]);
+    assert_eq!(code, 1);
+    let expected = [
+        (
+            "unknown-term",
+            5,
+            22,
+            "未知的地区“江苏生”",
+            "是否要写“江苏省”？",
+        ),
+        (
+            "not-a-group",
+            8,
+            24,
+            "“钢铁”不是行业大类（它属于“原材料”）",
+            "写成 industry: 钢铁",
+        ),
+        (
+            "unknown-option",
+            9,
+            15,
+            "`group_by` 的值“catgory”无效",
+            "是否要写 `category`",
+        ),
+        (
+            "missing-file",
+            10,
+            14,
+            "找不到前言页面 content/pages/nope.md",
+            "现有页面：pages/preface.md",
+        ),
+        (
+            "empty-compendium",
+            11,
+            11,
+            "案例集“空案例集”（empty）没有选中任何案例",
+            "已撤销的案例",
+        ),
+        (
+            "duplicate-compendium",
+            14,
+            11,
+            "案例集网址名“empty”重复",
+            "slug 必须不同",
+        ),
+    ];
+    assert_eq!(found.len(), expected.len(), "{found:#?}");
+    for (code, line, column, message, help) in expected {
+        let d = found
+            .iter()
+            .find(|d| d.code == code)
+            .unwrap_or_else(|| panic!("no {code}"));
+        assert_eq!(
+            (d.file.as_str(), d.line, d.column, d.message.as_str()),
+            ("site.yaml", line, column, message)
+        );
+        assert!(d.help.as_deref().unwrap_or("").contains(help), "{d:?}");
+    }
+}
