@@ -329,6 +329,17 @@ enum Loaded {
     Page(RawPage),
 }
 
+/// Reads one case file again (`rel` as in [`SourceFile::path`]), for an incremental
+/// rebuild. `None` when it is not a case file or anything about it is reported: the
+/// caller then rebuilds everything, which reports it.
+pub fn read_case(root: &Path, rel: &str, max_size: u64) -> Option<RawCase> {
+    let entry = classify(&root.join("content"), &root.join(rel))?;
+    match read_entry(root, rel.to_string(), entry, max_size) {
+        (Some(Loaded::Case(case)), found) if found.is_empty() => Some(*case),
+        _ => None,
+    }
+}
+
 /// `root`-relative path with `/` separators, as diagnostics print it.
 pub fn relative(root: &Path, path: &Path) -> String {
     let rel = path.strip_prefix(root).unwrap_or(path);

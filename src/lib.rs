@@ -40,7 +40,7 @@ use crate::output::OutputFile;
 use crate::source::SourceFile;
 
 /// What a command asks of the pipeline.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct BuildOptions {
     pub root: PathBuf,
     pub drafts: bool,
@@ -55,8 +55,10 @@ pub struct Loaded {
     /// `bodies[i]` belongs to `site.cases[i]`.
     pub bodies: Vec<Rendered>,
     pub page_bodies: Vec<Rendered>,
-    /// The compendia to typeset as PDF; their print pages link the PDF.
-    pub pdfs: compendium::Pdfs,
+    /// What the site was loaded for (drafts, PDFs).
+    pub options: BuildOptions,
+    /// `site.yaml`, for resolving the compendia again after an edit.
+    pub config_file: Option<SourceFile>,
 }
 
 /// Loads and validates a site. Content problems go to `diagnostics`; an `Err` is a problem
@@ -120,18 +122,116 @@ pub fn load(options: &BuildOptions, diagnostics: &mut Vec<Diagnostic>) -> Result
         site,
         bodies,
         page_bodies,
-        pdfs: options.pdfs.clone(),
+        options: options.clone(),
+        config_file,
     };
-    check_body_images(&loaded, diagnostics);
-    limit_raw_html(&mut loaded, diagnostics);
+    let documents = documents(&loaded);
+    let all: Vec<&Document> = documents.iter().collect();
+    check_body_images(&loaded.site.root, &all, diagnostics);
+    let refused = limit_raw_html(&all, diagnostics);
     if !loaded.site.config.unsafe_html {
-        warn_unsafe_html(&loaded, diagnostics);
+        warn_unsafe_html(&all, diagnostics);
+    }
+    drop(documents);
+    for i in refused {
+        let cases = loaded.bodies.len();
+        let body = if i < cases {
+            &mut loaded.bodies[i]
+        } else {
+            &mut loaded.page_bodies[i - cases]
+        };
+        body.html.clear();
+    }
+    if !loaded.site.config.unsafe_html {
         let sanitiser = rewrite::Sanitiser::default();
         let clean = |body: &mut Rendered| body.html = sanitiser.clean(&body.html);
         loaded.bodies.par_iter_mut().for_each(clean);
         loaded.page_bodies.par_iter_mut().for_each(clean);
     }
     Ok(loaded)
+}
+
+/// Reads edited case files (`changed`, as `content/…` paths) again into `loaded`, for
+/// `serve`'s incremental rebuild, and returns what the edit can change. `None` asks for
+/// a full rebuild: a path that is not a case of the site, any diagnostic (the full
+/// build reports it), or an edit that changes the site's counts (every page shows them).
+pub fn update_cases(
+    loaded: &mut Loaded,
+    changed: &[String],
+    highlighter: &Highlighter,
+) -> Option<render::Affected> {
+    let site = &loaded.site;
+    let indexes: Vec<usize> = changed
+        .iter()
+        .map(|rel| site.cases.iter().position(|c| c.source.path == *rel))
+        .collect::<Option<_>>()?;
+    let mut affected = render::Affected::default();
+    mark_affected(site, &indexes, &mut affected);
+    for (&i, rel) in indexes.iter().zip(changed) {
+        let site = &loaded.site;
+        let raw = content::read_case(&site.root, rel, site.config.max_file_size)?;
+        let case = model::revalidate(site, raw, loaded.options.drafts, model::today())?;
+        if site.is_listed(&case) != site.is_listed(&site.cases[i]) {
+            return None;
+        }
+        loaded.bodies[i] = markdown::render(case.body(), highlighter);
+        loaded.site.cases[i] = case;
+    }
+    let mut found = Vec::new();
+    let all = documents(loaded);
+    let docs: Vec<&Document> = indexes.iter().map(|&i| &all[i]).collect();
+    check_body_images(&loaded.site.root, &docs, &mut found);
+    limit_raw_html(&docs, &mut found);
+    if !loaded.site.config.unsafe_html {
+        warn_unsafe_html(&docs, &mut found);
+    }
+    drop(all);
+    if let Some(file) = &loaded.config_file {
+        loaded.site.compendia = compendium::resolve(&loaded.site, file, &mut found);
+    }
+    if !found.is_empty() {
+        return None;
+    }
+    if !loaded.site.config.unsafe_html {
+        let sanitiser = rewrite::Sanitiser::default();
+        for &i in &indexes {
+            loaded.bodies[i].html = sanitiser.clean(&loaded.bodies[i].html);
+        }
+    }
+    mark_affected(&loaded.site, &indexes, &mut affected);
+    Some(affected)
+}
+
+/// Adds to `affected` the pages that show the cases `indexes` as `site` has them.
+fn mark_affected(site: &Site, indexes: &[usize], affected: &mut render::Affected) {
+    for &i in indexes {
+        let case = &site.cases[i];
+        affected.cases.insert(i);
+        affected.kinds.insert(case.kind);
+        affected.years.insert(case.year);
+        for kind in taxonomy::Kind::ALL {
+            affected
+                .terms
+                .extend(site.carried(case, kind).into_iter().map(|t| (kind, t)));
+        }
+        // A zone lists the cases of its region.
+        affected.cases.extend((0..site.cases.len()).filter(|&z| {
+            site.cases[z].kind == model::CaseKind::Zone && site.cases[z].region == case.region
+        }));
+        affected.compendia.extend(
+            site.compendia
+                .iter()
+                .filter(|c| c.holds(i))
+                .map(|c| c.slug.clone()),
+        );
+    }
+    let index = site.index();
+    affected.cases.extend((0..site.cases.len()).filter(|&j| {
+        index
+            .related(site, j, render::RELATED_LIMIT)
+            .iter()
+            .any(|r| indexes.contains(r))
+    }));
 }
 
 /// What image checks and asset copying need to know of a case or a page.
@@ -259,10 +359,10 @@ pub fn only_changed(diagnostics: Vec<Diagnostic>, changed: &BTreeSet<String>) ->
 }
 
 /// Every image a body shows must exist beside it.
-fn check_body_images(loaded: &Loaded, diagnostics: &mut Vec<Diagnostic>) {
-    for doc in documents(loaded) {
+fn check_body_images(root: &Path, docs: &[&Document], diagnostics: &mut Vec<Diagnostic>) {
+    for doc in docs {
         let missing = doc.body.images.iter().filter_map(|(url, offset)| {
-            model::check_asset(&loaded.site.root, doc.dir, &asset_path(url))
+            model::check_asset(root, doc.dir, &asset_path(url))
                 .err()
                 .map(|problem| (url, offset, problem))
         });
@@ -291,10 +391,11 @@ const MAX_PER_BODY: usize = 50;
 /// with the square of the depth, so a body past this is refused rather than cleaned.
 const MAX_RAW_TAGS: usize = 5000;
 
-/// Refuses bodies with more raw HTML than can be cleaned in bounded time.
-fn limit_raw_html(loaded: &mut Loaded, diagnostics: &mut Vec<Diagnostic>) {
+/// Refuses bodies with more raw HTML than can be cleaned in bounded time; returns the
+/// positions in `docs` of those to empty.
+fn limit_raw_html(docs: &[&Document], diagnostics: &mut Vec<Diagnostic>) -> Vec<usize> {
     let mut refused = Vec::new();
-    for (i, doc) in documents(loaded).iter().enumerate() {
+    for (i, doc) in docs.iter().enumerate() {
         let tags: usize = doc
             .body
             .raw_html
@@ -315,20 +416,12 @@ fn limit_raw_html(loaded: &mut Loaded, diagnostics: &mut Vec<Diagnostic>) {
             refused.push(i);
         }
     }
-    let cases = loaded.bodies.len();
-    for i in refused {
-        let body = if i < cases {
-            &mut loaded.bodies[i]
-        } else {
-            &mut loaded.page_bodies[i - cases]
-        };
-        body.html.clear();
-    }
+    refused
 }
 
 /// A warning for each piece of raw HTML or link the sanitiser will remove.
-fn warn_unsafe_html(loaded: &Loaded, diagnostics: &mut Vec<Diagnostic>) {
-    for doc in documents(loaded) {
+fn warn_unsafe_html(docs: &[&Document], diagnostics: &mut Vec<Diagnostic>) {
+    for doc in docs {
         let html = doc.body.raw_html.iter().flat_map(|(html, at)| {
             rewrite::unsafe_constructs(html)
                 .into_iter()
@@ -364,7 +457,6 @@ pub(crate) fn asset_path(url: &str) -> String {
 /// assets, feeds and data. Fails with every broken internal link or template problem.
 pub fn site_files(loaded: &Loaded) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
     let site = &loaded.site;
-    let templates = render::Templates::load(&site.root, &site.config.theme)?;
     let mut files = render::theme_static_files(&site.root, &site.config.theme);
     for file in &mut files {
         if file.path == "style.css" {
@@ -377,25 +469,69 @@ pub fn site_files(loaded: &Loaded) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
     }
     files.extend(document_assets(loaded));
     files.extend(compendium::cover_files(site));
-    let pages = render::render_site(
-        site,
-        &templates,
-        &loaded.bodies,
-        &loaded.page_bodies,
-        &loaded.pdfs,
-    )?;
-    let (pages, references) = rewrite_pages(site, pages, &rewrite::image_sizes(&files))?;
+    let sizes = rewrite::image_sizes(
+        files
+            .iter()
+            .map(|f| (f.path.as_str(), f.contents.as_slice())),
+    );
+    let (pages, references) = pages(loaded, &sizes, render::Pages::All)?;
     let html_paths: Vec<&str> = pages.iter().map(|p| p.path.as_str()).collect();
     let feeds = feeds::files(site, &html_paths);
     files.extend(feeds);
     files.extend(pages);
-    files.extend(compendium::pdf_files(site, &loaded.pdfs)?);
-    let problems = broken_links(loaded, &references, &files);
+    files.extend(compendium::pdf_files(site, &loaded.options.pdfs)?);
+    let all: BTreeSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
+    let problems = broken_links(loaded, &references, &all);
     if problems.is_empty() {
         Ok(files)
     } else {
         Err(problems)
     }
+}
+
+/// The files an edit of some cases changes ([`update_cases`] says which pages): those
+/// pages and the feeds. `built` is the site as served, for image sizes and link checks.
+pub fn changed_files(
+    loaded: &Loaded,
+    affected: &render::Affected,
+    built: &HashMap<String, Vec<u8>>,
+) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+    let sizes = rewrite::image_sizes(built.iter().map(|(p, c)| (p.as_str(), c.as_slice())));
+    let (mut pages, references) = pages(loaded, &sizes, render::Pages::Affected(affected))?;
+    let mut html_paths: BTreeSet<&str> = built
+        .keys()
+        .map(String::as_str)
+        .filter(|p| p.ends_with(".html"))
+        .collect();
+    html_paths.extend(pages.iter().map(|p| p.path.as_str()));
+    let feeds = feeds::files(&loaded.site, &html_paths.into_iter().collect::<Vec<_>>());
+    let mut all: BTreeSet<&str> = built.keys().map(String::as_str).collect();
+    all.extend(pages.iter().map(|p| p.path.as_str()));
+    let problems = broken_links(loaded, &references, &all);
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    pages.extend(feeds);
+    Ok(pages)
+}
+
+/// Renders and rewrites the pages `which` names.
+fn pages(
+    loaded: &Loaded,
+    sizes: &HashMap<String, (u32, u32)>,
+    which: render::Pages,
+) -> Result<(Vec<OutputFile>, References), Vec<Diagnostic>> {
+    let site = &loaded.site;
+    let templates = render::Templates::load(&site.root, &site.config.theme)?;
+    let pages = render::render_site(
+        site,
+        &templates,
+        &loaded.bodies,
+        &loaded.page_bodies,
+        &loaded.options.pdfs,
+        which,
+    )?;
+    rewrite_pages(site, pages, sizes)
 }
 
 /// The built site's files, or `None` when `found` (the load's diagnostics) or the
@@ -467,12 +603,11 @@ fn rewrite_pages(
 
 /// Every internal link and image that names no file of the site. A link written in a
 /// case or page body is reported at its line; one from a template at the page.
-fn broken_links(loaded: &Loaded, references: &References, files: &[OutputFile]) -> Vec<Diagnostic> {
-    let all: BTreeSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
+fn broken_links(loaded: &Loaded, references: &References, all: &BTreeSet<&str>) -> Vec<Diagnostic> {
     let docs = documents(loaded);
     let mut problems = Vec::new();
     let mut per_page: HashMap<&str, usize> = HashMap::new();
-    for broken in rewrite::broken_references(references, &all) {
+    for broken in rewrite::broken_references(references, all) {
         let seen = per_page.entry(broken.page).or_default();
         *seen += 1;
         if *seen > MAX_PER_BODY {

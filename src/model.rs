@@ -171,6 +171,16 @@ impl Case {
         crate::content::is_bundle_dir(&self.dir)
     }
 
+    /// The terms a case carries in each vocabulary, as written (without their parents).
+    pub fn terms(&self, kind: Kind) -> Vec<TermId> {
+        match kind {
+            Kind::Region => vec![self.region],
+            Kind::Industry => self.industry.into_iter().collect(),
+            Kind::Scenario => self.scenarios.clone(),
+            Kind::Technology => self.technologies.clone(),
+        }
+    }
+
     /// `kind/slug`, the name `related` uses.
     pub fn id(&self) -> String {
         format!("{}/{}", self.kind.folder(), self.slug)
@@ -269,6 +279,27 @@ pub fn build(
         pages,
         compendia: Vec::new(),
     }
+}
+
+/// Validates a case file read again, against the rest of `site`, for an incremental
+/// rebuild. `None` when anything is reported (the caller rebuilds everything, which
+/// reports it) or when the case left the site (became a draft).
+pub fn revalidate(site: &Site, raw: RawCase, drafts: bool, today: NaiveDate) -> Option<Case> {
+    let names = CaseNames::from_ids(site.cases.iter().map(Case::id));
+    let (case, related, found) = validate_case(
+        &site.root,
+        &site.config,
+        &site.taxonomies,
+        &names,
+        raw,
+        today,
+    );
+    let mut case = case.filter(|c| found.is_empty() && (drafts || !c.draft))?;
+    case.related = related
+        .iter()
+        .filter_map(|id| site.cases.iter().position(|c| c.id() == *id))
+        .collect();
+    Some(case)
 }
 
 /// Validates one case. Returns the case (if it has what a page needs), its `related`
@@ -806,17 +837,21 @@ struct CaseNames {
 
 impl CaseNames {
     fn new(cases: &[RawCase]) -> CaseNames {
+        CaseNames::from_ids(
+            cases
+                .iter()
+                .map(|case| format!("{}/{}", case.kind.folder(), case.slug)),
+        )
+    }
+
+    fn from_ids(ids: impl Iterator<Item = String>) -> CaseNames {
         let mut names = CaseNames {
             ids: BTreeSet::new(),
             by_slug: HashMap::new(),
         };
-        for case in cases {
-            let id = format!("{}/{}", case.kind.folder(), case.slug);
-            names
-                .by_slug
-                .entry(case.slug.clone())
-                .or_default()
-                .push(id.clone());
+        for id in ids {
+            let slug = id.rsplit('/').next().unwrap_or("").to_string();
+            names.by_slug.entry(slug).or_default().push(id.clone());
             names.ids.insert(id);
         }
         names
@@ -956,25 +991,25 @@ impl Site {
         listed
     }
 
+    /// The terms a case carries in one vocabulary, with every term above them, sorted.
+    pub fn carried(&self, case: &Case, kind: Kind) -> Vec<TermId> {
+        let mut terms: Vec<TermId> = case
+            .terms(kind)
+            .into_iter()
+            .flat_map(|id| self.taxonomies.get(kind).ancestors(id))
+            .collect();
+        terms.sort_unstable();
+        terms.dedup();
+        terms
+    }
+
     /// Cross references of the listed cases, computed once for every page to read.
     pub fn index(&self) -> Index {
         let mut index = Index::default();
         for i in self.listing(|_| true) {
             let case = &self.cases[i];
-            let carried = [
-                (Kind::Region, vec![case.region]),
-                (Kind::Industry, case.industry.into_iter().collect()),
-                (Kind::Scenario, case.scenarios.clone()),
-                (Kind::Technology, case.technologies.clone()),
-            ];
-            for (kind, ids) in carried {
-                let mut terms: Vec<TermId> = ids
-                    .into_iter()
-                    .flat_map(|id| self.taxonomies.get(kind).ancestors(id))
-                    .collect();
-                terms.sort_unstable();
-                terms.dedup();
-                for term in terms {
+            for kind in Kind::ALL {
+                for term in self.carried(case, kind) {
                     index.terms.entry((kind, term)).or_default().push(i);
                 }
             }

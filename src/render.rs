@@ -2,7 +2,7 @@
 //! override any of them), builds each page's context from the model, and renders every
 //! page in parallel into output files.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use include_dir::{Dir, include_dir};
@@ -308,7 +308,52 @@ struct Job {
 }
 
 /// Cases related to a case page, at most.
-const RELATED_LIMIT: usize = 6;
+pub(crate) const RELATED_LIMIT: usize = 6;
+
+/// What an edit of some cases can change, for an incremental rebuild: their own pages
+/// and those showing their cards, the listings of their kinds, terms and years, and
+/// the compendia holding them. Home and the vocabulary indexes are always rendered.
+#[derive(Debug, Default)]
+pub struct Affected {
+    pub cases: BTreeSet<usize>,
+    pub kinds: BTreeSet<CaseKind>,
+    pub terms: BTreeSet<(Kind, TermId)>,
+    pub years: BTreeSet<i32>,
+    pub compendia: BTreeSet<String>,
+}
+
+/// Which pages a render makes.
+#[derive(Clone, Copy)]
+pub enum Pages<'a> {
+    All,
+    Affected(&'a Affected),
+}
+
+impl Pages<'_> {
+    fn all(self) -> bool {
+        matches!(self, Pages::All)
+    }
+
+    fn case(self, index: usize) -> bool {
+        self.all() || matches!(self, Pages::Affected(a) if a.cases.contains(&index))
+    }
+
+    fn kind(self, kind: CaseKind) -> bool {
+        self.all() || matches!(self, Pages::Affected(a) if a.kinds.contains(&kind))
+    }
+
+    fn term(self, kind: Kind, id: TermId) -> bool {
+        self.all() || matches!(self, Pages::Affected(a) if a.terms.contains(&(kind, id)))
+    }
+
+    fn year(self, year: i32) -> bool {
+        self.all() || matches!(self, Pages::Affected(a) if a.years.contains(&year))
+    }
+
+    fn compendium(self, slug: &str) -> bool {
+        self.all() || matches!(self, Pages::Affected(a) if a.compendia.contains(slug))
+    }
+}
 
 /// What every page is built from: the site, its `site` context and a card per case.
 struct Shared<'a> {
@@ -400,6 +445,7 @@ pub fn render_site(
     bodies: &[Rendered],
     page_bodies: &[Rendered],
     pdfs: &Pdfs,
+    pages: Pages,
 ) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
     let shared = Shared {
         site,
@@ -414,7 +460,7 @@ pub fn render_site(
         index: site.index(),
     };
     let mut jobs = vec![home(&shared)];
-    for kind in CaseKind::ALL {
+    for kind in CaseKind::ALL.into_iter().filter(|&k| pages.kind(k)) {
         let listed = site.listing(|c| c.kind == kind);
         for mut job in shared.paginated(&format!("/{}/", kind.folder()), &listed, "list.html") {
             job.context.insert("kind", &kind_context(site, kind));
@@ -424,10 +470,10 @@ pub fn render_site(
         }
     }
     for vocabulary in &VOCABULARIES {
-        jobs.extend(vocabulary_pages(&shared, vocabulary));
+        jobs.extend(vocabulary_pages(&shared, vocabulary, pages));
     }
-    jobs.extend(year_pages(&shared));
-    for (i, body) in bodies.iter().enumerate() {
+    jobs.extend(year_pages(&shared, pages));
+    for (i, body) in bodies.iter().enumerate().filter(|&(i, _)| pages.case(i)) {
         let case = &site.cases[i];
         let mut job = shared.job(
             format!("{}/{}/index.html", case.kind.folder(), case.slug),
@@ -436,7 +482,7 @@ pub fn render_site(
         job.context.insert("case", &case_context(&shared, i, body));
         jobs.push(job);
     }
-    for (page, body) in site.pages.iter().zip(page_bodies) {
+    for (page, body) in site.pages.iter().zip(page_bodies).filter(|_| pages.all()) {
         let mut job = shared.job(format!("{}/index.html", page.slug), "page.html");
         job.context.insert("page", &page_context(page, body));
         jobs.push(job);
@@ -444,9 +490,12 @@ pub fn render_site(
     jobs.extend(
         site.compendia
             .iter()
+            .filter(|book| pages.compendium(&book.slug))
             .map(|book| print_page(&shared, book, bodies, page_bodies)),
     );
-    jobs.push(shared.job("404.html".into(), "404.html"));
+    if pages.all() {
+        jobs.push(shared.job("404.html".into(), "404.html"));
+    }
 
     let results: Vec<Result<OutputFile, Diagnostic>> = jobs
         .par_iter()
@@ -537,7 +586,7 @@ fn term_link(shared: &Shared, kind: Kind, id: TermId) -> TermLink {
 
 /// The index of a vocabulary (every term with its count, zero counts included) and a
 /// paginated page per term listing its cases, sub-terms included.
-fn vocabulary_pages(shared: &Shared, vocabulary: &Vocabulary) -> Vec<Job> {
+fn vocabulary_pages(shared: &Shared, vocabulary: &Vocabulary, pages: Pages) -> Vec<Job> {
     let site = shared.site;
     let kind = vocabulary.kind;
     let taxonomy = site.taxonomies.get(kind);
@@ -556,7 +605,7 @@ fn vocabulary_pages(shared: &Shared, vocabulary: &Vocabulary) -> Vec<Job> {
     index.context.insert("taxonomy", &heading);
     index.context.insert("terms", &roots);
     let mut jobs = vec![index];
-    for id in 0..taxonomy.terms.len() {
+    for id in (0..taxonomy.terms.len()).filter(|&id| pages.term(kind, id)) {
         let cases = shared.index.with_term(kind, id);
         let term = term_link(shared, kind, id);
         for mut job in shared.paginated(&term.url, cases, "term.html") {
@@ -571,7 +620,7 @@ fn vocabulary_pages(shared: &Shared, vocabulary: &Vocabulary) -> Vec<Job> {
 }
 
 /// The years index and a paginated page per year.
-fn year_pages(shared: &Shared) -> Vec<Job> {
+fn year_pages(shared: &Shared, pages: Pages) -> Vec<Job> {
     let site = shared.site;
     let heading = Link {
         title: "批次年度".to_string(),
@@ -587,7 +636,7 @@ fn year_pages(shared: &Shared) -> Vec<Job> {
             .collect::<Vec<_>>(),
     );
     let mut jobs = vec![index];
-    for year in year_range(site) {
+    for year in year_range(site).filter(|&y| pages.year(y)) {
         let term = year_link(site, year);
         for mut job in shared.paginated(&term.url, &site.listing(|c| c.year == year), "term.html") {
             job.context.insert("taxonomy", &heading);

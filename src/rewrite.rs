@@ -9,8 +9,6 @@ use std::collections::{BTreeSet, HashMap};
 use lol_html::html_content::{ContentType, Element};
 use lol_html::{RewriteStrSettings, element, rewrite_str};
 
-use crate::output::OutputFile;
-
 /// One internal reference a page makes.
 #[derive(Debug, Clone)]
 pub struct Reference {
@@ -394,23 +392,24 @@ pub fn broken_references<'r>(
 
 /// Pixel sizes of the image files among `files`: raster formats from their header, SVG
 /// from the `width` and `height` of its root element.
-pub fn image_sizes(files: &[OutputFile]) -> HashMap<String, (u32, u32)> {
+pub fn image_sizes<'f>(
+    files: impl Iterator<Item = (&'f str, &'f [u8])>,
+) -> HashMap<String, (u32, u32)> {
     files
-        .iter()
-        .filter_map(|f| {
-            let size = if f.path.ends_with(".svg") {
-                svg_size(&f.contents)
+        .filter_map(|(path, contents)| {
+            let size = if path.ends_with(".svg") {
+                svg_size(contents)
             } else if [".png", ".jpg", ".jpeg", ".gif", ".webp"]
                 .iter()
-                .any(|e| f.path.to_ascii_lowercase().ends_with(e))
+                .any(|e| path.to_ascii_lowercase().ends_with(e))
             {
-                imagesize::blob_size(&f.contents)
+                imagesize::blob_size(contents)
                     .ok()
                     .map(|s| (s.width as u32, s.height as u32))
             } else {
                 None
             };
-            size.map(|s| (f.path.clone(), s))
+            size.map(|s| (path.to_string(), s))
         })
         .collect()
 }

@@ -30,6 +30,8 @@ struct State {
     files: HashMap<String, Vec<u8>>,
     base_path: String,
     errors: Vec<Diagnostic>,
+    /// The loaded site behind `files` while it is good, for incremental rebuilds.
+    loaded: Option<crate::Loaded>,
 }
 
 /// Pages connected to `/__anli/events`, told to reload after each rebuild.
@@ -137,17 +139,18 @@ fn rebuild(options: &ServeOptions, state: &Mutex<State>, why: &str) -> bool {
     let result = crate::load(&build_options, &mut found).map(|loaded| {
         let base_path = loaded.site.config.base_path();
         let files = crate::files_unless_errors(&loaded, &mut found);
-        (base_path, files)
+        (base_path, files.map(|files| (files, loaded)))
     });
     let mut diagnostics = Diagnostics::default();
     diagnostics.extend(found.iter().cloned());
     eprint!("{}", diagnostics.render(Format::Human, false));
     let mut state = state.lock().expect("state lock");
     match result {
-        Ok((base_path, Some(files))) => {
+        Ok((base_path, Some((files, loaded)))) => {
             state.base_path = base_path;
             state.files = files.into_iter().map(|f| (f.path, f.contents)).collect();
             state.errors.clear();
+            state.loaded = Some(loaded);
             eprintln!(
                 "{why}：{} 个文件，用时 {} 毫秒",
                 state.files.len(),
@@ -157,6 +160,7 @@ fn rebuild(options: &ServeOptions, state: &Mutex<State>, why: &str) -> bool {
         }
         Ok((base_path, None)) => {
             state.base_path = base_path;
+            state.loaded = None;
             state.errors = found.into_iter().filter(Diagnostic::is_error).collect();
             eprintln!(
                 "{why}失败：{}（浏览器中显示详情，仍在提供上一次成功的版本）",
@@ -165,6 +169,7 @@ fn rebuild(options: &ServeOptions, state: &Mutex<State>, why: &str) -> bool {
             false
         }
         Err(message) => {
+            state.loaded = None;
             state.errors = vec![Diagnostic::error(
                 "io",
                 crate::config::FILE_NAME,
@@ -175,6 +180,32 @@ fn rebuild(options: &ServeOptions, state: &Mutex<State>, why: &str) -> bool {
             false
         }
     }
+}
+
+/// Rebuilds only what an edit of case files can change, when the last build was good
+/// and every changed file is a case of the site; `None` when a full rebuild is needed
+/// (including when the edit has problems: the full rebuild reports them).
+fn rebuild_cases(
+    state: &Mutex<State>,
+    changed: &[String],
+    highlighter: &crate::markdown::Highlighter,
+) -> Option<String> {
+    let started = Instant::now();
+    let mut state = state.lock().expect("state lock");
+    let state = &mut *state;
+    let mut loaded = state.loaded.take()?;
+    let affected = crate::update_cases(&mut loaded, changed, highlighter)?;
+    let files = crate::changed_files(&loaded, &affected, &state.files).ok()?;
+    let count = files.len();
+    for file in files {
+        state.files.insert(file.path, file.contents);
+    }
+    state.loaded = Some(loaded);
+    Some(format!(
+        "重新构建（{} 个案例有变化，增量）：更新 {count} 个文件，用时 {} 毫秒",
+        changed.len(),
+        started.elapsed().as_millis()
+    ))
 }
 
 /// How long the files must stay quiet before a rebuild: an editor's save is often a
@@ -196,13 +227,15 @@ fn watch(
         .root
         .canonicalize()
         .unwrap_or_else(|_| options.root.clone());
+    let highlighter = crate::markdown::Highlighter::default();
+    let watched = root.clone();
     // Reading files (as a rebuild does) is an event too: only changes count.
     let changes = move |event: notify::Result<notify::Event>| -> Vec<PathBuf> {
         match event {
             Ok(event) if !matches!(event.kind, notify::EventKind::Access(_)) => event
                 .paths
                 .into_iter()
-                .filter(|p| is_source(&root, p))
+                .filter(|p| is_source(&watched, p))
                 .collect(),
             _ => Vec::new(),
         }
@@ -223,11 +256,25 @@ fn watch(
                 .iter()
                 .filter(|p| !p.is_dir())
                 .all(|p| p.extension().is_some_and(|e| e == "css"));
-            let ok = rebuild(
-                &options,
-                &state,
-                &format!("重新构建（{} 个文件有变化）", changed.len()),
-            );
+            let cases: Vec<String> = changed
+                .iter()
+                .filter(|p| p.extension().is_some_and(|e| e == "md"))
+                .map(|p| crate::content::relative(&root, p))
+                .collect();
+            let incremental = (cases.len() == changed.len())
+                .then(|| rebuild_cases(&state, &cases, &highlighter))
+                .flatten();
+            let ok = match incremental {
+                Some(report) => {
+                    eprintln!("{report}");
+                    true
+                }
+                None => rebuild(
+                    &options,
+                    &state,
+                    &format!("重新构建（{} 个文件有变化）", changed.len()),
+                ),
+            };
             let event = match (ok, only_css) {
                 (true, true) => "event: css\ndata: {}\n\n".to_string(),
                 (true, false) => "event: reload\ndata: {}\n\n".to_string(),
@@ -253,10 +300,15 @@ fn is_source(root: &Path, path: &Path) -> bool {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
+    // Editors and tools save through temporary files (`sed -i` writes `sedXXXXXX`, vim
+    // probes with `4913`); one that is already gone when the event arrives is one of them.
+    let vanished_scratch =
+        !path.exists() && (Path::new(&name).extension().is_none() || name.contains("___jb_"));
     let temporary = name.ends_with('~')
         || name.starts_with(".#")
         || name.ends_with(".swp")
-        || name.ends_with(".tmp");
+        || name.ends_with(".tmp")
+        || vanished_scratch;
     !(temporary || first.starts_with('.') || first == "output" || first == "target")
 }
 
@@ -305,8 +357,10 @@ fn handle(mut stream: TcpStream, state: &Mutex<State>, clients: &Clients) {
     match local {
         Some("/__anli/events") => {
             let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-cache\r\nConnection: keep-alive\r\n\r\n: anli\n\n";
+            // Registered before the greeting, so a client that has read it gets every event.
+            let mut clients = clients.lock().expect("clients lock");
             if stream.write_all(head.as_bytes()).is_ok() {
-                clients.lock().expect("clients lock").push(stream);
+                clients.push(stream);
             }
         }
         Some("/__anli/errors") => {

@@ -28,11 +28,16 @@ impl Drop for Server {
 }
 
 fn start(root: &Path) -> Server {
+    start_logging(root, Stdio::null())
+}
+
+/// Starts `anli serve` with its terminal report (stderr) going to `log`.
+fn start_logging(root: &Path, log: impl Into<Stdio>) -> Server {
     let mut child = Command::new(env!("CARGO_BIN_EXE_anli"))
         .args(["serve", "--root", root.to_str().unwrap(), "--port", "0"])
         .env("SOURCE_DATE_EPOCH", common::TODAY_EPOCH)
         .stdout(Stdio::piped())
-        .stderr(Stdio::null())
+        .stderr(log)
         .spawn()
         .unwrap();
     let mut line = String::new();
@@ -66,24 +71,29 @@ fn get(port: u16, path: &str) -> (String, String, String) {
 }
 
 /// Connects to the event stream; events arrive on the returned channel.
-fn events(port: u16) -> mpsc::Receiver<String> {
+/// Returns once the server has registered the client (it sends `: anli` then).
+fn events(port: u16, base_path: &str) -> mpsc::Receiver<String> {
     let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
     write!(
         stream,
-        "GET /cases/__anli/events HTTP/1.1\r\nHost: localhost\r\n\r\n"
+        "GET {base_path}/__anli/events HTTP/1.1\r\nHost: localhost\r\n\r\n"
     )
     .unwrap();
     let (sender, receiver) = mpsc::channel();
     std::thread::spawn(move || {
         for line in BufReader::new(stream).lines() {
             let Ok(line) = line else { break };
-            if let Some(event) = line.strip_prefix("event: ")
-                && sender.send(event.to_string()).is_err()
-            {
+            let event = match line.strip_prefix("event: ") {
+                Some(event) => event,
+                None if line.starts_with(": anli") => "connected",
+                None => continue,
+            };
+            if sender.send(event.to_string()).is_err() {
                 break;
             }
         }
     });
+    assert_eq!(next_event(&receiver), "connected");
     receiver
 }
 
@@ -149,7 +159,7 @@ fn serve_rebuilds_reloads_and_shows_errors() {
         "sources are not served"
     );
 
-    let events = events(port);
+    let events = events(port, "/cases");
     std::thread::sleep(Duration::from_millis(300));
     let case = site.path().join("content/scenarios/cjk.md");
     let original = fs::read_to_string(&case).unwrap();
@@ -208,4 +218,66 @@ fn serve_rebuilds_reloads_and_shows_errors() {
         !site.path().join("output").exists(),
         "serve never writes output/"
     );
+}
+
+/// A served page without the live-reload script serve adds before `</body>`.
+fn without_live_reload(html: &str) -> String {
+    let Some(end) = html.rfind("</body>") else {
+        return html.to_string();
+    };
+    let start = html[..end]
+        .rfind("<script>")
+        .expect("the live-reload script");
+    format!("{}{}", &html[..start], &html[end..])
+}
+
+#[test]
+fn an_edited_case_is_rebuilt_incrementally_exactly_like_a_full_build() {
+    let site = tempfile::tempdir().unwrap();
+    copy_tree(&fixture("website"), site.path());
+    let log = site.path().join("serve.log");
+    let server = start_logging(site.path(), fs::File::create(&log).unwrap());
+    let port = server.port;
+    let events = events(port, "");
+    // Title, region, industry, scenario and year change: the case moves between term
+    // pages, listings re-sort, related cards and feeds change.
+    let case = site.path().join("content/scenarios/js-a.md");
+    let text = fs::read_to_string(&case).unwrap();
+    let edited = text
+        .replace("title: 江苏电力装备排产场景", "title: 改名后的浙江场景")
+        .replace("region: 江苏省", "region: 浙江省")
+        .replace("industry: 电力装备", "industry: 钢铁")
+        .replace("year: 2023", "year: 2022")
+        + "\n新增的一段正文。\n";
+    assert_ne!(edited, text);
+    fs::write(&case, &edited).unwrap();
+    assert_eq!(next_event(&events), "reload");
+    let report = fs::read_to_string(&log).unwrap();
+    assert!(
+        report.contains("增量"),
+        "the edit took the incremental path: {report}"
+    );
+
+    let full = tempfile::tempdir().unwrap();
+    let output = common::build(site.path(), &full.path().join("out"), &[]);
+    assert!(output.status.success(), "{}", common::stderr(&output));
+    let mut compared = 0;
+    for (path, bytes) in common::read_tree(&full.path().join("out")) {
+        if path.starts_with('.') || path == "serve.log" {
+            continue;
+        }
+        let (status, _, body) = get(port, &format!("/{path}"));
+        assert_eq!(status, "HTTP/1.1 200 OK", "{path}");
+        let expected = String::from_utf8_lossy(&bytes);
+        let served = if path.ends_with(".html") && path != "404.html" {
+            without_live_reload(&body)
+        } else if path == "404.html" {
+            continue;
+        } else {
+            body
+        };
+        assert!(served == expected, "{path} differs from a full build");
+        compared += 1;
+    }
+    assert!(compared > 40, "{compared} files compared");
 }

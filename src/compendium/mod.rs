@@ -54,6 +54,10 @@ pub enum Condition {
 }
 
 impl Compendium {
+    pub fn holds(&self, case: usize) -> bool {
+        self.chapters.iter().any(|c| c.cases.contains(&case))
+    }
+
     pub fn case_count(&self) -> usize {
         self.chapters.iter().map(|c| c.cases.len()).sum()
     }
@@ -302,19 +306,7 @@ fn holds(site: &Site, condition: &Condition, case: &Case) -> bool {
         Condition::Kinds(kinds) => kinds.contains(&case.kind),
         Condition::Years(years) => years.contains(&case.year),
         Condition::Statuses(statuses) => statuses.contains(&case.status),
-        Condition::Terms(kind, ids) => {
-            let carried: Vec<TermId> = match kind {
-                Kind::Region => vec![case.region],
-                Kind::Industry => case.industry.into_iter().collect(),
-                Kind::Scenario => case.scenarios.clone(),
-                Kind::Technology => case.technologies.clone(),
-            };
-            let taxonomy = site.taxonomies.get(*kind);
-            carried
-                .into_iter()
-                .flat_map(|id| taxonomy.ancestors(id))
-                .any(|id| ids.contains(&id))
-        }
+        Condition::Terms(kind, ids) => site.carried(case, *kind).iter().any(|id| ids.contains(id)),
     }
 }
 
