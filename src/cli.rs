@@ -39,6 +39,9 @@ enum Command {
         /// 同时构建草稿（draft: true）
         #[arg(long)]
         drafts: bool,
+        /// 不生成搜索索引和案例库页面 /cases/（覆盖 site.yaml 中的 search）
+        #[arg(long)]
+        no_search: bool,
     },
     /// 在本机预览站点：修改文件后自动重新构建并刷新浏览器
     Serve {
@@ -141,6 +144,7 @@ pub fn run() -> ExitCode {
             output,
             base_url,
             drafts,
+            no_search,
         } => {
             let output = output.unwrap_or_else(|| root.join("output"));
             build(
@@ -150,6 +154,7 @@ pub fn run() -> ExitCode {
                     base_url,
                 },
                 output,
+                no_search,
             )
         }
     };
@@ -205,16 +210,19 @@ fn check(root: PathBuf, format: Format, strict: bool, changed_since: Option<&str
     }
 }
 
-fn build(options: BuildOptions, output_dir: PathBuf) -> u8 {
+fn build(options: BuildOptions, output_dir: PathBuf, no_search: bool) -> u8 {
     let started = Instant::now();
     if let Err(message) = output::check_output_dir(&options.root, &output_dir) {
         return usage_error(&message);
     }
     let mut found = Vec::new();
-    let loaded = match crate::load(&options, &mut found) {
+    let mut loaded = match crate::load(&options, &mut found) {
         Ok(loaded) => loaded,
         Err(message) => return usage_error(&message),
     };
+    if no_search {
+        loaded.site.config.search = false;
+    }
     let files = crate::files_unless_errors(&loaded, &mut found);
     let diagnostics = collect(found);
     eprint!(

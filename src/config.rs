@@ -33,6 +33,8 @@ pub struct Config {
     pub max_file_size: u64,
     /// Take each case's first-published and last-updated dates from git history.
     pub git_info: bool,
+    /// Build the search index and the case library `/cases/` (`--no-search` turns it off).
+    pub search: bool,
 }
 
 /// One entry of the header navigation.
@@ -74,6 +76,7 @@ impl Default for Config {
             unsafe_html: false,
             max_file_size: 2 * 1024 * 1024,
             git_info: false,
+            search: true,
         }
     }
 }
@@ -138,6 +141,10 @@ const FIELDS: &[FieldSpec] = &[
     FieldSpec {
         key: "git_info",
         label: "从 git 历史取发布和更新日期",
+    },
+    FieldSpec {
+        key: "search",
+        label: "站内搜索和案例库",
     },
 ];
 
@@ -244,6 +251,9 @@ impl Config {
         }
         if let Some(v) = reader.get::<bool>(root, "git_info", "布尔值 true 或 false") {
             config.git_info = v.value;
+        }
+        if let Some(v) = reader.get::<bool>(root, "search", "布尔值 true 或 false") {
+            config.search = v.value;
         }
         if let Some(v) = reader.get_in::<u64>(
             root,
