@@ -48,6 +48,13 @@ fn the_bundle_indexes_the_listed_case_pages_under_the_sub_path() {
     );
     assert_eq!(attributes(&library, "script", "src"), ["/sub/cases.js"]);
     assert!(files.contains_key("cases.js"));
+    // Without JavaScript: links to the static term pages, and each filter value is one.
+    assert!(attributes(&library, ".no-script a", "href").contains(&"/sub/regions/".to_string()));
+    let facets = attributes(&library, ".facets a[data-key=region]", "href");
+    assert!(
+        facets.contains(&"/sub/regions/jiangsu/".to_string()),
+        "{facets:?}"
+    );
     for page in [
         "index.html",
         "regions/index.html",
@@ -438,6 +445,7 @@ fn filters_in_the_url_show_exactly_the_cases_of_the_content() {
     for _ in 0..2 {
         let dom = library(&browser, url);
         assert_eq!(sorted(shown(&dom)), want);
+        assert_eq!(attributes(&dom, ".no-script[hidden]", "class").len(), 1);
         let pressed: Vec<String> = attributes(&dom, ".facets a[aria-pressed=true]", "data-value");
         assert_eq!(
             pressed,

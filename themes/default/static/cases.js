@@ -112,6 +112,7 @@ const status = root.querySelector(".results-status");
 const list = root.querySelector(".results-list");
 const more = root.querySelector(".results-more");
 const clear = root.querySelector(".results-clear");
+root.querySelector(".no-script").hidden = true;
 const pagefind = await import(`${root.dataset.bundle}pagefind.js`);
 await pagefind.options({ excerptLength: 60 });
 
