@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Build-time benchmark: generates collections of 1,000 and 10,000 cases (examples/corpus.rs),
-# then measures over several runs the median wall time and peak memory of `anli build`,
-# and the time `anli serve` takes to rebuild after one case changes.
+# then measures over several runs the median wall time and peak memory of `anli build`
+# with the search index and without it (`--no-search`), and the time `anli serve` takes to
+# rebuild after one case changes.
 # Usage: benches/build.sh [sizes...] (default: 1000 10000). Needs /usr/bin/time.
 sizes=("${@:-1000 10000}")
 source "$(dirname "$0")/common.sh"
@@ -10,15 +11,19 @@ header "anli build benchmark"
 for n in ${sizes[@]}; do
   site="$work/site-$n"
   target/release/examples/corpus "$n" "$site" 2>/dev/null
-  : > "$work/times"
-  : > "$work/rss"
-  for _ in $(seq "$runs"); do
-    /usr/bin/time -f '%e %M' -o "$work/one" "$anli" build --root "$site" --output "$work/out-$n" 2>/dev/null
-    read -r seconds kb < "$work/one"
-    echo "$seconds" >> "$work/times"
-    echo "$kb" >> "$work/rss"
+  for mode in search no-search; do
+    flags=()
+    [ "$mode" = no-search ] && flags=(--no-search)
+    : > "$work/times"
+    : > "$work/rss"
+    for _ in $(seq "$runs"); do
+      /usr/bin/time -f '%e %M' -o "$work/one" "$anli" build --root "$site" --output "$work/out-$n" "${flags[@]}" 2>/dev/null
+      read -r seconds kb < "$work/one"
+      echo "$seconds" >> "$work/times"
+      echo "$kb" >> "$work/rss"
+    done
+    printf '%6d cases, %-9s: build median %ss, peak RSS median %s MB\n' "$n" "$mode" "$(median < "$work/times")" "$(( $(median < "$work/rss") / 1024 ))"
   done
-  printf '%6d cases: build median %ss, peak RSS median %s MB\n' "$n" "$(median < "$work/times")" "$(( $(median < "$work/rss") / 1024 ))"
 
   # serve: time from writing one case to the end of the rebuild, as serve reports it.
   "$anli" serve --root "$site" --port 0 > "$work/serve.out" 2> "$work/serve.err" &

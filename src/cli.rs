@@ -43,6 +43,9 @@ enum Command {
         /// 不排版案例集 PDF（印刷版网页照常生成）
         #[arg(long)]
         no_pdf: bool,
+        /// 不生成搜索索引和案例库页面 /cases/（覆盖 site.yaml 中的 search）
+        #[arg(long)]
+        no_search: bool,
     },
     /// 只排版指定的案例集（PDF 和印刷版网页），写入输出目录，其余文件不动
     Compendium {
@@ -158,6 +161,7 @@ pub fn run() -> ExitCode {
             base_url,
             drafts,
             no_pdf,
+            no_search,
         } => {
             let output = output.unwrap_or_else(|| root.join("output"));
             let pdfs = if no_pdf { Pdfs::None } else { Pdfs::All };
@@ -169,6 +173,7 @@ pub fn run() -> ExitCode {
                     pdfs,
                 },
                 output,
+                no_search,
             )
         }
         Command::Compendium {
@@ -233,16 +238,19 @@ fn check(root: PathBuf, format: Format, strict: bool, changed_since: Option<&str
     }
 }
 
-fn build(options: BuildOptions, output_dir: PathBuf) -> u8 {
+fn build(options: BuildOptions, output_dir: PathBuf, no_search: bool) -> u8 {
     let started = Instant::now();
     if let Err(message) = output::check_output_dir(&options.root, &output_dir) {
         return usage_error(&message);
     }
     let mut found = Vec::new();
-    let loaded = match crate::load(&options, &mut found) {
+    let mut loaded = match crate::load(&options, &mut found) {
         Ok(loaded) => loaded,
         Err(message) => return usage_error(&message),
     };
+    if no_search {
+        loaded.site.config.search = false;
+    }
     let files = crate::files_unless_errors(&loaded, &mut found);
     let Some(files) = report(found, &output_dir, files) else {
         return 1;

@@ -38,6 +38,8 @@ pub struct Config {
     /// Font files or folders for the compendium PDFs, relative to the site root; looked in
     /// after the site's `fonts/` folder and before the system's fonts.
     pub fonts: Vec<Spanned<String>>,
+    /// Build the search index and the case library `/cases/` (`--no-search` turns it off).
+    pub search: bool,
 }
 
 /// One entry of the header navigation.
@@ -81,6 +83,7 @@ impl Default for Config {
             git_info: false,
             compendia: Vec::new(),
             fonts: Vec::new(),
+            search: true,
         }
     }
 }
@@ -153,6 +156,10 @@ const FIELDS: &[FieldSpec] = &[
     FieldSpec {
         key: "fonts",
         label: "案例集字体",
+    },
+    FieldSpec {
+        key: "search",
+        label: "站内搜索和案例库",
     },
 ];
 
@@ -259,6 +266,9 @@ impl Config {
         }
         if let Some(v) = reader.get::<bool>(root, "git_info", "布尔值 true 或 false") {
             config.git_info = v.value;
+        }
+        if let Some(v) = reader.get::<bool>(root, "search", "布尔值 true 或 false") {
+            config.search = v.value;
         }
         if let Some(v) = reader.get_in::<u64>(
             root,

@@ -4,6 +4,7 @@
 //! ```text
 //! site.yaml + content/ ──load──▶ raw cases ──validate──▶ Site + diagnostics
 //! Site ──markdown──▶ rendered bodies ──render (tera)──▶ pages ──output──▶ output/
+//! Site + rendered bodies ──search (pagefind)──▶ /pagefind/ bundle ──output──▶ output/
 //! ```
 
 // Diagnostics are returned as values on purpose: they are the product of most stages.
@@ -23,6 +24,7 @@ pub mod model;
 pub mod output;
 pub mod render;
 pub mod rewrite;
+pub mod search;
 pub mod serve;
 pub mod source;
 pub mod taxonomy;
@@ -534,8 +536,10 @@ fn pages(
     rewrite_pages(site, pages, sizes)
 }
 
-/// The built site's files, or `None` when `found` (the load's diagnostics) or the
-/// rendering holds an error, which is then added to `found`.
+/// The built site's files with the search bundle (unless `search` is off), or `None`
+/// when `found` (the load's diagnostics), the rendering or the indexing holds an error,
+/// which is then added to `found`. The index is built first, so its memory is freed
+/// before the pages are rendered.
 pub fn files_unless_errors(
     loaded: &Loaded,
     found: &mut Vec<Diagnostic>,
@@ -543,13 +547,39 @@ pub fn files_unless_errors(
     if found.iter().any(Diagnostic::is_error) {
         return None;
     }
+    let bundle = if loaded.site.config.search {
+        match search_bundle(loaded) {
+            Ok(files) => files,
+            Err(error) => {
+                found.push(error);
+                return None;
+            }
+        }
+    } else {
+        Vec::new()
+    };
     match site_files(loaded) {
-        Ok(files) => Some(files),
+        Ok(mut files) => {
+            files.extend(bundle);
+            Some(files)
+        }
         Err(errors) => {
             found.extend(errors);
             None
         }
     }
+}
+
+/// The Pagefind bundle of the listed cases.
+pub fn search_bundle(loaded: &Loaded) -> Result<Vec<OutputFile>, Diagnostic> {
+    let site = &loaded.site;
+    let summaries: Vec<String> = site
+        .cases
+        .iter()
+        .zip(&loaded.bodies)
+        .map(|(case, body)| render::summary(site, case, body))
+        .collect();
+    search::bundle(search::records(site, &loaded.bodies, &summaries))
 }
 
 /// Runs the rewrite stage over every page, in parallel.

@@ -177,6 +177,8 @@ struct SiteContext<'a> {
     kinds: Vec<KindContext>,
     /// Cases in listings and counts.
     total: usize,
+    /// Whether the site has the search box and the case library `/cases/`.
+    search: bool,
     /// Every compendium, for the home page.
     compendia: Vec<CompendiumLink>,
 }
@@ -265,6 +267,8 @@ struct CaseContext<'a> {
     /// For a zone: the factories and scenarios in its cities or region (a page's worth).
     members: Vec<&'a Card>,
     members_total: usize,
+    /// Pagefind filters of the page, `(key, values)` (see `search`).
+    filters: Vec<crate::search::Filter>,
 }
 
 #[derive(Serialize)]
@@ -493,6 +497,11 @@ pub fn render_site(
             .filter(|book| pages.compendium(&book.slug))
             .map(|book| print_page(&shared, book, bodies, page_bodies)),
     );
+    if site.config.search {
+        let mut job = shared.job("cases/index.html".into(), "cases.html");
+        job.context.insert("facets", &facets(&shared));
+        jobs.push(job);
+    }
     if pages.all() {
         jobs.push(shared.job("404.html".into(), "404.html"));
     }
@@ -716,6 +725,7 @@ fn site_context<'a>(site: &'a Site, pdfs: &Pdfs) -> SiteContext<'a> {
             .collect(),
         nav,
         base_path: config.base_path(),
+        search: config.search,
     }
 }
 
@@ -771,14 +781,18 @@ fn card(site: &Site, case: &Case, body: &Rendered) -> Card {
         status: case.status.label(),
         state: case.lifecycle.state,
         badge: badge(case),
-        summary: case
-            .summary
-            .clone()
-            .unwrap_or_else(|| summarise(&body.text, site.config.summary_length)),
+        summary: summary(site, case, body),
         first_metric: case.metrics.first().cloned(),
         cover: case.cover.as_ref().map(|c| format!("{url}{c}")),
         url,
     }
+}
+
+/// A case's summary: its own, or the start of its body.
+pub fn summary(site: &Site, case: &Case, body: &Rendered) -> String {
+    case.summary
+        .clone()
+        .unwrap_or_else(|| summarise(&body.text, site.config.summary_length))
 }
 
 /// The context of the page of `site.cases[index]`.
@@ -826,6 +840,7 @@ fn case_context<'a>(shared: &'a Shared, index: usize, body: &'a Rendered) -> Cas
         related: shared.cards(&shared.index.related(site, index, RELATED_LIMIT)),
         members: shared.cards(&members),
         members_total,
+        filters: crate::search::filters(site, case),
     }
 }
 
@@ -836,6 +851,89 @@ fn page_context<'a>(page: &'a Page, body: &'a Rendered) -> PageContext<'a> {
         body: &body.html,
         toc: &body.headings,
     }
+}
+
+/// A filter value of the case library, linked to its static page for browsers
+/// without JavaScript.
+#[derive(Serialize)]
+struct FacetValue {
+    /// The Pagefind filter key (`region`, `industry`…).
+    key: &'static str,
+    name: String,
+    url: String,
+    count: usize,
+    children: Vec<FacetValue>,
+}
+
+/// One panel of filters of the case library.
+#[derive(Serialize)]
+struct Facet {
+    label: &'static str,
+    values: Vec<FacetValue>,
+}
+
+/// The panels of the case library in taxonomy order, each value with its count of listed
+/// cases; values without cases are left out. Categories and scenario groups hold their
+/// sub-terms, which filter on their own keys.
+fn facets(shared: &Shared) -> Vec<Facet> {
+    let site = shared.site;
+    let terms = |kind: Kind, key: &'static str, child_key: &'static str| -> Vec<FacetValue> {
+        let value = |id: TermId, key: &'static str, children| {
+            let link = term_link(shared, kind, id);
+            FacetValue {
+                key,
+                name: link.name,
+                url: link.url,
+                count: link.count,
+                children,
+            }
+        };
+        let taxonomy = site.taxonomies.get(kind);
+        (0..taxonomy.terms.len())
+            .filter(|&id| taxonomy.term(id).parent.is_none())
+            .map(|id| {
+                let children = taxonomy.term(id).children.iter();
+                let children = children.map(|&c| value(c, child_key, Vec::new()));
+                value(id, key, children.filter(|c| c.count > 0).collect())
+            })
+            .filter(|v| v.count > 0)
+            .collect()
+    };
+    let kinds = CaseKind::ALL.iter().map(|&k| {
+        let kind = kind_context(site, k);
+        FacetValue {
+            key: "kind",
+            name: kind.short_label.to_string(),
+            url: kind.url,
+            count: kind.count,
+            children: Vec::new(),
+        }
+    });
+    let years = year_range(site).rev().map(|y| {
+        let link = year_link(site, y);
+        FacetValue {
+            key: "year",
+            name: y.to_string(),
+            url: link.url,
+            count: link.count,
+            children: Vec::new(),
+        }
+    });
+    let facet = |label, values: Vec<FacetValue>| Facet {
+        label,
+        values: values.into_iter().filter(|v| v.count > 0).collect(),
+    };
+    vec![
+        facet("类别", kinds.collect()),
+        facet("行业", terms(Kind::Industry, "category", "industry")),
+        facet("地区", terms(Kind::Region, "region", "region")),
+        facet(
+            "典型场景",
+            terms(Kind::Scenario, "scenario_group", "scenario"),
+        ),
+        facet("技术", terms(Kind::Technology, "technology", "technology")),
+        facet("批次年度", years.collect()),
+    ]
 }
 
 /// The home page: counts, charts and the newest cases.

@@ -32,6 +32,7 @@ const URL_ATTRIBUTES: &[(&str, &str)] = &[
     ("img", "src"),
     ("script", "src"),
     ("source", "src"),
+    ("form", "action"),
 ];
 
 /// Rewrites one page. `page_path` is its path in the output (`scenarios/x/index.html`),

@@ -116,7 +116,7 @@ fn hostile_content_is_rendered_safely() {
                     "script", "iframe", "object", "embed", "form", "style", "base", "meta", "frame"
                 ]
                 .contains(&tag.as_str())
-                    || (tag == "meta" && path_is_head_meta(&attributes)),
+                    || is_theme_element(&tag, &attributes),
                 "{path}: <{tag}> {attributes:?}"
             );
             for (name, value) in attributes {
@@ -137,11 +137,11 @@ fn hostile_content_is_rendered_safely() {
     }
     assert!(pages > 40, "{pages} pages checked");
     let title_page = String::from_utf8_lossy(&files["scenarios/xss-title/index.html"]).into_owned();
-    assert!(title_page.contains("<h1>标题&lt;script&gt;alert(1)&lt;/script&gt;&quot;&#39;&gt;&lt;img src=x onerror=alert(2)&gt;javascript:alert(3)</h1>"), "the title is shown, escaped");
+    assert!(title_page.contains("<h1 data-pagefind-meta=\"title\">标题&lt;script&gt;alert(1)&lt;/script&gt;&quot;&#39;&gt;&lt;img src=x onerror=alert(2)&gt;javascript:alert(3)</h1>"), "the title is shown, escaped");
     let template =
         String::from_utf8_lossy(&files["scenarios/template-injection/index.html"]).into_owned();
     assert!(
-        template.contains("<h1>{{ site.title }}"),
+        template.contains("<h1 data-pagefind-meta=\"title\">{{ site.title }}"),
         "content is never evaluated as a template"
     );
 
@@ -163,11 +163,35 @@ fn hostile_content_is_rendered_safely() {
     assert!(csv.contains("'=HYPERLINK("));
 }
 
-/// The theme's own `<meta>` tags in the head (charset, viewport, description).
-fn path_is_head_meta(attributes: &[(String, String)]) -> bool {
-    attributes
-        .iter()
-        .all(|(name, _)| ["charset", "name", "content"].contains(&name.as_str()))
+/// The theme's own elements among those content may never add: `<meta>` tags in the head
+/// (charset, viewport, description, Pagefind's filters and metadata), the search forms
+/// leading to the case library, and the case library's script.
+fn is_theme_element(tag: &str, attributes: &[(String, String)]) -> bool {
+    let value = |name: &str| {
+        attributes
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    };
+    match tag {
+        "meta" => attributes.iter().all(|(name, _)| {
+            [
+                "charset",
+                "name",
+                "content",
+                "data-pagefind-filter",
+                "data-pagefind-meta",
+                "data-pagefind-sort",
+            ]
+            .contains(&name.as_str())
+        }),
+        "form" => {
+            matches!(value("class"), Some("site-search" | "library-search"))
+                && value("action").is_some_and(|a| a.ends_with("/cases/"))
+        }
+        "script" => value("src").is_some_and(|s| s.ends_with("/cases.js")) && attributes.len() == 2,
+        _ => false,
+    }
 }
 
 #[test]

@@ -116,7 +116,9 @@ fn serve_rebuilds_reloads_and_shows_errors() {
         headers.contains("Content-Type: text/html; charset=utf-8"),
         "{headers}"
     );
-    assert!(body.contains("<h1>中文排版场景</h1>"));
+    assert!(body.contains("<h1 data-pagefind-meta=\"title\">中文排版场景</h1>"));
+    let (status, _, _) = get(port, "/cases/pagefind/pagefind.js");
+    assert_eq!(status, "HTTP/1.1 200 OK", "serve serves the search bundle");
     assert!(
         body.contains("const base = \"/cases\";")
             && body.contains("new EventSource(base + \"/__anli/events\")"),
@@ -172,7 +174,7 @@ fn serve_rebuilds_reloads_and_shows_errors() {
     assert!(
         get(port, "/cases/scenarios/cjk/")
             .2
-            .contains("<h1>改过的标题</h1>")
+            .contains("<h1 data-pagefind-meta=\"title\">改过的标题</h1>")
     );
 
     let broken = original
@@ -183,7 +185,7 @@ fn serve_rebuilds_reloads_and_shows_errors() {
     assert!(
         get(port, "/cases/scenarios/cjk/")
             .2
-            .contains("<h1>改过的标题</h1>"),
+            .contains("<h1 data-pagefind-meta=\"title\">改过的标题</h1>"),
         "the last good site is still served"
     );
     let (_, _, errors) = get(port, "/cases/__anli/errors");
@@ -202,7 +204,7 @@ fn serve_rebuilds_reloads_and_shows_errors() {
     assert!(
         get(port, "/cases/scenarios/cjk/")
             .2
-            .contains("<h1>修好了</h1>")
+            .contains("<h1 data-pagefind-meta=\"title\">修好了</h1>")
     );
     assert_eq!(get(port, "/cases/__anli/errors").2, "[]");
 

@@ -3,29 +3,14 @@
 
 mod common;
 
-use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use common::{anli, fixture, read_tree, stderr};
-use lol_html::{RewriteStrSettings, element, rewrite_str};
+use common::{anli, attributes, build_site, fixture};
 
 /// Builds a fixture into a temporary folder and returns it with its files.
 fn build(name: &str, extra: &[&str]) -> (tempfile::TempDir, BTreeMap<String, Vec<u8>>) {
-    let out = tempfile::tempdir().unwrap();
-    let root = fixture(name);
-    let mut args = vec![
-        "build",
-        "--root",
-        root.to_str().unwrap(),
-        "--output",
-        out.path().to_str().unwrap(),
-    ];
-    args.extend_from_slice(extra);
-    let output = anli(&args);
-    assert!(output.status.success(), "{}", stderr(&output));
-    let files = read_tree(out.path());
-    (out, files)
+    build_site(&fixture(name), extra)
 }
 
 fn page(files: &BTreeMap<String, Vec<u8>>, path: &str) -> String {
@@ -36,20 +21,6 @@ fn page(files: &BTreeMap<String, Vec<u8>>, path: &str) -> String {
             .clone(),
     )
     .unwrap()
-}
-
-/// Every value of `attribute` on elements matching `selector`, by parsing the HTML.
-fn attributes(html: &str, selector: &str, attribute: &str) -> Vec<String> {
-    let found = RefCell::new(Vec::new());
-    let settings =
-        RewriteStrSettings::new().append_element_content_handler(element!(selector, |el| {
-            found
-                .borrow_mut()
-                .push(el.get_attribute(attribute).unwrap_or_default());
-            Ok(())
-        }));
-    rewrite_str(html, settings).unwrap();
-    found.into_inner()
 }
 
 /// The case pages a listing links to with its cards, across all its pages.

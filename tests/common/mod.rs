@@ -193,3 +193,34 @@ pub fn squeeze(text: &str) -> String {
         .filter(|c| !c.is_whitespace() && *c != '\u{2060}')
         .collect()
 }
+
+/// Builds the site at `root` into a temporary folder with extra arguments; returns the
+/// folder with its files.
+pub fn build_site(
+    root: &Path,
+    extra: &[&str],
+) -> (
+    tempfile::TempDir,
+    std::collections::BTreeMap<String, Vec<u8>>,
+) {
+    let out = tempfile::tempdir().unwrap();
+    let output = build(root, out.path(), extra);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let files = read_tree(out.path());
+    (out, files)
+}
+
+/// Every value of `attribute` on elements matching `selector`, by parsing the HTML.
+pub fn attributes(html: &str, selector: &str, attribute: &str) -> Vec<String> {
+    let found = std::cell::RefCell::new(Vec::new());
+    let settings = lol_html::RewriteStrSettings::new().append_element_content_handler(
+        lol_html::element!(selector, |el| {
+            found
+                .borrow_mut()
+                .push(el.get_attribute(attribute).unwrap_or_default());
+            Ok(())
+        }),
+    );
+    lol_html::rewrite_str(html, settings).unwrap();
+    found.into_inner()
+}

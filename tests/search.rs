@@ -1,0 +1,459 @@
+//! Search: the Pagefind bundle of the case pages, the case library `/cases/`, and Chinese
+//! queries and URL filters in a real browser.
+//!
+//! The browser tests build the example site under the sub-path `/sub/`, serve it on
+//! 127.0.0.1 and load `/sub/cases/?…` in headless Chromium (`--dump-dom`). Without
+//! Chromium they print why they skip; with `ANLI_REQUIRE_BROWSER=1` (as in CI) that is a
+//! failure.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::io::{BufRead, BufReader, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::OnceLock;
+
+use common::{anli, attributes, build_site, example_site, fixture, stderr};
+
+fn text(files: &BTreeMap<String, Vec<u8>>, path: &str) -> String {
+    let bytes = files.get(path).unwrap_or_else(|| panic!("no {path}"));
+    String::from_utf8(bytes.clone()).unwrap()
+}
+
+#[test]
+fn the_bundle_indexes_the_listed_case_pages_under_the_sub_path() {
+    let (_out, files) = build_site(
+        &fixture("website"),
+        &["--base-url", "https://example.org/sub/"],
+    );
+    for file in ["pagefind/pagefind.js", "pagefind/pagefind-worker.js"] {
+        assert!(files.contains_key(file), "{file} is in the bundle");
+    }
+    let entry: serde_json::Value =
+        serde_json::from_str(&text(&files, "pagefind/pagefind-entry.json")).unwrap();
+    let cases: Vec<serde_json::Value> =
+        serde_json::from_str(&text(&files, "data/cases.json")).unwrap();
+    let listed = cases.iter().filter(|c| c["state"] != "revoked").count();
+    assert_eq!(listed, 5, "the fixture lists five of its six cases");
+    assert_eq!(
+        entry["languages"]["zh-cn"]["page_count"], listed,
+        "only the listed case pages are indexed: {entry}"
+    );
+    let library = text(&files, "cases/index.html");
+    assert_eq!(
+        attributes(&library, ".library", "data-bundle"),
+        ["/sub/pagefind/"]
+    );
+    assert_eq!(attributes(&library, "script", "src"), ["/sub/cases.js"]);
+    assert!(files.contains_key("cases.js"));
+    // Without JavaScript: links to the static term pages, and each filter value is one.
+    assert!(attributes(&library, ".no-script a", "href").contains(&"/sub/regions/".to_string()));
+    let facets = attributes(&library, ".facets a[data-key=region]", "href");
+    assert!(
+        facets.contains(&"/sub/regions/jiangsu/".to_string()),
+        "{facets:?}"
+    );
+    for page in [
+        "index.html",
+        "regions/index.html",
+        "factories/js-plant/index.html",
+    ] {
+        let html = text(&files, page);
+        assert_eq!(
+            attributes(&html, "form.site-search", "action"),
+            ["/sub/cases/"],
+            "the header's search box on {page} leads to the case library"
+        );
+        assert!(html.contains("<html lang=\"zh-CN\">"), "{page} is zh-CN");
+    }
+}
+
+#[test]
+fn case_pages_carry_their_filters_and_lists_are_not_indexed() {
+    let (_out, files) = build_site(&fixture("website"), &[]);
+    let page = text(&files, "factories/js-plant/index.html");
+    let filters: Vec<String> =
+        attributes(&page, "meta[data-pagefind-filter]", "data-pagefind-filter")
+            .into_iter()
+            .zip(attributes(&page, "meta[data-pagefind-filter]", "content"))
+            .map(|(key, value)| format!("{key}={value}"))
+            .collect();
+    let expected = [
+        "kind[content]=示范工厂",
+        "category[content]=装备制造",
+        "industry[content]=电力装备",
+        "region[content]=江苏省",
+        "year[content]=2022",
+        "status[content]=复评通过",
+    ];
+    for filter in expected {
+        assert!(
+            filters.contains(&filter.to_string()),
+            "{filter} in {filters:?}"
+        );
+    }
+    assert_eq!(attributes(&page, "[data-pagefind-body]", "class"), ["case"]);
+    assert_eq!(
+        attributes(&page, "meta[data-pagefind-sort]", "content"),
+        ["2022"]
+    );
+    for meta in ["unit", "region", "year", "kind", "summary"] {
+        let selector = format!("meta[data-pagefind-meta=\"{meta}[content]\"]");
+        assert_eq!(attributes(&page, &selector, "content").len(), 1, "{meta}");
+    }
+    for (path, bytes) in &files {
+        let is_case = ["scenarios/", "factories/", "zones/"].iter().any(|k| {
+            path.starts_with(k) && path.matches('/').count() == 2 && !path.contains("/page/")
+        });
+        if path.ends_with(".html") && !is_case {
+            let html = String::from_utf8_lossy(bytes);
+            assert!(
+                !html.contains("data-pagefind-body"),
+                "{path} is not indexed"
+            );
+        }
+    }
+}
+
+#[test]
+fn no_search_leaves_out_the_index_the_library_and_the_search_box() {
+    let site = tempfile::tempdir().unwrap();
+    common::copy_tree(&fixture("website"), site.path());
+    let (_out, by_flag) = build_site(site.path(), &["--no-search"]);
+    let yaml = site.path().join("site.yaml");
+    let config = std::fs::read_to_string(&yaml).unwrap();
+    std::fs::write(&yaml, format!("{config}\nsearch: false\n")).unwrap();
+    let (_out, by_config) = build_site(site.path(), &[]);
+    for files in [by_flag, by_config] {
+        assert!(!files.keys().any(|p| p.starts_with("pagefind/")));
+        assert!(!files.contains_key("cases/index.html"));
+        assert!(!text(&files, "index.html").contains("site-search"));
+        assert!(files.contains_key("factories/js-plant/index.html"));
+    }
+}
+
+#[test]
+fn a_search_setting_that_is_not_a_boolean_is_reported() {
+    let site = tempfile::tempdir().unwrap();
+    common::copy_tree(&fixture("website"), site.path());
+    let yaml = site.path().join("site.yaml");
+    let config = std::fs::read_to_string(&yaml).unwrap();
+    std::fs::write(&yaml, format!("{config}\nsearch: 关闭\n")).unwrap();
+    let (code, found) = common::check_json_at(site.path(), &[]);
+    assert_eq!(code, 1);
+    assert!(
+        found
+            .iter()
+            .any(|d| d.code == "wrong-type" && d.file == "site.yaml"),
+        "{found:?}"
+    );
+}
+
+// ---- In the browser ----
+
+/// The example site built under `/sub/` and served on 127.0.0.1, once for all tests.
+fn served_example() -> &'static str {
+    static URL: OnceLock<String> = OnceLock::new();
+    URL.get_or_init(|| {
+        let out = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("search-example-site");
+        let output = anli(&[
+            "build",
+            "--root",
+            example_site().to_str().unwrap(),
+            "--output",
+            out.to_str().unwrap(),
+            "--base-url",
+            "/sub/",
+        ]);
+        assert!(output.status.success(), "{}", stderr(&output));
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        std::thread::spawn(move || {
+            for stream in listener.incoming().flatten() {
+                let out = out.clone();
+                std::thread::spawn(move || respond(stream, &out));
+            }
+        });
+        format!("http://127.0.0.1:{port}/sub/")
+    })
+}
+
+/// Answers one GET for a file of `dir` published under `/sub/`.
+fn respond(mut stream: TcpStream, dir: &Path) {
+    let mut line = String::new();
+    if BufReader::new(&stream).read_line(&mut line).is_err() {
+        return;
+    }
+    let target = line.split_whitespace().nth(1).unwrap_or("/");
+    let path = target.split('?').next().unwrap_or("");
+    let file = path
+        .strip_prefix("/sub/")
+        .filter(|p| !p.contains(".."))
+        .map(|p| {
+            if p.is_empty() || p.ends_with('/') {
+                format!("{p}index.html")
+            } else {
+                p.to_string()
+            }
+        });
+    let (status, body) = match file.and_then(|f| std::fs::read(dir.join(f)).ok()) {
+        Some(body) => ("200 OK", body),
+        None => ("404 Not Found", Vec::new()),
+    };
+    let kind = match path.rsplit('.').next() {
+        Some("js") => "text/javascript",
+        Some("css") => "text/css",
+        Some("json") => "application/json",
+        Some("svg") => "image/svg+xml",
+        _ if path.ends_with('/') => "text/html; charset=utf-8",
+        _ => "application/octet-stream",
+    };
+    let head = format!(
+        "HTTP/1.1 {status}\r\nContent-Type: {kind}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    );
+    let _ = stream.write_all(head.as_bytes());
+    let _ = stream.write_all(&body);
+}
+
+/// Chromium, or `None` after saying why the test skips (a failure when the environment
+/// requires the browser).
+fn chromium(test: &str) -> Option<PathBuf> {
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    let dirs: Vec<PathBuf> = std::env::split_paths(&path).collect();
+    let found = ["chromium", "chromium-browser", "google-chrome"]
+        .iter()
+        .flat_map(|name| dirs.iter().map(move |dir| dir.join(name)))
+        .find(|path| path.is_file());
+    if found.is_none() {
+        let why = "找不到 chromium（Debian：apt-get install chromium fonts-noto-cjk）";
+        assert!(
+            std::env::var("ANLI_REQUIRE_BROWSER").as_deref() != Ok("1"),
+            "{test}：{why}，而 ANLI_REQUIRE_BROWSER=1 要求运行浏览器测试"
+        );
+        eprintln!("跳过 {test}：{why}");
+    }
+    found
+}
+
+/// The case library at `/sub/cases/?{query}` after its search finished, as Chromium
+/// renders it.
+fn library(browser: &Path, query: &str) -> String {
+    let url = format!("{}cases/?{query}", served_example());
+    for budget in ["30000", "60000", "120000"] {
+        let profile = tempfile::tempdir().unwrap();
+        let output = Command::new(browser)
+            .args([
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                &format!("--user-data-dir={}", profile.path().display()),
+                &format!("--virtual-time-budget={budget}"),
+                "--dump-dom",
+                &url,
+            ])
+            .output()
+            .expect("chromium runs");
+        let dom = String::from_utf8_lossy(&output.stdout).into_owned();
+        if attributes(&dom, ".library", "aria-busy") == ["false"] {
+            return dom;
+        }
+    }
+    panic!("the search on {url} did not finish");
+}
+
+/// The cases a library view shows, in order, as `kind/slug`.
+fn shown(dom: &str) -> Vec<String> {
+    attributes(dom, ".results-list article.card h3 a", "href")
+        .iter()
+        .map(|href| {
+            href.trim_start_matches("/sub/")
+                .trim_end_matches('/')
+                .to_string()
+        })
+        .collect()
+}
+
+fn sorted(mut cases: Vec<String>) -> Vec<String> {
+    cases.sort();
+    cases
+}
+
+fn query(words: &str) -> String {
+    format!(
+        "q={}",
+        percent_encoding::utf8_percent_encode(words, percent_encoding::NON_ALPHANUMERIC)
+    )
+}
+
+/// Runs each query and compares the set of cases found.
+fn assert_finds(test: &str, expected: &[(&str, &[&str])]) {
+    let Some(browser) = chromium(test) else {
+        return;
+    };
+    for (words, cases) in expected {
+        let found = sorted(shown(&library(&browser, &query(words))));
+        assert_eq!(found, *cases, "the query {words}");
+    }
+}
+
+#[test]
+fn whole_chinese_words_find_exactly_their_cases() {
+    assert_finds(
+        "whole_chinese_words_find_exactly_their_cases",
+        &[
+            (
+                "焊装",
+                &[
+                    "factories/chongqing-qiche-zhengche",
+                    "factories/zhoukou-nongji-shouhuoji",
+                    "scenarios/wuhan-qiche-hanzhuang",
+                ],
+            ),
+            // hefei-jiadian-kongtiao names the scenario 柔性产线快速换产.
+            (
+                "柔性产线",
+                &[
+                    "factories/hefei-jiadian-kongtiao",
+                    "factories/huizhou-peidian-shebei",
+                    "factories/zhoukou-nongji-shouhuoji",
+                    "scenarios/wuhan-qiche-hanzhuang",
+                ],
+            ),
+        ],
+    );
+}
+
+#[test]
+fn two_characters_inside_a_longer_word_match() {
+    // 排产 stands inside 智能排产 and 车间智能排产; 冷链 inside 冷链物流.
+    assert_finds(
+        "two_characters_inside_a_longer_word_match",
+        &[
+            (
+                "排产",
+                &[
+                    "factories/chongqing-qiche-zhengche",
+                    "factories/hefei-jiadian-kongtiao",
+                    "factories/xian-xinpian-fengce",
+                    "scenarios/foshan-kongtiao-dingzhi",
+                ],
+            ),
+            (
+                "冷链",
+                &[
+                    "scenarios/qiqihaer-ruye-lenglian",
+                    "zones/jiaodong-xianxingqu",
+                ],
+            ),
+        ],
+    );
+}
+
+#[test]
+fn a_units_name_and_mixed_chinese_and_ascii_match() {
+    assert_finds(
+        "a_units_name_and_mixed_chinese_and_ascii_match",
+        &[
+            (
+                "佛山某家用电器有限公司（示例）",
+                &["scenarios/foshan-kongtiao-dingzhi"],
+            ),
+            // Every case that names 5G and a 专网, written `5G专网` or `5G 专网`.
+            (
+                "5G专网",
+                &[
+                    "factories/chongqing-qiche-zhengche",
+                    "factories/hefei-jiadian-kongtiao",
+                    "factories/weifang-shihua-huagong",
+                    "factories/wuhan-xianshi-mianban",
+                    "scenarios/changji-huagong-anquan",
+                    "scenarios/hefei-xianshi-luansheng",
+                    "scenarios/luoyang-kuangji-jichu",
+                    "scenarios/wuhan-qiche-hanzhuang",
+                    "zones/shen-guan-hui-xianxingqu",
+                ],
+            ),
+        ],
+    );
+}
+
+#[test]
+fn a_phrase_in_one_body_ranks_its_case_first_with_the_phrase_highlighted() {
+    let test = "a_phrase_in_one_body_ranks_its_case_first_with_the_phrase_highlighted";
+    let Some(browser) = chromium(test) else {
+        return;
+    };
+    // 生产管控 occurs only in this case's body; other cases hold 生产 and 管控 apart.
+    let dom = library(&browser, &query("生产管控"));
+    let found = shown(&dom);
+    assert_eq!(
+        found.first().map(String::as_str),
+        Some("factories/zhangzhou-lidian-dianxin"),
+        "{found:?}"
+    );
+    assert!(
+        found.len() > 1,
+        "other cases hold both words apart: {found:?}"
+    );
+    let first = dom
+        .split("<article class=\"card\">")
+        .nth(1)
+        .unwrap_or_default();
+    assert!(
+        first.contains("<mark>生产管控</mark>"),
+        "the excerpt shows the original characters, highlighted: {first}"
+    );
+}
+
+#[test]
+fn filters_in_the_url_show_exactly_the_cases_of_the_content() {
+    let test = "filters_in_the_url_show_exactly_the_cases_of_the_content";
+    let Some(browser) = chromium(test) else {
+        return;
+    };
+    let out = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("search-example-site");
+    served_example();
+    let cases: Vec<serde_json::Value> =
+        serde_json::from_str(&std::fs::read_to_string(out.join("data/cases.json")).unwrap())
+            .unwrap();
+    let expected = |region: &str, category: &str| -> Vec<String> {
+        sorted(
+            cases
+                .iter()
+                .filter(|c| {
+                    c["state"] != "revoked" && c["region"] == region && c["category"] == category
+                })
+                .map(|c| c["id"].as_str().unwrap().to_string())
+                .collect(),
+        )
+    };
+    let want = expected("江苏省", "电子信息");
+    assert!(
+        want.len() >= 2,
+        "the example has several such cases: {want:?}"
+    );
+    let url = "region=%E6%B1%9F%E8%8B%8F%E7%9C%81&category=%E7%94%B5%E5%AD%90%E4%BF%A1%E6%81%AF";
+    // Loading the URL twice is what a reload or a shared link does: the same view.
+    for _ in 0..2 {
+        let dom = library(&browser, url);
+        assert_eq!(sorted(shown(&dom)), want);
+        assert_eq!(attributes(&dom, ".no-script[hidden]", "class").len(), 1);
+        let pressed: Vec<String> = attributes(&dom, ".facets a[aria-pressed=true]", "data-value");
+        assert_eq!(
+            pressed,
+            ["电子信息", "江苏省"],
+            "the chosen filters show as chosen"
+        );
+    }
+    // A query narrows the filtered view (视觉检测 is in six cases, one of them here).
+    let dom = library(&browser, &format!("{}&{url}", query("视觉检测")));
+    assert_eq!(shown(&dom), ["scenarios/suzhou-mlcc-shijue-jiance"]);
+}
