@@ -208,9 +208,9 @@ fn rebuild_cases(
     ))
 }
 
-/// How long the files must stay quiet before a rebuild: an editor's save is often a
-/// burst of writes and renames.
-const QUIET: Duration = Duration::from_millis(150);
+/// How long the files must stay quiet before a rebuild: an editor's save is a burst of
+/// writes and renames a few milliseconds apart.
+const QUIET: Duration = Duration::from_millis(40);
 
 /// Watches the site and rebuilds after each burst of changes.
 fn watch(
