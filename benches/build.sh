@@ -11,7 +11,7 @@ header "anli build benchmark"
 for n in ${sizes[@]}; do
   site="$work/site-$n"
   target/release/examples/corpus "$n" "$site" 2>/dev/null
-  for mode in ${MODES:-search no-search}; do
+  for mode in ${MODES-search no-search}; do
     flags=()
     [ "$mode" = no-search ] && flags=(--no-search)
     : > "$work/times"

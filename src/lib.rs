@@ -29,7 +29,7 @@ pub mod serve;
 pub mod source;
 pub mod taxonomy;
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -168,7 +168,9 @@ pub fn update_cases(
         .map(|rel| site.cases.iter().position(|c| c.source.path == *rel))
         .collect::<Option<_>>()?;
     let mut affected = render::Affected::default();
-    mark_affected(site, &indexes, &mut affected);
+    let (mut before, mut after) = (Standing::new(), Standing::new());
+    let old_lens = listing_lens(site);
+    mark_affected(site, &indexes, &mut affected, &mut before);
     for (&i, rel) in indexes.iter().zip(changed) {
         let site = &loaded.site;
         let raw = content::read_case(&site.root, rel, site.config.max_file_size)?;
@@ -200,21 +202,47 @@ pub fn update_cases(
             loaded.bodies[i].html = sanitiser.clean(&loaded.bodies[i].html);
         }
     }
-    mark_affected(&loaded.site, &indexes, &mut affected);
+    mark_affected(&loaded.site, &indexes, &mut affected, &mut after);
+    let lens = (&old_lens, &listing_lens(&loaded.site));
+    affected.listings =
+        changed_listing_pages(&before, &after, lens, render::page_size(&loaded.site));
     Some(affected)
 }
 
-/// Adds to `affected` the pages that show the cases `indexes` as `site` has them.
-fn mark_affected(site: &Site, indexes: &[usize], affected: &mut render::Affected) {
+/// Adds to `affected` the pages that show the cases `indexes` as `site` has them, and
+/// records where they stand in the listings that hold them.
+fn mark_affected(
+    site: &Site,
+    indexes: &[usize],
+    affected: &mut render::Affected,
+    standing: &mut Standing,
+) {
+    let index = site.index();
     for &i in indexes {
         let case = &site.cases[i];
         affected.cases.insert(i);
-        affected.kinds.insert(case.kind);
-        affected.years.insert(case.year);
+        let mut listings = vec![
+            (
+                render::kind_url(case.kind),
+                site.listing(|c| c.kind == case.kind),
+            ),
+            (
+                render::year_url(case.year),
+                site.listing(|c| c.year == case.year),
+            ),
+        ];
         for kind in taxonomy::Kind::ALL {
-            affected
-                .terms
-                .extend(site.carried(case, kind).into_iter().map(|t| (kind, t)));
+            listings.extend(site.carried(case, kind).into_iter().map(|t| {
+                (
+                    render::term_url(site, kind, t),
+                    index.with_term(kind, t).to_vec(),
+                )
+            }));
+        }
+        for (url, items) in listings {
+            let entry = standing.entry(url).or_default();
+            entry.len = items.len();
+            entry.positions.extend(items.iter().position(|&c| c == i));
         }
         // A zone lists the cases of its region.
         affected.cases.extend((0..site.cases.len()).filter(|&z| {
@@ -227,7 +255,6 @@ fn mark_affected(site: &Site, indexes: &[usize], affected: &mut render::Affected
                 .map(|c| c.slug.clone()),
         );
     }
-    let index = site.index();
     affected.cases.extend((0..site.cases.len()).filter(|&j| {
         index
             .related(site, j, render::RELATED_LIMIT)
@@ -236,6 +263,76 @@ fn mark_affected(site: &Site, indexes: &[usize], affected: &mut render::Affected
     }));
 }
 
+/// The length of every listing (kinds, years, terms) by URL.
+fn listing_lens(site: &Site) -> HashMap<String, usize> {
+    let index = site.index();
+    let mut lens = HashMap::new();
+    for i in site.listing(|_| true) {
+        let case = &site.cases[i];
+        *lens.entry(render::kind_url(case.kind)).or_default() += 1;
+        *lens.entry(render::year_url(case.year)).or_default() += 1;
+    }
+    for kind in taxonomy::Kind::ALL {
+        for t in 0..site.taxonomies.get(kind).terms.len() {
+            lens.insert(
+                render::term_url(site, kind, t),
+                index.with_term(kind, t).len(),
+            );
+        }
+    }
+    lens
+}
+
+/// Where edited cases stand in a listing, before or after the edit.
+#[derive(Debug, Default, Clone)]
+struct Place {
+    positions: Vec<usize>,
+    len: usize,
+}
+
+/// Listing URL → where the edited cases stand in it.
+type Standing = BTreeMap<String, Place>;
+
+/// The pages of each listing that an edit changes: those between the old and the new
+/// places of the cards when the listing keeps its members; from the first place to the
+/// end when members come or go; every page when the number of pages changes (each page
+/// links them all).
+fn changed_listing_pages(
+    before: &Standing,
+    after: &Standing,
+    lens: (&HashMap<String, usize>, &HashMap<String, usize>),
+    page_size: usize,
+) -> BTreeMap<String, std::ops::RangeInclusive<usize>> {
+    let pages = |len: usize| len.div_ceil(page_size).max(1);
+    // A listing the cards are not in: its length on that side, no places.
+    let absent = |lens: &HashMap<String, usize>, url: &str| Place {
+        positions: Vec::new(),
+        len: lens.get(url).copied().unwrap_or(0),
+    };
+    let mut listings = BTreeMap::new();
+    for url in before.keys().chain(after.keys()) {
+        let old = before
+            .get(url)
+            .cloned()
+            .unwrap_or_else(|| absent(lens.0, url));
+        let new = after
+            .get(url)
+            .cloned()
+            .unwrap_or_else(|| absent(lens.1, url));
+        let last = pages(old.len).max(pages(new.len)) - 1;
+        let positions = old.positions.iter().chain(&new.positions);
+        let first = positions.clone().min().map_or(0, |p| p / page_size);
+        let range = if pages(old.len) != pages(new.len) {
+            0..=last
+        } else if old.len != new.len || old.positions.len() != new.positions.len() {
+            first..=last
+        } else {
+            first..=positions.max().map_or(0, |p| p / page_size)
+        };
+        listings.insert(url.clone(), range);
+    }
+    listings
+}
 /// What image checks and asset copying need to know of a case or a page.
 struct Document<'a> {
     source: &'a SourceFile,

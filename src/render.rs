@@ -315,14 +315,14 @@ struct Job {
 pub(crate) const RELATED_LIMIT: usize = 6;
 
 /// What an edit of some cases can change, for an incremental rebuild: their own pages
-/// and those showing their cards, the listings of their kinds, terms and years, and
-/// the compendia holding them. Home and the vocabulary indexes are always rendered.
+/// and those showing their cards, the pages of the listings (kinds, terms, years) where
+/// their cards are or were, and the compendia holding them. Home, the vocabulary indexes
+/// and the case library are always rendered.
 #[derive(Debug, Default)]
 pub struct Affected {
     pub cases: BTreeSet<usize>,
-    pub kinds: BTreeSet<CaseKind>,
-    pub terms: BTreeSet<(Kind, TermId)>,
-    pub years: BTreeSet<i32>,
+    /// Listing URL (`/regions/jiangsu/`) → the pages to render, counted from 0.
+    pub listings: BTreeMap<String, std::ops::RangeInclusive<usize>>,
     pub compendia: BTreeSet<String>,
 }
 
@@ -342,16 +342,12 @@ impl Pages<'_> {
         self.all() || matches!(self, Pages::Affected(a) if a.cases.contains(&index))
     }
 
-    fn kind(self, kind: CaseKind) -> bool {
-        self.all() || matches!(self, Pages::Affected(a) if a.kinds.contains(&kind))
-    }
-
-    fn term(self, kind: Kind, id: TermId) -> bool {
-        self.all() || matches!(self, Pages::Affected(a) if a.terms.contains(&(kind, id)))
-    }
-
-    fn year(self, year: i32) -> bool {
-        self.all() || matches!(self, Pages::Affected(a) if a.years.contains(&year))
+    /// Whether page `index` (from 0) of the listing at `url` is made.
+    fn listing_page(self, url: &str, index: usize) -> bool {
+        match self {
+            Pages::All => true,
+            Pages::Affected(a) => a.listings.get(url).is_some_and(|r| r.contains(&index)),
+        }
     }
 
     fn compendium(self, slug: &str) -> bool {
@@ -396,8 +392,14 @@ impl Shared<'_> {
     }
 
     /// The pages of a listing at `url`, each a job with `cases` and `pager` set.
-    fn paginated(&self, url: &str, items: &[usize], template: &'static str) -> Vec<Job> {
-        let size = self.site.config.page_size.max(1);
+    fn paginated(
+        &self,
+        url: &str,
+        items: &[usize],
+        template: &'static str,
+        which: Pages,
+    ) -> Vec<Job> {
+        let size = page_size(self.site);
         let chunks: Vec<&[usize]> = if items.is_empty() {
             vec![&[]]
         } else {
@@ -414,6 +416,7 @@ impl Shared<'_> {
         chunks
             .into_iter()
             .enumerate()
+            .filter(|&(i, _)| which.listing_page(url, i))
             .map(|(i, chunk)| {
                 let n = i + 1;
                 let mut job = self.job(
@@ -464,9 +467,9 @@ pub fn render_site(
         index: site.index(),
     };
     let mut jobs = vec![home(&shared)];
-    for kind in CaseKind::ALL.into_iter().filter(|&k| pages.kind(k)) {
+    for kind in CaseKind::ALL {
         let listed = site.listing(|c| c.kind == kind);
-        for mut job in shared.paginated(&format!("/{}/", kind.folder()), &listed, "list.html") {
+        for mut job in shared.paginated(&kind_url(kind), &listed, "list.html", pages) {
             job.context.insert("kind", &kind_context(site, kind));
             job.context
                 .insert("compendia", &shared.compendia(|c| c.selects_kind(kind)));
@@ -557,7 +560,20 @@ fn segment(kind: Kind) -> &'static str {
         .map_or("", |v| v.segment)
 }
 
-fn term_url(site: &Site, kind: Kind, id: TermId) -> String {
+/// Cards per listing page.
+pub(crate) fn page_size(site: &Site) -> usize {
+    site.config.page_size.max(1)
+}
+
+pub(crate) fn kind_url(kind: CaseKind) -> String {
+    format!("/{}/", kind.folder())
+}
+
+pub(crate) fn year_url(year: i32) -> String {
+    format!("/years/{year}/")
+}
+
+pub(crate) fn term_url(site: &Site, kind: Kind, id: TermId) -> String {
     format!(
         "/{}/{}/",
         segment(kind),
@@ -614,10 +630,14 @@ fn vocabulary_pages(shared: &Shared, vocabulary: &Vocabulary, pages: Pages) -> V
     index.context.insert("taxonomy", &heading);
     index.context.insert("terms", &roots);
     let mut jobs = vec![index];
-    for id in (0..taxonomy.terms.len()).filter(|&id| pages.term(kind, id)) {
+    for id in 0..taxonomy.terms.len() {
         let cases = shared.index.with_term(kind, id);
+        let url = term_url(site, kind, id);
+        if !(0..cases.len().div_ceil(page_size(site)).max(1)).any(|i| pages.listing_page(&url, i)) {
+            continue;
+        }
         let term = term_link(shared, kind, id);
-        for mut job in shared.paginated(&term.url, cases, "term.html") {
+        for mut job in shared.paginated(&term.url, cases, "term.html", pages) {
             job.context.insert("taxonomy", &heading);
             job.context.insert("term", &term);
             job.context
@@ -645,9 +665,19 @@ fn year_pages(shared: &Shared, pages: Pages) -> Vec<Job> {
             .collect::<Vec<_>>(),
     );
     let mut jobs = vec![index];
-    for year in year_range(site).filter(|&y| pages.year(y)) {
+    for year in year_range(site) {
+        if !pages.all()
+            && !matches!(pages, Pages::Affected(a) if a.listings.contains_key(&year_url(year)))
+        {
+            continue;
+        }
         let term = year_link(site, year);
-        for mut job in shared.paginated(&term.url, &site.listing(|c| c.year == year), "term.html") {
+        for mut job in shared.paginated(
+            &term.url,
+            &site.listing(|c| c.year == year),
+            "term.html",
+            pages,
+        ) {
             job.context.insert("taxonomy", &heading);
             job.context.insert("term", &term);
             job.context
