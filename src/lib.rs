@@ -169,8 +169,9 @@ pub fn update_cases(
         .collect::<Option<_>>()?;
     let mut affected = render::Affected::default();
     let (mut before, mut after) = (Standing::new(), Standing::new());
-    let old_lens = listing_lens(site);
-    mark_affected(site, &indexes, &mut affected, &mut before);
+    let old_index = site.index();
+    let old_lens = listing_lens(site, &old_index);
+    mark_affected(site, &old_index, &indexes, &mut affected, &mut before);
     for (&i, rel) in indexes.iter().zip(changed) {
         let site = &loaded.site;
         let raw = content::read_case(&site.root, rel, site.config.max_file_size)?;
@@ -202,8 +203,15 @@ pub fn update_cases(
             loaded.bodies[i].html = sanitiser.clean(&loaded.bodies[i].html);
         }
     }
-    mark_affected(&loaded.site, &indexes, &mut affected, &mut after);
-    let lens = (&old_lens, &listing_lens(&loaded.site));
+    let new_index = loaded.site.index();
+    mark_affected(
+        &loaded.site,
+        &new_index,
+        &indexes,
+        &mut affected,
+        &mut after,
+    );
+    let lens = (&old_lens, &listing_lens(&loaded.site, &new_index));
     affected.listings =
         changed_listing_pages(&before, &after, lens, render::page_size(&loaded.site));
     Some(affected)
@@ -213,11 +221,11 @@ pub fn update_cases(
 /// records where they stand in the listings that hold them.
 fn mark_affected(
     site: &Site,
+    index: &model::Index,
     indexes: &[usize],
     affected: &mut render::Affected,
     standing: &mut Standing,
 ) {
-    let index = site.index();
     for &i in indexes {
         let case = &site.cases[i];
         affected.cases.insert(i);
@@ -264,8 +272,7 @@ fn mark_affected(
 }
 
 /// The length of every listing (kinds, years, terms) by URL.
-fn listing_lens(site: &Site) -> HashMap<String, usize> {
-    let index = site.index();
+fn listing_lens(site: &Site, index: &model::Index) -> HashMap<String, usize> {
     let mut lens = HashMap::new();
     for i in site.listing(|_| true) {
         let case = &site.cases[i];
