@@ -312,7 +312,7 @@ fn compendium(root: &Path, slugs: Vec<String>, output_dir: &Path) -> u8 {
     let wanted = |path: &str| {
         slugs.iter().any(|slug| {
             path == crate::compendium::pdf_path(slug)
-                || path.starts_with(&format!("compendium/{slug}/"))
+                || path.starts_with(&format!("{}/", crate::compendium::folder(slug)))
         })
     };
     let files: Vec<output::OutputFile> = files.into_iter().filter(|f| wanted(&f.path)).collect();

@@ -129,11 +129,7 @@ pub fn load(options: &BuildOptions, diagnostics: &mut Vec<Diagnostic>) -> Result
     };
     let documents = documents(&loaded);
     let all: Vec<&Document> = documents.iter().collect();
-    check_body_images(&loaded.site.root, &all, diagnostics);
-    let refused = limit_raw_html(&all, diagnostics);
-    if !loaded.site.config.unsafe_html {
-        warn_unsafe_html(&all, diagnostics);
-    }
+    let refused = check_bodies(&loaded.site, &all, diagnostics);
     drop(documents);
     for i in refused {
         let cases = loaded.bodies.len();
@@ -185,11 +181,7 @@ pub fn update_cases(
     let mut found = Vec::new();
     let all = documents(loaded);
     let docs: Vec<&Document> = indexes.iter().map(|&i| &all[i]).collect();
-    check_body_images(&loaded.site.root, &docs, &mut found);
-    limit_raw_html(&docs, &mut found);
-    if !loaded.site.config.unsafe_html {
-        warn_unsafe_html(&docs, &mut found);
-    }
+    check_bodies(&loaded.site, &docs, &mut found);
     drop(all);
     if let Some(file) = &loaded.config_file {
         loaded.site.compendia = compendium::resolve(&loaded.site, file, &mut found);
@@ -462,6 +454,18 @@ pub fn only_changed(diagnostics: Vec<Diagnostic>, changed: &BTreeSet<String>) ->
                 || from_template(d)
         })
         .collect()
+}
+
+/// The checks of rendered bodies: their images exist, their raw HTML stays within
+/// bounds, and what the sanitiser will remove is warned about. Returns the positions in
+/// `docs` of the bodies refused for too much HTML.
+fn check_bodies(site: &Site, docs: &[&Document], diagnostics: &mut Vec<Diagnostic>) -> Vec<usize> {
+    check_body_images(&site.root, docs, diagnostics);
+    let refused = limit_raw_html(docs, diagnostics);
+    if !site.config.unsafe_html {
+        warn_unsafe_html(docs, diagnostics);
+    }
+    refused
 }
 
 /// Every image a body shows must exist beside it.

@@ -746,7 +746,7 @@ fn site_context<'a>(site: &'a Site, pdfs: &Pdfs) -> SiteContext<'a> {
             .map(|c| CompendiumLink {
                 title: c.title.clone(),
                 subtitle: c.subtitle.clone(),
-                url: format!("/compendium/{}/", c.slug),
+                url: format!("/{}/", compendium::folder(&c.slug)),
                 pdf: pdfs
                     .wants(&c.slug)
                     .then(|| format!("/{}", compendium::pdf_path(&c.slug))),
@@ -1134,7 +1134,7 @@ fn print_page(
 ) -> Job {
     let site = shared.site;
     let mut job = shared.job(
-        format!("compendium/{}/index.html", book.slug),
+        format!("{}/index.html", compendium::folder(&book.slug)),
         "compendium.html",
     );
     let anchor = |i: usize| {

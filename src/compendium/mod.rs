@@ -412,7 +412,7 @@ pub fn cover_path(book: &Compendium) -> Option<String> {
         .extension()?
         .to_string_lossy()
         .to_ascii_lowercase();
-    Some(format!("compendium/{}/cover.{ext}", book.slug))
+    Some(format!("{}/cover.{ext}", folder(&book.slug)))
 }
 
 /// The cover images of the print pages.
@@ -446,6 +446,11 @@ impl Pdfs {
             Pdfs::Only(slugs) => slugs.iter().any(|s| s == slug),
         }
     }
+}
+
+/// The output folder of a compendium's print page and its files.
+pub fn folder(slug: &str) -> String {
+    format!("compendium/{slug}")
 }
 
 /// Output path of a compendium's PDF.
