@@ -4,7 +4,7 @@
 //! ```text
 //! site.yaml + content/ ──load──▶ raw cases ──validate──▶ Site + diagnostics
 //! Site ──markdown──▶ rendered bodies ──render (tera)──▶ pages ──output──▶ output/
-//! Site + rendered bodies ──search (pagefind)──▶ /pagefind/ bundle ──output──▶ output/
+//! Site + rendered bodies ──search──▶ /search/ index ──output──▶ output/
 //! ```
 
 // Diagnostics are returned as values on purpose: they are the product of most stages.
@@ -645,8 +645,8 @@ fn pages(
 }
 
 /// The built site's files with the search bundle (unless `search` is off), or `None`
-/// when `found` (the load's diagnostics), the rendering or the indexing holds an error,
-/// which is then added to `found`. The index is built first, so its memory is freed
+/// when `found` (the load's diagnostics) or the rendering holds an error, which is then
+/// added to `found`. The index is built first, so its memory is freed
 /// before the pages are rendered.
 pub fn files_unless_errors(
     loaded: &Loaded,
@@ -656,13 +656,7 @@ pub fn files_unless_errors(
         return None;
     }
     let bundle = if loaded.site.config.search {
-        match search_bundle(loaded) {
-            Ok(files) => files,
-            Err(error) => {
-                found.push(error);
-                return None;
-            }
-        }
+        search_bundle(loaded)
     } else {
         Vec::new()
     };
@@ -678,8 +672,8 @@ pub fn files_unless_errors(
     }
 }
 
-/// The Pagefind bundle of the listed cases.
-pub fn search_bundle(loaded: &Loaded) -> Result<Vec<OutputFile>, Diagnostic> {
+/// The search index of the listed cases.
+pub fn search_bundle(loaded: &Loaded) -> Vec<OutputFile> {
     let site = &loaded.site;
     let summaries: Vec<String> = site
         .cases
@@ -687,7 +681,7 @@ pub fn search_bundle(loaded: &Loaded) -> Result<Vec<OutputFile>, Diagnostic> {
         .zip(&loaded.bodies)
         .map(|(case, body)| render::summary(site, case, body))
         .collect();
-    search::bundle(search::records(site, &loaded.bodies, &summaries))
+    search::bundle(site, &loaded.bodies, &summaries)
 }
 
 /// Runs the rewrite stage over every page, in parallel.

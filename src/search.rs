@@ -1,46 +1,49 @@
-//! The search stage: the Pagefind index of the case pages, written as the `/pagefind/`
-//! bundle that the case library `/cases/` searches in the browser.
+//! The search stage: a static index of the listed cases under `/search/`, which the case
+//! library `/cases/` searches in the browser (`themes/default/static/search.js`).
 //!
-//! Cases go to Pagefind as records (its `add_custom_record`), built from the model and
-//! each case's rendered body, with the filters, metadata and sort key the case page also
-//! carries as `data-pagefind-*` attributes. Lists and term pages are never indexed.
+//! - `search/index.json`: per case (in the site's order, the case's number is its place)
+//!   its year, token count, title token count and filter values, and the filter values;
+//!   the browser loads it once and filters, counts and sorts by itself.
+//! - `search/docs/<n>.json`: what the result card of case `n` shows, and its text for the
+//!   excerpt; loaded only for the cards shown.
+//! - `search/shards/<n>.bin`: the postings (case numbers and token positions) of the
+//!   tokens whose key hashes to `n`; a query loads one shard per token.
 //!
-//! **Chinese.** Pagefind segments Chinese into words at index time (ICU4X) and the browser
-//! segments the query again with `Intl.Segmenter` (ICU4C); when the two disagree a query
-//! silently finds nothing, and segmenting is most of the indexing time. So the index holds
-//! every Chinese character position as the overlapping bigram that starts there (the last
-//! character of a run as itself), which makes whole words, parts of words and names match
-//! alike. `Intl.Segmenter` would split a bigram such as 能排 into two words again, so each
-//! bigram is written in an alphabet it keeps whole and no case text uses: every character
-//! becomes [`CODE_LEN`] Canadian syllabics (U+1401–U+166C), letters without case or
-//! accents, so Pagefind's normalisation leaves them alone. The glue script of `/cases/`
-//! (`themes/default/static/cases.js`) turns a query into the same tokens and turns
-//! excerpts back into the original characters. Other text (`5G`, `32.5%`) stays as words.
+//! **Chinese.** Word segmenters at index time and in the browser disagree, and a query
+//! then silently finds nothing. So every Chinese character position is indexed as the
+//! bigram that starts there (the last character of a run as itself): whole words, parts
+//! of words and names all match, and `search.js` turns a query into the same tokens (a
+//! lone character matches every token it starts). Runs of ASCII letters and digits are
+//! words, lower-cased; full-width ones count as ASCII; any other character only separates
+//! tokens. Positions make a query's tokens checkable as a phrase, which ranks first.
+//!
+//! Pagefind did this job before: it keeps every page's word map until the end and took
+//! 149 s and 6 GiB for 10,000 cases (BENCHMARKS.md). This index is built in bounded
+//! batches, so its memory is the postings themselves.
 
-use std::collections::BTreeMap;
+use std::borrow::Cow;
+use std::collections::HashMap;
 
 use lol_html::{RewriteStrSettings, doc_text, element, rewrite_str};
-use pagefind::api::PagefindIndex;
-use pagefind::options::PagefindServiceConfig;
 use rayon::prelude::*;
 
-use crate::diagnostics::Diagnostic;
 use crate::markdown::Rendered;
 use crate::model::{Case, Site};
 use crate::output::OutputFile;
-use crate::source::Pos;
 use crate::taxonomy::Kind;
 
-/// Where the bundle goes in the output.
-pub const BUNDLE_DIR: &str = "pagefind";
+/// Where the index goes in the output.
+pub const BUNDLE_DIR: &str = "search";
 
-/// The language of the index. Pages are `zh-CN`; Pagefind picks this index for them.
-const LANGUAGE: &str = "zh-cn";
+/// The index format, which `search.js` checks.
+const VERSION: u32 = 1;
 
-/// Letters per encoded character: 620² covers every code point up to U+5DD8F.
-pub const CODE_LEN: usize = 2;
-const LETTER_FIRST: u32 = 0x1401;
-const LETTERS: u32 = 620;
+/// Postings bytes aimed at per shard, and the most shards written.
+const SHARD_BYTES: usize = 64 * 1024;
+const MAX_SHARDS: usize = 4096;
+
+/// Cases tokenised at once: bounds the token lists waiting to be merged.
+const BATCH: usize = 256;
 
 /// The filter groups, in the order the case library shows them.
 pub const FILTER_KEYS: [&str; 9] = [
@@ -54,19 +57,6 @@ pub const FILTER_KEYS: [&str; 9] = [
     "year",
     "status",
 ];
-
-/// What Pagefind holds of one case.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Record {
-    /// The page's URL from the site's root: Pagefind's script puts the sub-path of its
-    /// bundle in front.
-    pub url: String,
-    /// The searchable text, as tokens (see the module notes).
-    pub content: String,
-    pub meta: BTreeMap<String, String>,
-    pub filters: BTreeMap<String, Vec<String>>,
-    pub sort: BTreeMap<String, String>,
-}
 
 /// The values of one filter of a case.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -123,85 +113,261 @@ pub fn filters(site: &Site, case: &Case) -> Vec<Filter> {
         .collect()
 }
 
-/// The metadata a result card shows: title, unit, region, year, kind, summary and cover.
-pub fn meta(site: &Site, case: &Case, summary: &str) -> BTreeMap<String, String> {
+/// What the result card of a case shows, and the text its excerpt comes from.
+#[derive(serde::Serialize)]
+struct Fragment<'a> {
+    url: String,
+    title: &'a str,
+    unit: &'a str,
+    region: &'a str,
+    year: i32,
+    kind: &'static str,
+    summary: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    image: Option<String>,
+    text: String,
+}
+
+/// One case, tokenised: its entries in `index.json` and its token positions.
+struct Indexed {
+    fragment: Vec<u8>,
+    year: i32,
+    length: u32,
+    title_length: u32,
+    filters: Vec<Filter>,
+    tokens: Vec<(String, Vec<u32>)>,
+}
+
+/// The index of the listed cases, as files under [`BUNDLE_DIR`]. `summaries[i]` is the
+/// card summary of `site.cases[i]`.
+pub fn bundle(site: &Site, bodies: &[Rendered], summaries: &[String]) -> Vec<OutputFile> {
+    let listed = site.listing(|_| true);
+    let mut files = Vec::with_capacity(listed.len() + 2);
+    let mut postings = Postings::default();
+    let mut filters = FilterValues::default();
+    let mut docs = Vec::with_capacity(listed.len());
+    for batch in listed.chunks(BATCH) {
+        let indexed: Vec<Indexed> = batch
+            .par_iter()
+            .map(|&i| index_case(site, &site.cases[i], &bodies[i], &summaries[i]))
+            .collect();
+        for case in indexed {
+            let number = docs.len() as u32;
+            files.push(OutputFile {
+                path: format!("{BUNDLE_DIR}/docs/{number}.json"),
+                contents: case.fragment,
+            });
+            postings.add(number, case.tokens);
+            let mut doc = vec![case.year as u32, case.length, case.title_length];
+            doc.extend(filters.ids(&case.filters));
+            docs.push(doc);
+        }
+    }
+    let shards = postings.shards();
+    let index = serde_json::json!({
+        "version": VERSION,
+        "shards": shards.len(),
+        "filters": filters.keys,
+        "docs": docs,
+    });
+    files.push(OutputFile {
+        path: format!("{BUNDLE_DIR}/index.json"),
+        contents: index.to_string().into_bytes(),
+    });
+    files.extend(
+        shards
+            .into_iter()
+            .enumerate()
+            .map(|(n, contents)| OutputFile {
+                path: format!("{BUNDLE_DIR}/shards/{n}.bin"),
+                contents,
+            }),
+    );
+    files
+}
+
+/// Tokenises one case: the title (which ranks higher), then the unit, summary, places and
+/// terms, then the body, a position apart so no phrase spans two of them.
+fn index_case(site: &Site, case: &Case, body: &Rendered, summary: &str) -> Indexed {
+    let t = &site.taxonomies;
+    let region = &t.regions.term(case.region).name;
+    let mut head = vec![case.unit.as_str(), summary, region];
+    head.extend(case.city.iter().chain(&case.cities).map(String::as_str));
+    let terms = site
+        .category(case)
+        .into_iter()
+        .chain(case.industry)
+        .map(|i| &t.industries.term(i).name)
+        .chain(case.scenarios.iter().map(|&s| &t.scenarios.term(s).name))
+        .chain(
+            case.technologies
+                .iter()
+                .map(|&s| &t.technologies.term(s).name),
+        );
+    head.extend(terms.map(String::as_str));
+    let text = html_text(&body.html);
+    let mut found: Vec<(Cow<str>, u32)> = Vec::with_capacity(text.len() / 3);
+    let title_length = tokenize(&case.title, 0, |token, at| found.push((token, at)));
+    let mut next = title_length;
+    for part in head.into_iter().chain([text.as_str()]) {
+        next = tokenize(part, next + 1, |token, at| found.push((token, at)));
+    }
+    found.sort_unstable();
+    let mut tokens: Vec<(String, Vec<u32>)> = Vec::new();
+    for (token, at) in found {
+        match tokens.last_mut() {
+            Some((last, positions)) if *last == token => positions.push(at),
+            _ => tokens.push((token.into_owned(), vec![at])),
+        }
+    }
     let base = site.config.base_path();
     let url = format!("{base}/{}/{}/", case.kind.folder(), case.slug);
-    let mut meta = BTreeMap::from([
-        ("title".to_string(), case.title.clone()),
-        ("unit".to_string(), case.unit.clone()),
-        (
-            "region".to_string(),
-            site.taxonomies.regions.term(case.region).name.clone(),
-        ),
-        ("year".to_string(), case.year.to_string()),
-        ("kind".to_string(), case.kind.short_label().to_string()),
-        ("summary".to_string(), summary.to_string()),
-    ]);
-    if let Some(cover) = &case.cover {
-        meta.insert("image".to_string(), format!("{url}{cover}"));
+    let fragment = Fragment {
+        image: case.cover.as_ref().map(|cover| format!("{url}{cover}")),
+        url,
+        title: &case.title,
+        unit: &case.unit,
+        region,
+        year: case.year,
+        kind: case.kind.short_label(),
+        summary,
+        text: squeeze_spaces(&text),
+    };
+    Indexed {
+        // Plain data: serialising it cannot fail.
+        fragment: serde_json::to_vec(&fragment).unwrap_or_default(),
+        year: case.year,
+        length: next,
+        title_length,
+        filters: filters(site, case),
+        tokens,
     }
-    meta
 }
 
-/// The record of every listed case, in the site's order. `summaries[i]` is the card
-/// summary of `site.cases[i]`.
-pub fn records(site: &Site, bodies: &[Rendered], summaries: &[String]) -> Vec<Record> {
-    site.listing(|_| true)
-        .into_par_iter()
-        .map(|i| {
-            let case = &site.cases[i];
-            Record {
-                url: format!("/{}/{}/", case.kind.folder(), case.slug),
-                content: digest(site, case, &summaries[i], &bodies[i].html),
-                meta: meta(site, case, &summaries[i]),
-                filters: filters(site, case)
-                    .into_iter()
-                    .map(|f| (f.key.to_string(), f.values))
-                    .collect(),
-                sort: BTreeMap::from([("year".to_string(), case.year.to_string())]),
+/// Text with each run of white space as one space, for excerpts.
+fn squeeze_spaces(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The filter values met so far, numbered per key in the order first met.
+#[derive(Default)]
+struct FilterValues {
+    keys: Vec<Filter>,
+    numbers: HashMap<(&'static str, String), u32>,
+}
+
+impl FilterValues {
+    /// A case's filters as `[key number, value number, …]` pairs, flattened.
+    fn ids(&mut self, filters: &[Filter]) -> Vec<u32> {
+        let mut ids = Vec::new();
+        for filter in filters {
+            let key = match self.keys.iter().position(|k| k.key == filter.key) {
+                Some(key) => key,
+                None => {
+                    self.keys.push(Filter {
+                        key: filter.key,
+                        values: Vec::new(),
+                    });
+                    self.keys.len() - 1
+                }
+            };
+            for value in &filter.values {
+                let values = &mut self.keys[key].values;
+                let number = *self
+                    .numbers
+                    .entry((filter.key, value.clone()))
+                    .or_insert_with(|| {
+                        values.push(value.clone());
+                        values.len() as u32 - 1
+                    });
+                ids.extend([key as u32, number]);
             }
-        })
-        .collect()
+        }
+        ids
+    }
 }
 
-/// Pagefind's weight markers: text between them counts this many times as much.
-const TITLE_WEIGHT: &str = "___PAGEFIND_WEIGHT___5";
-const END_WEIGHT: &str = "___END_PAGEFIND_WEIGHT___";
+/// Each token's postings: for every case holding it (ascending), the case number as the
+/// gap from the previous one, the count of positions and the positions as gaps, all as
+/// LEB128 varints.
+#[derive(Default)]
+struct Postings {
+    lists: HashMap<String, List>,
+}
 
-/// The searchable text of a case as tokens: the title (weighted), the unit, the summary,
-/// its places and terms, then the body.
-fn digest(site: &Site, case: &Case, summary: &str, body_html: &str) -> String {
-    let t = &site.taxonomies;
-    let mut head = vec![case.unit.clone(), summary.to_string()];
-    head.push(t.regions.term(case.region).name.clone());
-    head.extend(case.city.iter().chain(&case.cities).cloned());
-    head.extend(
-        site.category(case)
-            .map(|c| t.industries.term(c).name.clone()),
-    );
-    head.extend(case.industry.map(|i| t.industries.term(i).name.clone()));
-    head.extend(
-        case.scenarios
-            .iter()
-            .map(|&s| t.scenarios.term(s).name.clone()),
-    );
-    head.extend(
-        case.technologies
-            .iter()
-            .map(|&s| t.technologies.term(s).name.clone()),
-    );
-    let mut out = format!("{TITLE_WEIGHT} {} {END_WEIGHT} ", tokens(&case.title));
-    for text in head
-        .iter()
-        .map(String::as_str)
-        .chain([html_text(body_html).as_str()])
-    {
-        out.push_str(&tokens(text));
-        out.push(' ');
+#[derive(Default)]
+struct List {
+    cases: u32,
+    last: u32,
+    bytes: Vec<u8>,
+}
+
+impl Postings {
+    fn add(&mut self, case: u32, tokens: Vec<(String, Vec<u32>)>) {
+        for (token, positions) in tokens {
+            let list = self.lists.entry(token).or_default();
+            push_varint(&mut list.bytes, case - list.last);
+            list.last = case;
+            list.cases += 1;
+            push_varint(&mut list.bytes, positions.len() as u32);
+            let mut previous = 0;
+            for at in positions {
+                push_varint(&mut list.bytes, at - previous);
+                previous = at;
+            }
+        }
     }
-    out.truncate(out.trim_end().len());
-    out
+
+    /// The shard files: enough that each holds about [`SHARD_BYTES`]; in each, its
+    /// tokens in byte order, each as its length, bytes, case count, postings length and
+    /// postings.
+    fn shards(self) -> Vec<Vec<u8>> {
+        let total: usize = self.lists.values().map(|l| l.bytes.len()).sum();
+        let count = total.div_ceil(SHARD_BYTES).clamp(1, MAX_SHARDS);
+        let mut lists: Vec<(String, List)> = self.lists.into_iter().collect();
+        lists.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        let mut shards: Vec<(u32, Vec<u8>)> = vec![(0, Vec::new()); count];
+        for (token, list) in lists {
+            let (tokens, bytes) = &mut shards[shard_of(&token, count)];
+            *tokens += 1;
+            push_varint(bytes, token.len() as u32);
+            bytes.extend_from_slice(token.as_bytes());
+            push_varint(bytes, list.cases);
+            push_varint(bytes, list.bytes.len() as u32);
+            bytes.extend_from_slice(&list.bytes);
+        }
+        shards
+            .into_iter()
+            .map(|(tokens, bytes)| {
+                let mut out = Vec::with_capacity(bytes.len() + 4);
+                push_varint(&mut out, tokens);
+                out.extend(bytes);
+                out
+            })
+            .collect()
+    }
+}
+
+/// The shard of a token: the FNV-1a hash of its key modulo the shard count. A Chinese
+/// token's key is its first character, so a lone character finds every token it starts
+/// in one shard; a word's key is the word.
+fn shard_of(token: &str, count: usize) -> usize {
+    let key = match token.chars().next() {
+        Some(c) if is_han(c) => &token[..c.len_utf8()],
+        _ => token,
+    };
+    let hash = key.bytes().fold(0x811c_9dc5_u32, |hash, byte| {
+        (hash ^ u32::from(byte)).wrapping_mul(0x0100_0193)
+    });
+    hash as usize % count
+}
+
+fn push_varint(out: &mut Vec<u8>, mut n: u32) {
+    while n >= 0x80 {
+        out.push((n as u8 & 0x7f) | 0x80);
+        n >>= 7;
+    }
+    out.push(n as u8);
 }
 
 /// Elements that start a new block of text: a space goes before each.
@@ -284,163 +450,153 @@ fn fold_width(c: char) -> char {
     }
 }
 
-/// A character as [`CODE_LEN`] letters.
-fn encode(c: char, out: &mut String) {
-    let mut code = c as u32;
-    let mut letters = [' '; CODE_LEN];
-    for slot in letters.iter_mut().rev() {
-        *slot = char::from_u32(LETTER_FIRST + code % LETTERS).unwrap_or(' ');
-        code /= LETTERS;
-    }
-    out.extend(letters);
-}
-
-/// Text as index tokens separated by spaces: each Chinese character as the bigram it
-/// starts (encoded), full-width punctuation one token each, and every other run of
-/// characters between spaces as one word.
-pub fn tokens(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() * 3);
-    let chars: Vec<char> = text.chars().map(fold_width).collect();
-    let mut word = String::new();
-    let flush = |word: &mut String, out: &mut String| {
-        if !word.is_empty() {
-            out.push_str(word);
-            out.push(' ');
-            word.clear();
+/// Calls `each(token, position)` for every index token of `text`, numbering positions
+/// from `next`, and returns the position after the last: each Chinese character as the
+/// bigram it starts (the last of a run alone), each run of ASCII letters and digits as a
+/// lower-cased word. `search.js` tokenises queries and excerpts exactly so.
+pub fn tokenize<'a>(text: &'a str, mut next: u32, mut each: impl FnMut(Cow<'a, str>, u32)) -> u32 {
+    // The current word: where it starts and whether it needs folding.
+    let mut word: Option<(usize, bool)> = None;
+    let mut chars = text.char_indices().peekable();
+    while let Some((at, c)) = chars.next() {
+        let ascii = fold_width(c);
+        if ascii.is_ascii_alphanumeric() {
+            let (_, folded) = word.get_or_insert((at, false));
+            *folded |= ascii != c || ascii.is_ascii_uppercase();
+            continue;
         }
-    };
-    for (i, &c) in chars.iter().enumerate() {
+        if let Some((start, folded)) = word.take() {
+            each(word_token(&text[start..at], folded), next);
+            next += 1;
+        }
         if is_han(c) {
-            flush(&mut word, &mut out);
-            encode(c, &mut out);
-            if let Some(&next) = chars.get(i + 1).filter(|n| is_han(**n)) {
-                encode(next, &mut out);
-            }
-            out.push(' ');
-        } else if c.is_whitespace() || c == '\u{200B}' {
-            flush(&mut word, &mut out);
-        } else if crate::markdown::is_cjk(c) {
-            flush(&mut word, &mut out);
-            out.push(c);
-            out.push(' ');
-        } else {
-            word.push(c);
+            let end = match chars.peek() {
+                Some(&(after, n)) if is_han(n) => after + n.len_utf8(),
+                _ => at + c.len_utf8(),
+            };
+            each(Cow::Borrowed(&text[at..end]), next);
+            next += 1;
         }
     }
-    flush(&mut word, &mut out);
-    out.truncate(out.trim_end().len());
-    out
+    if let Some((start, folded)) = word {
+        each(word_token(&text[start..], folded), next);
+        next += 1;
+    }
+    next
 }
 
-/// The Pagefind bundle for `records`, as files under [`BUNDLE_DIR`].
-pub fn bundle(records: Vec<Record>) -> Result<Vec<OutputFile>, Diagnostic> {
-    let fail = |what: &str, err: &dyn std::fmt::Display| {
-        Diagnostic::error(
-            "search",
-            BUNDLE_DIR,
-            Pos::START,
-            format!("生成搜索索引失败（{what}）：{err}"),
+fn word_token(raw: &str, folded: bool) -> Cow<'_, str> {
+    if folded {
+        Cow::Owned(
+            raw.chars()
+                .map(|c| fold_width(c).to_ascii_lowercase())
+                .collect(),
         )
-        .help("这是 anli 的问题而非内容问题；可先用 --no-search 跳过索引构建，并报告此错误")
-    };
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .build()
-        .map_err(|e| fail("启动", &e))?;
-    runtime.block_on(async {
-        let config = PagefindServiceConfig::builder()
-            .force_language(LANGUAGE.to_string())
-            .build();
-        let mut index = PagefindIndex::new(Some(config)).map_err(|e| fail("配置", &e))?;
-        for record in records {
-            let url = record.url.clone();
-            index
-                .add_custom_record(
-                    record.url,
-                    record.content,
-                    LANGUAGE.to_string(),
-                    Some(record.meta),
-                    Some(record.filters),
-                    Some(record.sort),
-                )
-                .await
-                .map_err(|e| fail(&url, &e))?;
-        }
-        let files = index.get_files().await.map_err(|e| fail("写出", &e))?;
-        let mut files: Vec<OutputFile> = files
-            .into_iter()
-            .map(|f| OutputFile {
-                path: format!("{BUNDLE_DIR}/{}", slash_path(&f.filename)),
-                contents: f.contents,
-            })
-            .collect();
-        files.sort_by(|a, b| a.path.cmp(&b.path));
-        Ok(files)
-    })
-}
-
-fn slash_path(path: &std::path::Path) -> String {
-    path.components()
-        .map(|c| c.as_os_str().to_string_lossy())
-        .collect::<Vec<_>>()
-        .join("/")
+    } else {
+        Cow::Borrowed(raw)
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::collections::BTreeMap;
 
-    fn decode(token: &str) -> String {
-        let runes: Vec<u32> = token.chars().map(|c| c as u32 - LETTER_FIRST).collect();
-        runes
-            .chunks(CODE_LEN)
-            .map(|code| char::from_u32(code.iter().fold(0, |n, d| n * LETTERS + d)).unwrap())
-            .collect()
+    fn tokens(text: &str) -> Vec<(String, u32)> {
+        let mut out = Vec::new();
+        tokenize(text, 0, |token, at| out.push((token.into_owned(), at)));
+        out
     }
 
     #[test]
-    fn chinese_becomes_overlapping_bigrams_and_other_text_stays_words() {
-        let tokens = tokens("智能排产，5G专网 提升32.5%（示例）");
-        let shown: Vec<String> = tokens
-            .split(' ')
-            .map(|t| {
-                if t.chars()
-                    .all(|c| (LETTER_FIRST..LETTER_FIRST + LETTERS).contains(&(c as u32)))
-                {
-                    decode(t)
-                } else {
-                    t.to_string()
-                }
-            })
+    fn chinese_becomes_overlapping_bigrams_and_ascii_runs_words() {
+        let found: Vec<String> = tokens("智能排产，5G专网 提升32.5%（示例）ＭＥＳ")
+            .into_iter()
+            .map(|(t, _)| t)
             .collect();
         assert_eq!(
-            shown,
+            found,
             [
-                "智能", "能排", "排产", "产", "，", "5G", "专网", "网", "提升", "升", "32.5%",
-                "（", "示例", "例", "）"
+                "智能", "能排", "排产", "产", "5g", "专网", "网", "提升", "升", "32", "5", "示例",
+                "例", "mes"
             ]
         );
+        let positions: Vec<u32> = tokens("甲乙 a").into_iter().map(|(_, at)| at).collect();
+        assert_eq!(positions, [0, 1, 2], "separators take no position");
     }
 
     #[test]
-    fn full_width_letters_fold_and_entities_decode() {
-        assert_eq!(tokens("５Ｇ"), "5G");
+    fn entities_decode_and_blocks_are_spaced() {
         assert_eq!(
             decode_entities("a&amp;b &lt;c&gt; &#20013;&#x6587; &bogus; &"),
             "a&b <c> 中文 &bogus; &"
         );
         assert_eq!(
-            html_text("<p>甲<b>乙</b></p><p>丙&amp;</p>")
-                .split_whitespace()
-                .collect::<String>(),
-            "甲乙丙&"
+            squeeze_spaces(&html_text("<p>甲<b>乙</b></p><p>丙&amp;</p>")),
+            "甲乙 丙&"
         );
     }
 
+    /// Reads one varint at `at`, moving past it.
+    fn varint(bytes: &[u8], at: &mut usize) -> u32 {
+        let mut n = 0;
+        let mut shift = 0;
+        loop {
+            let byte = bytes[*at];
+            *at += 1;
+            n |= u32::from(byte & 0x7f) << shift;
+            if byte < 0x80 {
+                return n;
+            }
+            shift += 7;
+        }
+    }
+
     #[test]
-    fn every_code_point_fits_the_encoding() {
-        let mut out = String::new();
-        encode('\u{323AF}', &mut out);
-        assert_eq!(out.chars().count(), CODE_LEN);
-        assert_eq!(decode(&out), "\u{323AF}");
+    fn postings_round_trip_through_a_shard() {
+        let mut postings = Postings::default();
+        postings.add(
+            0,
+            vec![("智能".into(), vec![3, 200]), ("mes".into(), vec![1])],
+        );
+        postings.add(7, vec![("智能".into(), vec![5])]);
+        let shards = postings.shards();
+        assert_eq!(shards.len(), 1);
+        let bytes = &shards[0];
+        let mut at = 0;
+        assert_eq!(varint(bytes, &mut at), 2, "two tokens");
+        let mut read = BTreeMap::new();
+        for _ in 0..2 {
+            let length = varint(bytes, &mut at) as usize;
+            let token = std::str::from_utf8(&bytes[at..at + length])
+                .unwrap()
+                .to_string();
+            at += length;
+            let cases = varint(bytes, &mut at);
+            let end = varint(bytes, &mut at) as usize + at;
+            let mut case = 0;
+            let mut list = Vec::new();
+            for _ in 0..cases {
+                case += varint(bytes, &mut at);
+                let mut position = 0;
+                let positions: Vec<u32> = (0..varint(bytes, &mut at))
+                    .map(|_| {
+                        position += varint(bytes, &mut at);
+                        position
+                    })
+                    .collect();
+                list.push((case, positions));
+            }
+            assert_eq!(at, end);
+            read.insert(token, list);
+        }
+        assert_eq!(read["智能"], [(0, vec![3, 200]), (7, vec![5])]);
+        assert_eq!(read["mes"], [(0, vec![1])]);
+    }
+
+    #[test]
+    fn a_chinese_token_goes_to_the_shard_of_its_first_character() {
+        assert_eq!(shard_of("智能", 97), shard_of("智", 97));
+        assert_eq!(shard_of("智慧", 97), shard_of("智", 97));
     }
 }

@@ -492,7 +492,8 @@ fn respond(
     stream.flush()
 }
 
-/// Content types by file extension; `.pagefind` and unknown files are binary.
+/// Content types by file extension; search shards (`.bin`), `.pagefind` and unknown files
+/// are binary.
 pub fn content_type(path: &str) -> &'static str {
     let extension = path
         .rsplit_once('.')

@@ -1,4 +1,4 @@
-//! Search: the Pagefind bundle of the case pages, the case library `/cases/`, and Chinese
+//! Search: the index of the case pages, the case library `/cases/`, and Chinese
 //! queries and URL filters in a real browser.
 //!
 //! The browser tests build the example site under the sub-path `/sub/`, serve it on
@@ -28,26 +28,45 @@ fn the_bundle_indexes_the_listed_case_pages_under_the_sub_path() {
         &fixture("website"),
         &["--base-url", "https://example.org/sub/"],
     );
-    for file in ["pagefind/pagefind.js", "pagefind/pagefind-worker.js"] {
-        assert!(files.contains_key(file), "{file} is in the bundle");
-    }
-    let entry: serde_json::Value =
-        serde_json::from_str(&text(&files, "pagefind/pagefind-entry.json")).unwrap();
+    let index: serde_json::Value =
+        serde_json::from_str(&text(&files, "search/index.json")).unwrap();
     let cases: Vec<serde_json::Value> =
         serde_json::from_str(&text(&files, "data/cases.json")).unwrap();
-    let listed = cases.iter().filter(|c| c["state"] != "revoked").count();
-    assert_eq!(listed, 5, "the fixture lists five of its six cases");
-    assert_eq!(
-        entry["languages"]["zh-cn"]["page_count"], listed,
-        "only the listed case pages are indexed: {entry}"
-    );
+    let listed: Vec<&serde_json::Value> =
+        cases.iter().filter(|c| c["state"] != "revoked").collect();
+    assert_eq!(listed.len(), 5, "the fixture lists five of its six cases");
+    let docs = index["docs"].as_array().unwrap();
+    assert_eq!(docs.len(), 5, "only the listed case pages are indexed");
+    // Each case's card, in the site's order, with its URL under the sub-path.
+    let urls: Vec<String> = (0..docs.len())
+        .map(|n| {
+            let doc: serde_json::Value =
+                serde_json::from_str(&text(&files, &format!("search/docs/{n}.json"))).unwrap();
+            assert!(!doc["text"].as_str().unwrap().is_empty());
+            doc["url"].as_str().unwrap().to_string()
+        })
+        .collect();
+    let mut expected: Vec<String> = listed
+        .iter()
+        .map(|c| format!("/sub/{}/", c["id"].as_str().unwrap()))
+        .collect();
+    let mut sorted_urls = urls.clone();
+    sorted_urls.sort();
+    expected.sort();
+    assert_eq!(sorted_urls, expected);
+    let shards = index["shards"].as_u64().unwrap();
+    for n in 0..shards {
+        assert!(files.contains_key(&format!("search/shards/{n}.bin")));
+    }
+    let kinds = &index["filters"].as_array().unwrap()[0];
+    assert_eq!(kinds["key"], "kind");
     let library = text(&files, "cases/index.html");
     assert_eq!(
         attributes(&library, ".library", "data-bundle"),
-        ["/sub/pagefind/"]
+        ["/sub/search/"]
     );
     assert_eq!(attributes(&library, "script", "src"), ["/sub/cases.js"]);
-    assert!(files.contains_key("cases.js"));
+    assert!(files.contains_key("cases.js") && files.contains_key("search.js"));
     // Without JavaScript: links to the static term pages, and each filter value is one.
     assert!(attributes(&library, ".no-script a", "href").contains(&"/sub/regions/".to_string()));
     let facets = attributes(&library, ".facets a[data-key=region]", "href");
@@ -127,7 +146,7 @@ fn no_search_leaves_out_the_index_the_library_and_the_search_box() {
     std::fs::write(&yaml, format!("{config}\nsearch: false\n")).unwrap();
     let (_out, by_config) = build_site(site.path(), &[]);
     for files in [by_flag, by_config] {
-        assert!(!files.keys().any(|p| p.starts_with("pagefind/")));
+        assert!(!files.keys().any(|p| p.starts_with("search/")));
         assert!(!files.contains_key("cases/index.html"));
         assert!(!text(&files, "index.html").contains("site-search"));
         assert!(files.contains_key("factories/js-plant/index.html"));
@@ -281,6 +300,14 @@ fn shown(dom: &str) -> Vec<String> {
         .collect()
 }
 
+/// The count a facet value shows.
+fn facet_count(dom: &str, key: &str, value: &str) -> usize {
+    let link = format!("data-key=\"{key}\" data-value=\"{value}\"");
+    let after = &dom[dom.find(&link).unwrap_or_else(|| panic!("no facet {link}"))..];
+    let count = &after[after.find("class=\"count\">").unwrap() + 14..];
+    count[..count.find('<').unwrap()].parse().unwrap()
+}
+
 fn sorted(mut cases: Vec<String>) -> Vec<String> {
     cases.sort();
     cases
@@ -354,6 +381,26 @@ fn two_characters_inside_a_longer_word_match() {
                 ],
             ),
         ],
+    );
+}
+
+#[test]
+fn a_single_character_finds_every_case_that_holds_it() {
+    // 焊 stands alone, in 焊装, 焊接 and 点焊: the query matches every token it starts.
+    assert_finds(
+        "a_single_character_finds_every_case_that_holds_it",
+        &[(
+            "焊",
+            &[
+                "factories/chongqing-qiche-zhengche",
+                "factories/xian-xinpian-fengce",
+                "factories/zhangzhou-lidian-dianxin",
+                "factories/zhoukou-nongji-shouhuoji",
+                "scenarios/luoyang-kuangji-jichu",
+                "scenarios/wuhan-qiche-hanzhuang",
+                "zones/cheng-de-mian-xianxingqu",
+            ],
+        )],
     );
 }
 
@@ -452,6 +499,23 @@ fn filters_in_the_url_show_exactly_the_cases_of_the_content() {
             ["电子信息", "江苏省"],
             "the chosen filters show as chosen"
         );
+        // A value's count is what choosing it would add, given the other groups' choices:
+        // each region's 电子信息 cases, each category's 江苏省 cases.
+        for case in cases.iter().filter(|c| c["state"] != "revoked") {
+            for (key, other_key, other) in [
+                ("region", "category", "电子信息"),
+                ("category", "region", "江苏省"),
+            ] {
+                let Some(value) = case[key].as_str() else {
+                    continue; // a zone has no category
+                };
+                let want = cases
+                    .iter()
+                    .filter(|c| c["state"] != "revoked" && c[key] == value && c[other_key] == other)
+                    .count();
+                assert_eq!(facet_count(&dom, key, value), want, "{key} {value}");
+            }
+        }
     }
     // A query narrows the filtered view (视觉检测 is in six cases, one of them here).
     let dom = library(&browser, &format!("{}&{url}", query("视觉检测")));

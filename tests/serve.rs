@@ -117,8 +117,12 @@ fn serve_rebuilds_reloads_and_shows_errors() {
         "{headers}"
     );
     assert!(body.contains("<h1 data-pagefind-meta=\"title\">中文排版场景</h1>"));
-    let (status, _, _) = get(port, "/cases/pagefind/pagefind.js");
-    assert_eq!(status, "HTTP/1.1 200 OK", "serve serves the search bundle");
+    let (status, headers, _) = get(port, "/cases/search/index.json");
+    assert_eq!(status, "HTTP/1.1 200 OK", "serve serves the search index");
+    assert!(
+        headers.contains("Content-Type: application/json"),
+        "{headers}"
+    );
     assert!(
         body.contains("const base = \"/cases\";")
             && body.contains("new EventSource(base + \"/__anli/events\")"),
@@ -266,7 +270,7 @@ fn an_edited_case_is_rebuilt_incrementally_exactly_like_a_full_build() {
     let mut compared = 0;
     for (path, bytes) in common::read_tree(&full.path().join("out")) {
         // The search index is rebuilt by full rebuilds only (README, "anli serve").
-        if path.starts_with('.') || path.starts_with("pagefind/") {
+        if path.starts_with('.') || path.starts_with("search/") {
             continue;
         }
         let (status, _, body) = get(port, &format!("/{path}"));
