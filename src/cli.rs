@@ -208,7 +208,7 @@ fn check(root: PathBuf, format: Format, strict: bool, changed_since: Option<&str
         Err(message) => return usage_error(&message),
     };
     // Render in memory too, so a site that `build` would reject fails `check` as well.
-    if let Err(errors) = crate::site_files(&loaded) {
+    if let Err(errors) = crate::site_files(&loaded, &output::Sink::Discard) {
         found.extend(errors);
     }
     if let Some(changed) = &changed {
@@ -251,16 +251,25 @@ fn build(options: BuildOptions, output_dir: PathBuf, no_search: bool) -> u8 {
     if no_search {
         loaded.site.config.search = false;
     }
-    let files = crate::files_unless_errors(&loaded, &mut found);
-    let Some(files) = report(found, &output_dir, files) else {
-        return 1;
+    let staging = match output::Staging::new(&output_dir) {
+        Ok(staging) => staging,
+        Err(err) => {
+            return usage_error(&format!(
+                "无法在 {} 旁建立暂存目录：{err}",
+                output_dir.display()
+            ));
+        }
     };
-    match output::write_site(&output_dir, files) {
-        Ok(count) => {
+    let count = crate::files_unless_errors(&loaded, &mut found, &output::Sink::Staging(&staging));
+    if !report(found, &output_dir, count.is_some()) {
+        return 1;
+    }
+    match staging.commit() {
+        Ok(()) => {
             eprintln!(
                 "已构建 {} 个案例、{} 个文件到 {}（用时 {:.2} 秒）",
                 loaded.site.cases.len(),
-                count,
+                count.unwrap_or(0),
                 output_dir.display(),
                 started.elapsed().as_secs_f64()
             );
@@ -305,10 +314,12 @@ fn compendium(root: &Path, slugs: Vec<String>, output_dir: &Path) -> u8 {
             }
         ));
     }
-    let files = crate::files_unless_errors(&loaded, &mut found);
-    let Some(files) = report(found, output_dir, files) else {
+    let sink = output::Sink::memory();
+    let built = crate::files_unless_errors(&loaded, &mut found, &sink);
+    if !report(found, output_dir, built.is_some()) {
         return 1;
-    };
+    }
+    let files = sink.into_files();
     let wanted = |path: &str| {
         slugs.iter().any(|slug| {
             path == crate::compendium::pdf_path(slug)
@@ -330,12 +341,8 @@ fn compendium(root: &Path, slugs: Vec<String>, output_dir: &Path) -> u8 {
     }
 }
 
-/// Prints the diagnostics of a build; the files when there was no error.
-fn report(
-    found: Vec<Diagnostic>,
-    output_dir: &Path,
-    files: Option<Vec<output::OutputFile>>,
-) -> Option<Vec<output::OutputFile>> {
+/// Prints the diagnostics, and that the build stopped unless it `built`; returns `built`.
+fn report(found: Vec<Diagnostic>, output_dir: &Path, built: bool) -> bool {
     let diagnostics = collect(found);
     eprint!(
         "{}",
@@ -344,14 +351,14 @@ fn report(
             std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none()
         )
     );
-    if files.is_none() {
+    if !built {
         eprintln!(
             "{}；构建已停止，{} 保持原样",
             diagnostics.summary(),
             output_dir.display()
         );
     }
-    files
+    built
 }
 
 /// A progress bar on stderr for long work; hidden when stderr is not a terminal or in CI.

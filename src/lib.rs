@@ -38,7 +38,7 @@ use crate::config::Config;
 use crate::diagnostics::Diagnostic;
 use crate::markdown::{Highlighter, Rendered};
 use crate::model::Site;
-use crate::output::OutputFile;
+use crate::output::{OutputFile, Sink};
 use crate::source::SourceFile;
 
 /// What a command asks of the pipeline.
@@ -563,9 +563,10 @@ pub(crate) fn asset_path(url: &str) -> String {
         .into_owned()
 }
 
-/// Every file of the built site: pages (rewritten), the stylesheet, static files, case
-/// assets, feeds and data. Fails with every broken internal link or template problem.
-pub fn site_files(loaded: &Loaded) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+/// Puts every file of the built site into `sink`: static files, case assets, pages
+/// (rewritten), feeds and data, and PDFs, in that order (a later file of the same path
+/// wins). Returns the paths, or every broken internal link or template problem.
+pub fn site_files(loaded: &Loaded, sink: &Sink) -> Result<BTreeSet<String>, Vec<Diagnostic>> {
     let site = &loaded.site;
     let mut files = render::theme_static_files(&site.root, &site.config.theme);
     for file in &mut files {
@@ -584,19 +585,48 @@ pub fn site_files(loaded: &Loaded) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
             .iter()
             .map(|f| (f.path.as_str(), f.contents.as_slice())),
     );
-    let (pages, references) = pages(loaded, &sizes, render::Pages::All)?;
-    let html_paths: Vec<&str> = pages.iter().map(|p| p.path.as_str()).collect();
+    let mut all = put_all(sink, files)?;
+    let references = pages(loaded, &sizes, render::Pages::All, sink)?;
+    let html_paths: Vec<&str> = references.iter().map(|(p, _)| p.as_str()).collect();
     let feeds = feeds::files(site, &html_paths);
-    files.extend(feeds);
-    files.extend(pages);
-    files.extend(compendium::pdf_files(site, &loaded.options.pdfs)?);
-    let all: BTreeSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
-    let problems = broken_links(loaded, &references, &all);
+    all.extend(html_paths.iter().map(|p| p.to_string()));
+    all.extend(put_all(sink, feeds)?);
+    all.extend(put_all(
+        sink,
+        compendium::pdf_files(site, &loaded.options.pdfs)?,
+    )?);
+    let names: BTreeSet<&str> = all.iter().map(String::as_str).collect();
+    let problems = broken_links(loaded, &references, &names);
     if problems.is_empty() {
-        Ok(files)
+        Ok(all)
     } else {
         Err(problems)
     }
+}
+
+/// Puts `files` into `sink` in parallel, the last of any path only, returning the paths.
+fn put_all(sink: &Sink, files: Vec<OutputFile>) -> Result<BTreeSet<String>, Vec<Diagnostic>> {
+    let by_path: BTreeMap<String, Vec<u8>> =
+        files.into_iter().map(|f| (f.path, f.contents)).collect();
+    let paths = by_path.keys().cloned().collect();
+    by_path
+        .into_par_iter()
+        .try_for_each(|(path, contents)| put(sink, OutputFile { path, contents }))
+        .map_err(|d| vec![d])?;
+    Ok(paths)
+}
+
+fn put(sink: &Sink, file: OutputFile) -> Result<(), Diagnostic> {
+    let path = file.path.clone();
+    sink.put(file).map_err(|err| {
+        Diagnostic::error(
+            "output",
+            &path,
+            source::Pos::START,
+            format!("写出失败：{err}"),
+        )
+        .help("检查输出目录所在磁盘的空间和权限")
+    })
 }
 
 /// The files an edit of some cases changes ([`update_cases`] says which pages): those
@@ -607,7 +637,9 @@ pub fn changed_files(
     built: &HashMap<String, Vec<u8>>,
 ) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
     let sizes = rewrite::image_sizes(built.iter().map(|(p, c)| (p.as_str(), c.as_slice())));
-    let (mut pages, references) = pages(loaded, &sizes, render::Pages::Affected(affected))?;
+    let sink = Sink::memory();
+    let references = pages(loaded, &sizes, render::Pages::Affected(affected), &sink)?;
+    let mut pages = sink.into_files();
     let mut html_paths: BTreeSet<&str> = built
         .keys()
         .map(String::as_str)
@@ -625,51 +657,70 @@ pub fn changed_files(
     Ok(pages)
 }
 
-/// Renders and rewrites the pages `which` names.
+/// Renders and rewrites the pages `which` names into `sink`, each page in one go, so
+/// that only the pages in the making are held. Returns each page's links.
 fn pages(
     loaded: &Loaded,
     sizes: &HashMap<String, (u32, u32)>,
     which: render::Pages,
-) -> Result<(Vec<OutputFile>, References), Vec<Diagnostic>> {
+    sink: &Sink,
+) -> Result<References, Vec<Diagnostic>> {
     let site = &loaded.site;
     let templates = render::Templates::load(&site.root, &site.config.theme)?;
-    let pages = render::render_site(
+    let (renderer, jobs) = render::plan(
         site,
         &templates,
         &loaded.bodies,
         &loaded.page_bodies,
         &loaded.options.pdfs,
         which,
-    )?;
-    rewrite_pages(site, pages, sizes)
+    );
+    let base_path = site.config.base_path();
+    let results: Vec<Result<(String, Vec<rewrite::Reference>), Diagnostic>> = jobs
+        .into_par_iter()
+        .map(|job| {
+            let (page, references) = rewrite_page(renderer.render(job)?, &base_path, sizes)?;
+            let path = page.path.clone();
+            put(sink, page)?;
+            Ok((path, references))
+        })
+        .collect();
+    let (references, errors): (Vec<_>, Vec<_>) = results.into_iter().partition(Result::is_ok);
+    if errors.is_empty() {
+        Ok(references.into_iter().filter_map(Result::ok).collect())
+    } else {
+        Err(errors.into_iter().filter_map(Result::err).collect())
+    }
 }
 
-/// The built site's files with the search bundle (unless `search` is off), or `None`
-/// when `found` (the load's diagnostics) or the rendering holds an error, which is then
-/// added to `found`. The index is built first, so its memory is freed
-/// before the pages are rendered.
+/// Puts the built site's files into `sink`, the search index last (unless `search` is
+/// off), and returns how many there are; `None` when `found` (the load's diagnostics) or
+/// the rendering holds an error, which is then added to `found`.
 pub fn files_unless_errors(
     loaded: &Loaded,
     found: &mut Vec<Diagnostic>,
-) -> Option<Vec<OutputFile>> {
+    sink: &Sink,
+) -> Option<usize> {
     if found.iter().any(Diagnostic::is_error) {
         return None;
     }
-    let bundle = if loaded.site.config.search {
-        search_bundle(loaded)
-    } else {
-        Vec::new()
-    };
-    match site_files(loaded) {
-        Ok(mut files) => {
-            files.extend(bundle);
-            Some(files)
-        }
+    let mut all = match site_files(loaded, sink) {
+        Ok(all) => all,
         Err(errors) => {
             found.extend(errors);
-            None
+            return None;
+        }
+    };
+    if loaded.site.config.search {
+        match put_all(sink, search_bundle(loaded)) {
+            Ok(paths) => all.extend(paths),
+            Err(errors) => {
+                found.extend(errors);
+                return None;
+            }
         }
     }
+    Some(all.len())
 }
 
 /// The search index of the listed cases.
@@ -684,52 +735,30 @@ pub fn search_bundle(loaded: &Loaded) -> Vec<OutputFile> {
     search::bundle(site, &loaded.bodies, &summaries)
 }
 
-/// Runs the rewrite stage over every page, in parallel.
+/// Each page's links and images, for the link check.
 type References = Vec<(String, Vec<rewrite::Reference>)>;
 
-fn rewrite_pages(
-    site: &Site,
-    pages: Vec<OutputFile>,
+/// Runs the rewrite stage over one rendered page.
+fn rewrite_page(
+    page: OutputFile,
+    base_path: &str,
     sizes: &HashMap<String, (u32, u32)>,
-) -> Result<(Vec<OutputFile>, References), Vec<Diagnostic>> {
-    let base_path = site.config.base_path();
-    let results: Vec<Result<(OutputFile, Vec<rewrite::Reference>), Diagnostic>> = pages
-        .into_par_iter()
-        .map(|page| {
-            let html = String::from_utf8_lossy(&page.contents);
-            match rewrite::rewrite(&page.path, &html, &base_path, sizes) {
-                Ok(done) => Ok((
-                    OutputFile {
-                        path: page.path,
-                        contents: done.html.into_bytes(),
-                    },
-                    done.references,
-                )),
-                Err(message) => Err(Diagnostic::error(
-                    "rewrite",
-                    &page.path,
-                    source::Pos::START,
-                    message,
-                )),
-            }
-        })
-        .collect();
-    let mut pages = Vec::new();
-    let mut references = Vec::new();
-    let mut errors = Vec::new();
-    for result in results {
-        match result {
-            Ok((page, refs)) => {
-                references.push((page.path.clone(), refs));
-                pages.push(page);
-            }
-            Err(d) => errors.push(d),
-        }
-    }
-    if errors.is_empty() {
-        Ok((pages, references))
-    } else {
-        Err(errors)
+) -> Result<(OutputFile, Vec<rewrite::Reference>), Diagnostic> {
+    let html = String::from_utf8_lossy(&page.contents);
+    match rewrite::rewrite(&page.path, &html, base_path, sizes) {
+        Ok(done) => Ok((
+            OutputFile {
+                path: page.path,
+                contents: done.html.into_bytes(),
+            },
+            done.references,
+        )),
+        Err(message) => Err(Diagnostic::error(
+            "rewrite",
+            &page.path,
+            source::Pos::START,
+            message,
+        )),
     }
 }
 

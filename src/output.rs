@@ -2,12 +2,10 @@
 //! which replaces the old output only once everything was written. A failed build leaves
 //! the previous output as it was, and nothing is ever written outside the output folder.
 
-use std::collections::BTreeMap;
 use std::fs;
 use std::io;
 use std::path::{Component, Path, PathBuf};
-
-use rayon::prelude::*;
+use std::sync::Mutex;
 
 /// Written into every output folder, so a later build knows it may replace the folder.
 pub const MARKER: &str = ".anli-output";
@@ -99,42 +97,101 @@ fn is_safe(path: &str) -> bool {
             .all(|c| matches!(c, Component::Normal(_)))
 }
 
-/// Writes `files` as the new content of `output`, atomically as seen by readers of
-/// `output`: staging first, then a swap. Later files with the same path win.
-pub fn write_site(output: &Path, files: Vec<OutputFile>) -> io::Result<usize> {
-    let mut by_path: BTreeMap<String, Vec<u8>> = BTreeMap::new();
-    for file in files {
+/// Where the files of a build go.
+pub enum Sink<'a> {
+    /// Kept, for `serve` and `anli compendium`.
+    Memory(Mutex<Vec<OutputFile>>),
+    /// Written at once into a staging folder, so a build never holds its finished pages.
+    Staging(&'a Staging),
+    /// Dropped: `check` renders only to find problems.
+    Discard,
+}
+
+impl Sink<'_> {
+    pub fn memory() -> Self {
+        Sink::Memory(Mutex::new(Vec::new()))
+    }
+
+    /// Takes one file. A later file with the same path replaces an earlier one.
+    pub fn put(&self, file: OutputFile) -> io::Result<()> {
+        match self {
+            Sink::Memory(files) => {
+                files.lock().unwrap_or_else(|e| e.into_inner()).push(file);
+                Ok(())
+            }
+            Sink::Staging(staging) => staging.write(&file),
+            Sink::Discard => Ok(()),
+        }
+    }
+
+    /// The files kept, in the order they came (none unless in memory).
+    pub fn into_files(self) -> Vec<OutputFile> {
+        match self {
+            Sink::Memory(files) => files.into_inner().unwrap_or_else(|e| e.into_inner()),
+            _ => Vec::new(),
+        }
+    }
+}
+
+/// A staging folder beside the output folder, which replaces the old output only once
+/// everything was written ([`Staging::commit`]); dropped uncommitted, it is removed, and
+/// the previous output stays as it was.
+pub struct Staging {
+    dir: PathBuf,
+    output: PathBuf,
+    old: PathBuf,
+    committed: bool,
+}
+
+impl Staging {
+    pub fn new(output: &Path) -> io::Result<Self> {
+        let name = output
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "output".to_string());
+        let parent = output
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        fs::create_dir_all(parent)?;
+        let staging = Staging {
+            dir: parent.join(format!(".{name}.staging")),
+            output: output.to_path_buf(),
+            old: parent.join(format!(".{name}.old")),
+            committed: false,
+        };
+        remove_if_exists(&staging.dir)?;
+        fs::create_dir_all(&staging.dir)?;
+        write_file(&staging.dir.join(MARKER), MARKER_TEXT)?;
+        Ok(staging)
+    }
+
+    fn write(&self, file: &OutputFile) -> io::Result<()> {
         if !is_safe(&file.path) {
             return Err(io::Error::other(format!(
                 "拒绝写出输出目录之外的路径：{}",
                 file.path
             )));
         }
-        by_path.insert(file.path, file.contents);
+        write_file(&self.dir.join(&file.path), &file.contents)
     }
-    let name = output
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "output".to_string());
-    let parent = output
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    fs::create_dir_all(parent)?;
-    let staging = parent.join(format!(".{name}.staging"));
-    let old = parent.join(format!(".{name}.old"));
-    remove_if_exists(&staging)?;
-    fs::create_dir_all(&staging)?;
-    by_path.insert(MARKER.to_string(), MARKER_TEXT.to_vec());
-    let written = by_path.len() - 1;
-    by_path
-        .into_par_iter()
-        .try_for_each(|(path, contents)| write_file(&staging.join(&path), &contents))?;
-    remove_if_exists(&old)?;
-    swap_in(&staging, output, &old)?;
-    remove_if_exists(&staging)?;
-    remove_if_exists(&old)?;
-    Ok(written)
+
+    /// Makes the staging folder the output.
+    pub fn commit(mut self) -> io::Result<()> {
+        remove_if_exists(&self.old)?;
+        swap_in(&self.dir, &self.output, &self.old)?;
+        self.committed = true;
+        remove_if_exists(&self.dir)?;
+        remove_if_exists(&self.old)
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = remove_if_exists(&self.dir);
+        }
+    }
 }
 
 /// Adds `files` to `output` (created if missing), leaving its other files alone: for

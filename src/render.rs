@@ -6,7 +6,6 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use include_dir::{Dir, include_dir};
-use rayon::prelude::*;
 use serde::Serialize;
 use tera::{Context, Tera};
 
@@ -303,12 +302,15 @@ struct PageNumber {
     current: bool,
 }
 
-/// One page to render.
-struct Job {
+/// One page to render. The site's context, and a case page's own, are added when the
+/// page is rendered ([`Renderer::render`]): only the pages being rendered hold them.
+pub struct Job {
     /// Output path, e.g. `regions/jiangsu/index.html`.
     path: String,
     template: &'static str,
     context: Context,
+    /// The case whose page this is, as its index in `site.cases`.
+    case: Option<usize>,
 }
 
 /// Cases related to a case page, at most.
@@ -365,14 +367,13 @@ struct Shared<'a> {
 }
 
 impl Shared<'_> {
-    /// A job whose context already holds `site`.
+    /// A job with an empty context of its own.
     fn job(&self, path: String, template: &'static str) -> Job {
-        let mut context = Context::new();
-        context.insert("site", &self.context);
         Job {
             path,
             template,
-            context,
+            context: Context::new(),
+            case: None,
         }
     }
 
@@ -444,16 +445,39 @@ impl Shared<'_> {
     }
 }
 
-/// Renders every page of the site. `bodies[i]` is the rendered body of `site.cases[i]`,
-/// `page_bodies[i]` of `site.pages[i]`.
-pub fn render_site(
-    site: &Site,
-    templates: &Templates,
-    bodies: &[Rendered],
+/// What rendering any page needs.
+pub struct Renderer<'a> {
+    shared: Shared<'a>,
+    templates: &'a Templates,
+    bodies: &'a [Rendered],
+}
+
+impl Renderer<'_> {
+    /// Renders one page of [`plan`].
+    pub fn render(&self, job: Job) -> Result<OutputFile, Diagnostic> {
+        let mut context = job.context;
+        context.insert("site", &self.shared.context);
+        if let Some(i) = job.case {
+            context.insert("case", &case_context(&self.shared, i, &self.bodies[i]));
+        }
+        let html = self.templates.render(job.template, &context)?;
+        Ok(OutputFile {
+            path: job.path,
+            contents: html.into_bytes(),
+        })
+    }
+}
+
+/// The pages `pages` names, to render with the returned [`Renderer`]. `bodies[i]` is the
+/// rendered body of `site.cases[i]`, `page_bodies[i]` of `site.pages[i]`.
+pub fn plan<'a>(
+    site: &'a Site,
+    templates: &'a Templates,
+    bodies: &'a [Rendered],
     page_bodies: &[Rendered],
-    pdfs: &Pdfs,
+    pdfs: &'a Pdfs,
     pages: Pages,
-) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+) -> (Renderer<'a>, Vec<Job>) {
     let shared = Shared {
         site,
         pdfs,
@@ -480,13 +504,13 @@ pub fn render_site(
         jobs.extend(vocabulary_pages(&shared, vocabulary, pages));
     }
     jobs.extend(year_pages(&shared, pages));
-    for (i, body) in bodies.iter().enumerate().filter(|&(i, _)| pages.case(i)) {
+    for i in (0..site.cases.len()).filter(|&i| pages.case(i)) {
         let case = &site.cases[i];
         let mut job = shared.job(
             format!("{}/{}/index.html", case.kind.folder(), case.slug),
             "case.html",
         );
-        job.context.insert("case", &case_context(&shared, i, body));
+        job.case = Some(i);
         jobs.push(job);
     }
     for (page, body) in site.pages.iter().zip(page_bodies).filter(|_| pages.all()) {
@@ -509,23 +533,12 @@ pub fn render_site(
         jobs.push(shared.job("404.html".into(), "404.html"));
     }
 
-    let results: Vec<Result<OutputFile, Diagnostic>> = jobs
-        .par_iter()
-        .map(|job| {
-            templates
-                .render(job.template, &job.context)
-                .map(|html| OutputFile {
-                    path: job.path.clone(),
-                    contents: html.into_bytes(),
-                })
-        })
-        .collect();
-    let (files, errors): (Vec<_>, Vec<_>) = results.into_iter().partition(Result::is_ok);
-    if errors.is_empty() {
-        Ok(files.into_iter().map(Result::unwrap).collect())
-    } else {
-        Err(errors.into_iter().filter_map(Result::err).collect())
-    }
+    let renderer = Renderer {
+        shared,
+        templates,
+        bodies,
+    };
+    (renderer, jobs)
 }
 
 /// A vocabulary with term pages, and the URL segment of those pages.

@@ -138,8 +138,9 @@ fn rebuild(options: &ServeOptions, state: &Mutex<State>, why: &str) -> bool {
     let mut found = Vec::new();
     let result = crate::load(&build_options, &mut found).map(|loaded| {
         let base_path = loaded.site.config.base_path();
-        let files = crate::files_unless_errors(&loaded, &mut found);
-        (base_path, files.map(|files| (files, loaded)))
+        let sink = crate::output::Sink::memory();
+        let built = crate::files_unless_errors(&loaded, &mut found, &sink);
+        (base_path, built.map(|_| (sink.into_files(), loaded)))
     });
     let mut diagnostics = Diagnostics::default();
     diagnostics.extend(found.iter().cloned());

@@ -42,7 +42,7 @@ fn run_pipeline(case: &[u8], page: Option<&[u8]>) {
     let mut found = Vec::new();
     let loaded =
         anli::load(&options, &mut found).expect("content problems are diagnostics, not failures");
-    if let Err(more) = anli::site_files(&loaded) {
+    if let Err(more) = anli::site_files(&loaded, &anli::output::Sink::Discard) {
         found.extend(more);
     }
     for d in &found {
