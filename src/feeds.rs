@@ -5,6 +5,7 @@
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
+use rayon::prelude::*;
 use serde_json::{Map, Value};
 
 use crate::model::{Case, Site, TitleState};
@@ -46,10 +47,50 @@ pub const COLUMNS: &[&str] = &[
 /// How list values are joined in one CSV cell.
 pub const LIST_SEPARATOR: &str = "；";
 
+/// One case in the data files: its JSON object (pretty, indented as an array item) and
+/// its CSV line. Kept per case, so an edit of one case redoes one row.
+#[derive(Debug, Clone)]
+pub struct Row {
+    json: String,
+    csv: Vec<u8>,
+}
+
+/// The data row of a case.
+pub fn row(site: &Site, case: &Case) -> Row {
+    let record = record(site, case);
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    writer
+        .write_record(COLUMNS.iter().map(|c| neutralise(cell(&record[*c]))))
+        .and_then(|()| writer.flush().map_err(csv::Error::from))
+        .expect("writing CSV to memory cannot fail");
+    Row {
+        json: array_item(&record),
+        csv: writer.into_inner().unwrap_or_default(),
+    }
+}
+
+/// A record as pretty JSON indented one level, as an item of a pretty array.
+fn array_item(record: &Map<String, Value>) -> String {
+    let pretty = serde_json::to_string_pretty(record).expect("records serialise");
+    let mut json = String::with_capacity(pretty.len() + pretty.len() / 16);
+    for (n, line) in pretty.lines().enumerate() {
+        if n > 0 {
+            json.push('\n');
+        }
+        json.push_str("  ");
+        json.push_str(line);
+    }
+    json
+}
+
+/// The data rows of every case of a site, in `site.cases` order.
+pub fn rows(site: &Site) -> Vec<Row> {
+    site.cases.par_iter().map(|c| row(site, c)).collect()
+}
+
 /// The feeds and data files of a site. `html_pages` are the output paths of its pages,
-/// for the sitemap.
-pub fn files(site: &Site, html_pages: &[&str]) -> Vec<OutputFile> {
-    let records: Vec<Map<String, Value>> = site.cases.iter().map(|c| record(site, c)).collect();
+/// for the sitemap; `rows[i]` is the data row of `site.cases[i]`.
+pub fn files(site: &Site, html_pages: &[&str], rows: &[Row]) -> Vec<OutputFile> {
     vec![
         OutputFile {
             path: "atom.xml".into(),
@@ -61,11 +102,11 @@ pub fn files(site: &Site, html_pages: &[&str]) -> Vec<OutputFile> {
         },
         OutputFile {
             path: "data/cases.json".into(),
-            contents: serde_json::to_vec_pretty(&records).expect("records serialise"),
+            contents: json(rows),
         },
         OutputFile {
             path: "data/cases.csv".into(),
-            contents: csv(&records),
+            contents: csv(rows),
         },
     ]
 }
@@ -175,19 +216,28 @@ pub fn neutralise(cell: String) -> String {
     }
 }
 
-/// The records as CSV, UTF-8 with a BOM so Excel reads the Chinese correctly.
-fn csv(records: &[Map<String, Value>]) -> Vec<u8> {
+/// The rows as one JSON array, as `serde_json::to_vec_pretty` writes it.
+fn json(rows: &[Row]) -> Vec<u8> {
+    if rows.is_empty() {
+        return b"[]".to_vec();
+    }
+    let items: Vec<&str> = rows.iter().map(|r| r.json.as_str()).collect();
+    format!("[\n{}\n]", items.join(",\n")).into_bytes()
+}
+
+/// The rows as CSV with a header line, UTF-8 with a BOM so Excel reads the Chinese
+/// correctly.
+fn csv(rows: &[Row]) -> Vec<u8> {
     let mut writer = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
-    let mut write = || -> Result<(), csv::Error> {
-        writer.write_record(COLUMNS)?;
-        for record in records {
-            writer.write_record(COLUMNS.iter().map(|c| neutralise(cell(&record[*c]))))?;
-        }
-        writer.flush()?;
-        Ok(())
-    };
-    write().expect("writing CSV to memory cannot fail");
-    writer.into_inner().unwrap_or_default()
+    writer
+        .write_record(COLUMNS)
+        .and_then(|()| writer.flush().map_err(csv::Error::from))
+        .expect("writing CSV to memory cannot fail");
+    let mut out = writer.into_inner().unwrap_or_default();
+    for row in rows {
+        out.extend_from_slice(&row.csv);
+    }
+    out
 }
 
 /// Escapes text for XML content and attribute values.
@@ -282,4 +332,32 @@ fn sitemap(site: &Site, html_pages: &[&str]) -> String {
     }
     xml.push_str("</urlset>\n");
     xml
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rows_join_into_what_serde_writes_for_the_whole_array() {
+        let records: Vec<Map<String, Value>> = [
+            serde_json::json!({"id": "a", "cities": [], "metrics": ["x：1", "y：2"], "city": null}),
+            serde_json::json!({"id": "b\n\"c\"", "year": 2024}),
+        ]
+        .into_iter()
+        .map(|v| v.as_object().unwrap().clone())
+        .collect();
+        let rows: Vec<Row> = records
+            .iter()
+            .map(|r| Row {
+                json: array_item(r),
+                csv: Vec::new(),
+            })
+            .collect();
+        assert_eq!(json(&rows), serde_json::to_vec_pretty(&records).unwrap());
+        assert_eq!(
+            json(&[]),
+            serde_json::to_vec_pretty(&Vec::<Value>::new()).unwrap()
+        );
+    }
 }

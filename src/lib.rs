@@ -31,6 +31,7 @@ pub mod taxonomy;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 use rayon::prelude::*;
 
@@ -61,6 +62,20 @@ pub struct Loaded {
     pub options: BuildOptions,
     /// `site.yaml`, for resolving the compendia again after an edit.
     pub config_file: Option<SourceFile>,
+    /// The data rows of the cases and the site's index, made when first needed and kept
+    /// across incremental rebuilds, which update them.
+    pub rows: OnceLock<Vec<feeds::Row>>,
+    pub index: OnceLock<model::Index>,
+}
+
+impl Loaded {
+    fn rows(&self) -> &[feeds::Row] {
+        self.rows.get_or_init(|| feeds::rows(&self.site))
+    }
+
+    fn index(&self) -> &model::Index {
+        self.index.get_or_init(|| self.site.index())
+    }
 }
 
 /// Loads and validates a site. Content problems go to `diagnostics`; an `Err` is a problem
@@ -126,6 +141,8 @@ pub fn load(options: &BuildOptions, diagnostics: &mut Vec<Diagnostic>) -> Result
         page_bodies,
         options: options.clone(),
         config_file,
+        rows: OnceLock::new(),
+        index: OnceLock::new(),
     };
     let documents = documents(&loaded);
     let all: Vec<&Document> = documents.iter().collect();
@@ -158,6 +175,7 @@ pub fn update_cases(
     changed: &[String],
     highlighter: &Highlighter,
 ) -> Option<render::Affected> {
+    let old_index = loaded.index.take().unwrap_or_else(|| loaded.site.index());
     let site = &loaded.site;
     let indexes: Vec<usize> = changed
         .iter()
@@ -165,7 +183,6 @@ pub fn update_cases(
         .collect::<Option<_>>()?;
     let mut affected = render::Affected::default();
     let (mut before, mut after) = (Standing::new(), Standing::new());
-    let old_index = site.index();
     let old_lens = listing_lens(site, &old_index);
     mark_affected(site, &old_index, &indexes, &mut affected, &mut before);
     for (&i, rel) in indexes.iter().zip(changed) {
@@ -176,6 +193,9 @@ pub fn update_cases(
             return None;
         }
         loaded.bodies[i] = markdown::render(case.body(), highlighter);
+        if let Some(rows) = loaded.rows.get_mut() {
+            rows[i] = feeds::row(site, &case);
+        }
         loaded.site.cases[i] = case;
     }
     let mut found = Vec::new();
@@ -206,6 +226,7 @@ pub fn update_cases(
     let lens = (&old_lens, &listing_lens(&loaded.site, &new_index));
     affected.listings =
         changed_listing_pages(&before, &after, lens, render::page_size(&loaded.site));
+    loaded.index = OnceLock::from(new_index);
     Some(affected)
 }
 
@@ -588,7 +609,7 @@ pub fn site_files(loaded: &Loaded, sink: &Sink) -> Result<BTreeSet<String>, Vec<
     let mut all = put_all(sink, files)?;
     let references = pages(loaded, &sizes, render::Pages::All, sink)?;
     let html_paths: Vec<&str> = references.iter().map(|(p, _)| p.as_str()).collect();
-    let feeds = feeds::files(site, &html_paths);
+    let feeds = feeds::files(site, &html_paths, loaded.rows());
     all.extend(html_paths.iter().map(|p| p.to_string()));
     all.extend(put_all(sink, feeds)?);
     all.extend(put_all(
@@ -646,7 +667,8 @@ pub fn changed_files(
         .filter(|p| p.ends_with(".html"))
         .collect();
     html_paths.extend(pages.iter().map(|p| p.path.as_str()));
-    let feeds = feeds::files(&loaded.site, &html_paths.into_iter().collect::<Vec<_>>());
+    let html_paths: Vec<&str> = html_paths.into_iter().collect();
+    let feeds = feeds::files(&loaded.site, &html_paths, loaded.rows());
     let mut all: BTreeSet<&str> = built.keys().map(String::as_str).collect();
     all.extend(pages.iter().map(|p| p.path.as_str()));
     let problems = broken_links(loaded, &references, &all);
@@ -669,6 +691,7 @@ fn pages(
     let templates = render::Templates::load(&site.root, &site.config.theme)?;
     let (renderer, jobs) = render::plan(
         site,
+        loaded.index(),
         &templates,
         &loaded.bodies,
         &loaded.page_bodies,
@@ -679,7 +702,8 @@ fn pages(
     let results: Vec<Result<(String, Vec<rewrite::Reference>), Diagnostic>> = jobs
         .into_par_iter()
         .map(|job| {
-            let (page, references) = rewrite_page(renderer.render(job)?, &base_path, sizes)?;
+            let (path, html) = renderer.render(job)?;
+            let (page, references) = rewrite_page(path, &html, &base_path, sizes)?;
             let path = page.path.clone();
             put(sink, page)?;
             Ok((path, references))
@@ -738,24 +762,24 @@ pub fn search_bundle(loaded: &Loaded) -> Vec<OutputFile> {
 /// Each page's links and images, for the link check.
 type References = Vec<(String, Vec<rewrite::Reference>)>;
 
-/// Runs the rewrite stage over one rendered page.
+/// Runs the rewrite stage over the rendered page `html` at `path`.
 fn rewrite_page(
-    page: OutputFile,
+    path: String,
+    html: &str,
     base_path: &str,
     sizes: &HashMap<String, (u32, u32)>,
 ) -> Result<(OutputFile, Vec<rewrite::Reference>), Diagnostic> {
-    let html = String::from_utf8_lossy(&page.contents);
-    match rewrite::rewrite(&page.path, &html, base_path, sizes) {
+    match rewrite::rewrite(&path, html, base_path, sizes) {
         Ok(done) => Ok((
             OutputFile {
-                path: page.path,
+                path,
                 contents: done.html.into_bytes(),
             },
             done.references,
         )),
         Err(message) => Err(Diagnostic::error(
             "rewrite",
-            &page.path,
+            &path,
             source::Pos::START,
             message,
         )),

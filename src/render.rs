@@ -362,7 +362,7 @@ struct Shared<'a> {
     site: &'a Site,
     context: SiteContext<'a>,
     cards: Vec<Card>,
-    index: Index,
+    index: &'a Index,
     pdfs: &'a Pdfs,
 }
 
@@ -453,18 +453,15 @@ pub struct Renderer<'a> {
 }
 
 impl Renderer<'_> {
-    /// Renders one page of [`plan`].
-    pub fn render(&self, job: Job) -> Result<OutputFile, Diagnostic> {
+    /// Renders one page of [`plan`]: its path and HTML.
+    pub fn render(&self, job: Job) -> Result<(String, String), Diagnostic> {
         let mut context = job.context;
         context.insert("site", &self.shared.context);
         if let Some(i) = job.case {
             context.insert("case", &case_context(&self.shared, i, &self.bodies[i]));
         }
         let html = self.templates.render(job.template, &context)?;
-        Ok(OutputFile {
-            path: job.path,
-            contents: html.into_bytes(),
-        })
+        Ok((job.path, html))
     }
 }
 
@@ -472,6 +469,7 @@ impl Renderer<'_> {
 /// rendered body of `site.cases[i]`, `page_bodies[i]` of `site.pages[i]`.
 pub fn plan<'a>(
     site: &'a Site,
+    index: &'a Index,
     templates: &'a Templates,
     bodies: &'a [Rendered],
     page_bodies: &[Rendered],
@@ -488,7 +486,7 @@ pub fn plan<'a>(
             .zip(bodies)
             .map(|(c, b)| card(site, c, b))
             .collect(),
-        index: site.index(),
+        index,
     };
     let mut jobs = vec![home(&shared)];
     for kind in CaseKind::ALL {
