@@ -16,8 +16,14 @@ const status = root.querySelector(".results-status");
 const list = root.querySelector(".results-list");
 const more = root.querySelector(".results-more");
 const clear = root.querySelector(".results-clear");
-root.querySelector(".no-script").hidden = true;
-const index = await openIndex(root.dataset.bundle);
+const fallback = root.querySelector(".no-script");
+fallback.hidden = true;
+const index = await openIndex(root.dataset.bundle).catch((error) => {
+  // Without the index the page still offers the static term pages.
+  fallback.hidden = false;
+  status.textContent = `无法载入搜索索引（${error.message}），请稍后重试或按下方链接浏览。`;
+  throw error;
+});
 
 function readState() {
   const params = new URLSearchParams(location.search);
