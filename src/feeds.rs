@@ -221,8 +221,16 @@ fn json(rows: &[Row]) -> Vec<u8> {
     if rows.is_empty() {
         return b"[]".to_vec();
     }
-    let items: Vec<&str> = rows.iter().map(|r| r.json.as_str()).collect();
-    format!("[\n{}\n]", items.join(",\n")).into_bytes()
+    let mut out = Vec::with_capacity(rows.iter().map(|r| r.json.len() + 2).sum::<usize>() + 4);
+    out.extend_from_slice(b"[\n");
+    for (n, row) in rows.iter().enumerate() {
+        if n > 0 {
+            out.extend_from_slice(b",\n");
+        }
+        out.extend_from_slice(row.json.as_bytes());
+    }
+    out.extend_from_slice(b"\n]");
+    out
 }
 
 /// The rows as CSV with a header line, UTF-8 with a BOM so Excel reads the Chinese
@@ -234,6 +242,7 @@ fn csv(rows: &[Row]) -> Vec<u8> {
         .and_then(|()| writer.flush().map_err(csv::Error::from))
         .expect("writing CSV to memory cannot fail");
     let mut out = writer.into_inner().unwrap_or_default();
+    out.reserve(rows.iter().map(|r| r.csv.len()).sum());
     for row in rows {
         out.extend_from_slice(&row.csv);
     }
@@ -242,6 +251,13 @@ fn csv(rows: &[Row]) -> Vec<u8> {
 
 /// Escapes text for XML content and attribute values.
 pub fn xml_escape(text: &str) -> String {
+    let plain = |c: char| {
+        !matches!(c, '&' | '<' | '>' | '"' | '\'' | '\u{FFFE}' | '\u{FFFF}')
+            && ((c as u32) >= 0x20 || matches!(c, '\t' | '\n' | '\r'))
+    };
+    if text.chars().all(plain) {
+        return text.to_string();
+    }
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
@@ -261,12 +277,26 @@ pub fn xml_escape(text: &str) -> String {
 
 /// The newest listed cases as an Atom feed.
 fn atom(site: &Site) -> String {
-    let mut newest = site.listing(|_| true);
-    newest.sort_by(|&a, &b| {
-        (published(&site.cases[b]), &site.cases[a].title)
-            .cmp(&(published(&site.cases[a]), &site.cases[b].title))
-    });
-    newest.truncate(FEED_ENTRIES);
+    let newest_first = |&a: &usize, &b: &usize| {
+        let (x, y) = (&site.cases[a], &site.cases[b]);
+        // Newest first, then by title; then as listings order them.
+        (published(y), &x.title, y.year, x.kind, &x.slug).cmp(&(
+            published(x),
+            &y.title,
+            x.year,
+            y.kind,
+            &y.slug,
+        ))
+    };
+    // The newest entries only: partitioned out in linear time, then sorted.
+    let mut newest: Vec<usize> = (0..site.cases.len())
+        .filter(|&i| site.is_listed(&site.cases[i]))
+        .collect();
+    if newest.len() > FEED_ENTRIES {
+        newest.select_nth_unstable_by(FEED_ENTRIES - 1, newest_first);
+        newest.truncate(FEED_ENTRIES);
+    }
+    newest.sort_by(newest_first);
     let stamp = |d: NaiveDate| format!("{d}T00:00:00Z");
     let feed_updated = newest
         .iter()

@@ -62,9 +62,12 @@ pub struct Loaded {
     pub options: BuildOptions,
     /// `site.yaml`, for resolving the compendia again after an edit.
     pub config_file: Option<SourceFile>,
-    /// The data rows of the cases and the site's index, made when first needed and kept
-    /// across incremental rebuilds, which update them.
+    /// The data rows and cards of the cases and the site's index, made when first
+    /// needed and kept across incremental rebuilds, which update them; and the sizes of
+    /// the site's images, which only a full rebuild changes.
     pub rows: OnceLock<Vec<feeds::Row>>,
+    pub sizes: OnceLock<HashMap<String, (u32, u32)>>,
+    pub cards: OnceLock<Vec<render::Card>>,
     pub index: OnceLock<model::Index>,
 }
 
@@ -73,7 +76,12 @@ impl Loaded {
         self.rows.get_or_init(|| feeds::rows(&self.site))
     }
 
-    fn index(&self) -> &model::Index {
+    pub(crate) fn cards(&self) -> &[render::Card] {
+        self.cards
+            .get_or_init(|| render::cards(&self.site, &self.bodies))
+    }
+
+    pub(crate) fn index(&self) -> &model::Index {
         self.index.get_or_init(|| self.site.index())
     }
 }
@@ -142,6 +150,8 @@ pub fn load(options: &BuildOptions, diagnostics: &mut Vec<Diagnostic>) -> Result
         options: options.clone(),
         config_file,
         rows: OnceLock::new(),
+        sizes: OnceLock::new(),
+        cards: OnceLock::new(),
         index: OnceLock::new(),
     };
     let documents = documents(&loaded);
@@ -175,7 +185,7 @@ pub fn update_cases(
     changed: &[String],
     highlighter: &Highlighter,
 ) -> Option<render::Affected> {
-    let old_index = loaded.index.take().unwrap_or_else(|| loaded.site.index());
+    let mut index = loaded.index.take().unwrap_or_else(|| loaded.site.index());
     let site = &loaded.site;
     let indexes: Vec<usize> = changed
         .iter()
@@ -183,8 +193,9 @@ pub fn update_cases(
         .collect::<Option<_>>()?;
     let mut affected = render::Affected::default();
     let (mut before, mut after) = (Standing::new(), Standing::new());
-    let old_lens = listing_lens(site, &old_index);
-    mark_affected(site, &old_index, &indexes, &mut affected, &mut before);
+    let old_lens = listing_lens(site, &index);
+    mark_affected(site, &index, &indexes, &mut affected, &mut before);
+    let mut old_cases = Vec::new();
     for (&i, rel) in indexes.iter().zip(changed) {
         let site = &loaded.site;
         let raw = content::read_case(&site.root, rel, site.config.max_file_size)?;
@@ -196,7 +207,7 @@ pub fn update_cases(
         if let Some(rows) = loaded.rows.get_mut() {
             rows[i] = feeds::row(site, &case);
         }
-        loaded.site.cases[i] = case;
+        old_cases.push((i, std::mem::replace(&mut loaded.site.cases[i], case)));
     }
     let mut found = Vec::new();
     let all = documents(loaded);
@@ -215,18 +226,21 @@ pub fn update_cases(
             loaded.bodies[i].html = sanitiser.clean(&loaded.bodies[i].html);
         }
     }
-    let new_index = loaded.site.index();
-    mark_affected(
-        &loaded.site,
-        &new_index,
-        &indexes,
-        &mut affected,
-        &mut after,
+    if let Some(cards) = loaded.cards.get_mut() {
+        for &i in &indexes {
+            cards[i] = render::card(&loaded.site, &loaded.site.cases[i], &loaded.bodies[i]);
+        }
+    }
+    loaded.site.reindex(&mut index, &old_cases);
+    debug_assert!(
+        index == loaded.site.index(),
+        "reindex gives what index does"
     );
-    let lens = (&old_lens, &listing_lens(&loaded.site, &new_index));
+    mark_affected(&loaded.site, &index, &indexes, &mut affected, &mut after);
+    let lens = (&old_lens, &listing_lens(&loaded.site, &index));
     affected.listings =
         changed_listing_pages(&before, &after, lens, render::page_size(&loaded.site));
-    loaded.index = OnceLock::from(new_index);
+    loaded.index = OnceLock::from(index);
     Some(affected)
 }
 
@@ -243,22 +257,15 @@ fn mark_affected(
         let case = &site.cases[i];
         affected.cases.insert(i);
         let mut listings = vec![
-            (
-                render::kind_url(case.kind),
-                site.listing(|c| c.kind == case.kind),
-            ),
-            (
-                render::year_url(case.year),
-                site.listing(|c| c.year == case.year),
-            ),
+            (render::kind_url(case.kind), index.of_kind(case.kind)),
+            (render::year_url(case.year), index.of_year(case.year)),
         ];
         for kind in taxonomy::Kind::ALL {
-            listings.extend(site.carried(case, kind).into_iter().map(|t| {
-                (
-                    render::term_url(site, kind, t),
-                    index.with_term(kind, t).to_vec(),
-                )
-            }));
+            listings.extend(
+                site.carried(case, kind)
+                    .into_iter()
+                    .map(|t| (render::term_url(site, kind, t), index.with_term(kind, t))),
+            );
         }
         for (url, items) in listings {
             let entry = standing.entry(url).or_default();
@@ -276,7 +283,19 @@ fn mark_affected(
                 .map(|c| c.slug.clone()),
         );
     }
-    affected.cases.extend((0..site.cases.len()).filter(|&j| {
+    // Only cases that name them, or share their unit or sub-industry and region, can
+    // show their cards as related; the index lists the second kind among listed cases
+    // only, so unlisted ones are checked too.
+    let naming = (0..site.cases.len()).filter(|&j| {
+        let case = &site.cases[j];
+        !site.is_listed(case) || case.related.iter().any(|r| indexes.contains(r))
+    });
+    let candidates: BTreeSet<usize> = indexes
+        .iter()
+        .flat_map(|&i| index.neighbours(&site.cases[i]))
+        .chain(naming)
+        .collect();
+    affected.cases.extend(candidates.into_iter().filter(|&j| {
         index
             .related(site, j, render::RELATED_LIMIT)
             .iter()
@@ -287,8 +306,7 @@ fn mark_affected(
 /// The length of every listing (kinds, years, terms) by URL.
 fn listing_lens(site: &Site, index: &model::Index) -> HashMap<String, usize> {
     let mut lens = HashMap::new();
-    for i in site.listing(|_| true) {
-        let case = &site.cases[i];
+    for case in site.cases.iter().filter(|c| site.is_listed(c)) {
         *lens.entry(render::kind_url(case.kind)).or_default() += 1;
         *lens.entry(render::year_url(case.year)).or_default() += 1;
     }
@@ -601,13 +619,15 @@ pub fn site_files(loaded: &Loaded, sink: &Sink) -> Result<BTreeSet<String>, Vec<
     }
     files.extend(document_assets(loaded));
     files.extend(compendium::cover_files(site));
-    let sizes = rewrite::image_sizes(
-        files
-            .iter()
-            .map(|f| (f.path.as_str(), f.contents.as_slice())),
-    );
+    let sizes = loaded.sizes.get_or_init(|| {
+        rewrite::image_sizes(
+            files
+                .iter()
+                .map(|f| (f.path.as_str(), f.contents.as_slice())),
+        )
+    });
     let mut all = put_all(sink, files)?;
-    let references = pages(loaded, &sizes, render::Pages::All, sink)?;
+    let references = pages(loaded, sizes, render::Pages::All, sink)?;
     let html_paths: Vec<&str> = references.iter().map(|(p, _)| p.as_str()).collect();
     let feeds = feeds::files(site, &html_paths, loaded.rows());
     all.extend(html_paths.iter().map(|p| p.to_string()));
@@ -657,9 +677,11 @@ pub fn changed_files(
     affected: &render::Affected,
     built: &HashMap<String, Vec<u8>>,
 ) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
-    let sizes = rewrite::image_sizes(built.iter().map(|(p, c)| (p.as_str(), c.as_slice())));
+    let sizes = loaded.sizes.get_or_init(|| {
+        rewrite::image_sizes(built.iter().map(|(p, c)| (p.as_str(), c.as_slice())))
+    });
     let sink = Sink::memory();
-    let references = pages(loaded, &sizes, render::Pages::Affected(affected), &sink)?;
+    let references = pages(loaded, sizes, render::Pages::Affected(affected), &sink)?;
     let mut pages = sink.into_files();
     let mut html_paths: BTreeSet<&str> = built
         .keys()
@@ -689,15 +711,7 @@ fn pages(
 ) -> Result<References, Vec<Diagnostic>> {
     let site = &loaded.site;
     let templates = render::Templates::load(&site.root, &site.config.theme)?;
-    let (renderer, jobs) = render::plan(
-        site,
-        loaded.index(),
-        &templates,
-        &loaded.bodies,
-        &loaded.page_bodies,
-        &loaded.options.pdfs,
-        which,
-    );
+    let (renderer, jobs) = render::plan(loaded, &templates, which);
     let base_path = site.config.base_path();
     let results: Vec<Result<(String, Vec<rewrite::Reference>), Diagnostic>> = jobs
         .into_par_iter()

@@ -984,11 +984,22 @@ impl Site {
         let mut listed: Vec<usize> = (0..self.cases.len())
             .filter(|&i| self.is_listed(&self.cases[i]) && keep(&self.cases[i]))
             .collect();
-        listed.sort_by(|&a, &b| {
-            let (x, y) = (&self.cases[a], &self.cases[b]);
-            (y.year, &x.title, x.kind, &x.slug).cmp(&(x.year, &y.title, y.kind, &y.slug))
-        });
+        listed.sort_by(|&a, &b| self.listing_order(a, b));
         listed
+    }
+
+    /// How many listed cases `keep` accepts.
+    pub fn count(&self, keep: impl Fn(&Case) -> bool) -> usize {
+        self.cases
+            .iter()
+            .filter(|c| self.is_listed(c) && keep(c))
+            .count()
+    }
+
+    /// Whether `site.cases[a]` comes before `site.cases[b]` in listings.
+    fn listing_order(&self, a: usize, b: usize) -> std::cmp::Ordering {
+        let (x, y) = (&self.cases[a], &self.cases[b]);
+        (y.year, &x.title, x.kind, &x.slug).cmp(&(x.year, &y.title, y.kind, &y.slug))
     }
 
     /// The terms a case carries in one vocabulary, with every term above them, sorted.
@@ -1007,22 +1018,30 @@ impl Site {
     pub fn index(&self) -> Index {
         let mut index = Index::default();
         for i in self.listing(|_| true) {
-            let case = &self.cases[i];
-            for kind in Kind::ALL {
-                for term in self.carried(case, kind) {
-                    index.terms.entry((kind, term)).or_default().push(i);
-                }
-            }
-            index.units.entry(case.unit.clone()).or_default().push(i);
-            if let Some(industry) = case.industry {
-                index
-                    .fields
-                    .entry((industry, case.region))
-                    .or_default()
-                    .push(i);
-            }
+            index.each_list(self, &self.cases[i], |list| list.push(i));
         }
         index
+    }
+
+    /// Updates `index` after the cases `changed` (index in `cases`, case as it was)
+    /// changed while staying listed: each leaves the lists of its old keys and joins
+    /// those of its new keys where the listing order puts it, which gives what
+    /// [`Site::index`] would.
+    pub fn reindex(&self, index: &mut Index, changed: &[(usize, Case)]) {
+        for (i, old) in changed {
+            index.each_list(self, old, |list| list.retain(|j| j != i));
+        }
+        index.kinds.retain(|_, list| !list.is_empty());
+        index.years.retain(|_, list| !list.is_empty());
+        index.terms.retain(|_, list| !list.is_empty());
+        index.units.retain(|_, list| !list.is_empty());
+        index.fields.retain(|_, list| !list.is_empty());
+        for &(i, _) in changed {
+            index.each_list(self, &self.cases[i], |list| {
+                let at = list.partition_point(|&j| self.listing_order(j, i).is_lt());
+                list.insert(at, i);
+            });
+        }
     }
 
     /// The factories and scenarios of a zone: in its cities when it lists any (or names
@@ -1047,16 +1066,66 @@ impl Site {
     }
 }
 
-/// Which listed cases carry each term (or one of its sub-terms), share a unit, or share
-/// a sub-industry and region; every list in listing order.
-#[derive(Debug, Default)]
+/// The listed cases: all of them, of each kind and year, carrying each term (or one of
+/// its sub-terms), sharing a unit, or sharing a sub-industry and region; every list in
+/// listing order.
+#[derive(Debug, Default, Clone, PartialEq)]
 pub struct Index {
+    listed: Vec<usize>,
+    kinds: HashMap<CaseKind, Vec<usize>>,
+    years: HashMap<i32, Vec<usize>>,
     terms: HashMap<(Kind, TermId), Vec<usize>>,
     units: HashMap<String, Vec<usize>>,
     fields: HashMap<(TermId, TermId), Vec<usize>>,
 }
 
 impl Index {
+    /// Calls `each` with every list a case belongs in: one per term it carries (made
+    /// when missing), its unit's, and its sub-industry and region's.
+    fn each_list(&mut self, site: &Site, case: &Case, mut each: impl FnMut(&mut Vec<usize>)) {
+        each(&mut self.listed);
+        each(self.kinds.entry(case.kind).or_default());
+        each(self.years.entry(case.year).or_default());
+        for kind in Kind::ALL {
+            for term in site.carried(case, kind) {
+                each(self.terms.entry((kind, term)).or_default());
+            }
+        }
+        each(self.units.entry(case.unit.clone()).or_default());
+        if let Some(industry) = case.industry {
+            each(self.fields.entry((industry, case.region)).or_default());
+        }
+    }
+
+    /// The listed cases that share a case's unit, or its sub-industry and region: those
+    /// whose related cases it can be among.
+    pub fn neighbours(&self, case: &Case) -> impl Iterator<Item = usize> + '_ {
+        let same_field = case
+            .industry
+            .and_then(|i| self.fields.get(&(i, case.region)));
+        self.units
+            .get(&case.unit)
+            .into_iter()
+            .chain(same_field)
+            .flatten()
+            .copied()
+    }
+
+    /// Every listed case.
+    pub fn listed(&self) -> &[usize] {
+        &self.listed
+    }
+
+    /// The listed cases of one kind.
+    pub fn of_kind(&self, kind: CaseKind) -> &[usize] {
+        self.kinds.get(&kind).map_or(&[], Vec::as_slice)
+    }
+
+    /// The listed cases of one batch year.
+    pub fn of_year(&self, year: i32) -> &[usize] {
+        self.years.get(&year).map_or(&[], Vec::as_slice)
+    }
+
     /// The listed cases carrying `term` or one of its sub-terms.
     pub fn with_term(&self, kind: Kind, term: TermId) -> &[usize] {
         self.terms.get(&(kind, term)).map_or(&[], Vec::as_slice)

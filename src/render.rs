@@ -6,6 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use include_dir::{Dir, include_dir};
+use rayon::prelude::*;
 use serde::Serialize;
 use tera::{Context, Tera};
 
@@ -220,7 +221,7 @@ struct TermLink {
 
 /// A case as a card in lists.
 #[derive(Serialize)]
-struct Card {
+pub struct Card {
     url: String,
     title: String,
     unit: String,
@@ -361,7 +362,7 @@ impl Pages<'_> {
 struct Shared<'a> {
     site: &'a Site,
     context: SiteContext<'a>,
-    cards: Vec<Card>,
+    cards: &'a [Card],
     index: &'a Index,
     pdfs: &'a Pdfs,
 }
@@ -465,33 +466,26 @@ impl Renderer<'_> {
     }
 }
 
-/// The pages `pages` names, to render with the returned [`Renderer`]. `bodies[i]` is the
-/// rendered body of `site.cases[i]`, `page_bodies[i]` of `site.pages[i]`.
+/// The pages `pages` names of a loaded site, to render with the returned [`Renderer`].
 pub fn plan<'a>(
-    site: &'a Site,
-    index: &'a Index,
+    loaded: &'a crate::Loaded,
     templates: &'a Templates,
-    bodies: &'a [Rendered],
-    page_bodies: &[Rendered],
-    pdfs: &'a Pdfs,
     pages: Pages,
 ) -> (Renderer<'a>, Vec<Job>) {
+    let site = &loaded.site;
+    let (bodies, page_bodies) = (&loaded.bodies, &loaded.page_bodies);
+    let pdfs = &loaded.options.pdfs;
     let shared = Shared {
         site,
         pdfs,
         context: site_context(site, pdfs),
-        cards: site
-            .cases
-            .iter()
-            .zip(bodies)
-            .map(|(c, b)| card(site, c, b))
-            .collect(),
-        index,
+        cards: loaded.cards(),
+        index: loaded.index(),
     };
     let mut jobs = vec![home(&shared)];
     for kind in CaseKind::ALL {
-        let listed = site.listing(|c| c.kind == kind);
-        for mut job in shared.paginated(&kind_url(kind), &listed, "list.html", pages) {
+        let listed = shared.index.of_kind(kind);
+        for mut job in shared.paginated(&kind_url(kind), listed, "list.html", pages) {
             job.context.insert("kind", &kind_context(site, kind));
             job.context
                 .insert("compendia", &shared.compendia(|c| c.selects_kind(kind)));
@@ -683,12 +677,7 @@ fn year_pages(shared: &Shared, pages: Pages) -> Vec<Job> {
             continue;
         }
         let term = year_link(site, year);
-        for mut job in shared.paginated(
-            &term.url,
-            &site.listing(|c| c.year == year),
-            "term.html",
-            pages,
-        ) {
+        for mut job in shared.paginated(&term.url, shared.index.of_year(year), "term.html", pages) {
             job.context.insert("taxonomy", &heading);
             job.context.insert("term", &term);
             job.context
@@ -703,7 +692,7 @@ fn year_link(site: &Site, year: i32) -> TermLink {
     TermLink {
         name: format!("{year}年"),
         url: format!("/years/{year}/"),
-        count: site.listing(|c| c.year == year).len(),
+        count: site.count(|c| c.year == year),
         parent: None,
         children: Vec::new(),
     }
@@ -750,7 +739,7 @@ fn site_context<'a>(site: &'a Site, pdfs: &Pdfs) -> SiteContext<'a> {
             .iter()
             .map(|&k| kind_context(site, k))
             .collect(),
-        total: site.listing(|_| true).len(),
+        total: site.count(|_| true),
         compendia: site
             .compendia
             .iter()
@@ -776,7 +765,7 @@ fn kind_context(site: &Site, kind: CaseKind) -> KindContext {
         label: kind.label(),
         short_label: kind.short_label(),
         url: format!("/{}/", kind.folder()),
-        count: site.listing(|c| c.kind == kind).len(),
+        count: site.count(|c| c.kind == kind),
     }
 }
 
@@ -797,7 +786,16 @@ pub(crate) fn badge(case: &Case) -> String {
     }
 }
 
-fn card(site: &Site, case: &Case, body: &Rendered) -> Card {
+/// The cards of every case, in `site.cases` order; `bodies[i]` belongs to `site.cases[i]`.
+pub fn cards(site: &Site, bodies: &[Rendered]) -> Vec<Card> {
+    site.cases
+        .par_iter()
+        .zip(bodies)
+        .map(|(c, b)| card(site, c, b))
+        .collect()
+}
+
+pub fn card(site: &Site, case: &Case, body: &Rendered) -> Card {
     let t = &site.taxonomies;
     let link = |kind: Kind, id: TermId| Link {
         title: t.get(kind).term(id).name.clone(),
@@ -1027,7 +1025,7 @@ fn home(shared: &Shared) -> Job {
                 .collect::<Vec<_>>(),
         ),
     };
-    let mut latest = site.listing(|_| true);
+    let mut latest = shared.index.listed().to_vec();
     latest.sort_by_key(|&i| std::cmp::Reverse((site.cases[i].year, site.cases[i].approved)));
     latest.truncate(LATEST);
     job.context.insert("latest", &shared.cards(&latest));
