@@ -1069,7 +1069,7 @@ impl Site {
 /// The listed cases: all of them, of each kind and year, carrying each term (or one of
 /// its sub-terms), sharing a unit, or sharing a sub-industry and region; every list in
 /// listing order.
-#[derive(Debug, Default, Clone, PartialEq)]
+#[derive(Debug, Default, PartialEq)]
 pub struct Index {
     listed: Vec<usize>,
     kinds: HashMap<CaseKind, Vec<usize>>,
