@@ -58,14 +58,10 @@ pub struct Row {
 /// The data row of a case.
 pub fn row(site: &Site, case: &Case) -> Row {
     let record = record(site, case);
-    let mut writer = csv::Writer::from_writer(Vec::new());
-    writer
-        .write_record(COLUMNS.iter().map(|c| neutralise(cell(&record[*c]))))
-        .and_then(|()| writer.flush().map_err(csv::Error::from))
-        .expect("writing CSV to memory cannot fail");
+    let cells = COLUMNS.iter().map(|c| neutralise(cell(&record[*c])));
     Row {
         json: array_item(&record),
-        csv: writer.into_inner().unwrap_or_default(),
+        csv: csv_line(Vec::new(), cells),
     }
 }
 
@@ -236,17 +232,22 @@ fn json(rows: &[Row]) -> Vec<u8> {
 /// The rows as CSV with a header line, UTF-8 with a BOM so Excel reads the Chinese
 /// correctly.
 fn csv(rows: &[Row]) -> Vec<u8> {
-    let mut writer = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
-    writer
-        .write_record(COLUMNS)
-        .and_then(|()| writer.flush().map_err(csv::Error::from))
-        .expect("writing CSV to memory cannot fail");
-    let mut out = writer.into_inner().unwrap_or_default();
+    let mut out = csv_line(b"\xEF\xBB\xBF".to_vec(), COLUMNS);
     out.reserve(rows.iter().map(|r| r.csv.len()).sum());
     for row in rows {
         out.extend_from_slice(&row.csv);
     }
     out
+}
+
+/// `out` with one CSV line of `cells` added.
+fn csv_line<T: AsRef<[u8]>>(out: Vec<u8>, cells: impl IntoIterator<Item = T>) -> Vec<u8> {
+    let mut writer = csv::Writer::from_writer(out);
+    writer
+        .write_record(cells)
+        .and_then(|()| writer.flush().map_err(csv::Error::from))
+        .expect("writing CSV to memory cannot fail");
+    writer.into_inner().unwrap_or_default()
 }
 
 /// Escapes text for XML content and attribute values.

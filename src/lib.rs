@@ -65,10 +65,10 @@ pub struct Loaded {
     /// The data rows and cards of the cases and the site's index, made when first
     /// needed and kept across incremental rebuilds, which update them; and the sizes of
     /// the site's images, which only a full rebuild changes.
-    pub rows: OnceLock<Vec<feeds::Row>>,
-    pub sizes: OnceLock<HashMap<String, (u32, u32)>>,
-    pub cards: OnceLock<Vec<render::Card>>,
-    pub index: OnceLock<model::Index>,
+    rows: OnceLock<Vec<feeds::Row>>,
+    sizes: OnceLock<HashMap<String, (u32, u32)>>,
+    cards: OnceLock<Vec<render::Card>>,
+    index: OnceLock<model::Index>,
 }
 
 impl Loaded {
@@ -761,16 +761,10 @@ pub fn files_unless_errors(
     Some(all.len())
 }
 
-/// The search index of the listed cases.
+/// The search index of the listed cases, with the summaries their cards show.
 pub fn search_bundle(loaded: &Loaded) -> Vec<OutputFile> {
-    let site = &loaded.site;
-    let summaries: Vec<String> = site
-        .cases
-        .iter()
-        .zip(&loaded.bodies)
-        .map(|(case, body)| render::summary(site, case, body))
-        .collect();
-    search::bundle(site, &loaded.bodies, &summaries)
+    let summaries: Vec<&str> = loaded.cards().iter().map(render::Card::summary).collect();
+    search::bundle(&loaded.site, &loaded.bodies, &summaries)
 }
 
 /// Each page's links and images, for the link check.

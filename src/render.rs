@@ -786,6 +786,12 @@ pub(crate) fn badge(case: &Case) -> String {
     }
 }
 
+impl Card {
+    pub fn summary(&self) -> &str {
+        &self.summary
+    }
+}
+
 /// The cards of every case, in `site.cases` order; `bodies[i]` belongs to `site.cases[i]`.
 pub fn cards(site: &Site, bodies: &[Rendered]) -> Vec<Card> {
     site.cases

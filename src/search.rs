@@ -140,7 +140,7 @@ struct Indexed {
 
 /// The index of the listed cases, as files under [`BUNDLE_DIR`]. `summaries[i]` is the
 /// card summary of `site.cases[i]`.
-pub fn bundle(site: &Site, bodies: &[Rendered], summaries: &[String]) -> Vec<OutputFile> {
+pub fn bundle(site: &Site, bodies: &[Rendered], summaries: &[&str]) -> Vec<OutputFile> {
     let listed = site.listing(|_| true);
     let mut files = Vec::with_capacity(listed.len() + 2);
     let mut postings = Postings::default();
@@ -149,7 +149,7 @@ pub fn bundle(site: &Site, bodies: &[Rendered], summaries: &[String]) -> Vec<Out
     for batch in listed.chunks(BATCH) {
         let indexed: Vec<Indexed> = batch
             .par_iter()
-            .map(|&i| index_case(site, &site.cases[i], &bodies[i], &summaries[i]))
+            .map(|&i| index_case(site, &site.cases[i], &bodies[i], summaries[i]))
             .collect();
         for case in indexed {
             let number = docs.len() as u32;
@@ -435,7 +435,7 @@ fn decode_entities(text: &str) -> String {
 }
 
 /// Whether a character is a Chinese ideograph (the characters indexed as bigrams).
-pub fn is_han(c: char) -> bool {
+fn is_han(c: char) -> bool {
     matches!(c as u32,
         0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x323AF)
 }
@@ -454,7 +454,7 @@ fn fold_width(c: char) -> char {
 /// from `next`, and returns the position after the last: each Chinese character as the
 /// bigram it starts (the last of a run alone), each run of ASCII letters and digits as a
 /// lower-cased word. `search.js` tokenises queries and excerpts exactly so.
-pub fn tokenize<'a>(text: &'a str, mut next: u32, mut each: impl FnMut(Cow<'a, str>, u32)) -> u32 {
+fn tokenize<'a>(text: &'a str, mut next: u32, mut each: impl FnMut(Cow<'a, str>, u32)) -> u32 {
     // The current word: where it starts and whether it needs folding.
     let mut word: Option<(usize, bool)> = None;
     let mut chars = text.char_indices().peekable();
