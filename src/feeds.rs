@@ -49,7 +49,7 @@ pub const LIST_SEPARATOR: &str = "；";
 
 /// One case in the data files: its JSON object (pretty, indented as an array item) and
 /// its CSV line. Kept per case, so an edit of one case redoes one row.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Row {
     json: String,
     csv: Vec<u8>,
@@ -87,15 +87,30 @@ pub fn rows(site: &Site) -> Vec<Row> {
 /// The feeds and data files of a site. `html_pages` are the output paths of its pages,
 /// for the sitemap; `rows[i]` is the data row of `site.cases[i]`.
 pub fn files(site: &Site, html_pages: &[&str], rows: &[Row]) -> Vec<OutputFile> {
-    vec![
-        OutputFile {
-            path: "atom.xml".into(),
-            contents: atom(site).into_bytes(),
-        },
-        OutputFile {
-            path: "sitemap.xml".into(),
-            contents: sitemap(site, html_pages).into_bytes(),
-        },
+    let mut files = vec![atom_file(site), sitemap_file(site, html_pages)];
+    files.extend(data_files(rows));
+    files
+}
+
+/// `atom.xml`: the newest listed cases.
+pub fn atom_file(site: &Site) -> OutputFile {
+    OutputFile {
+        path: "atom.xml".into(),
+        contents: atom(site).into_bytes(),
+    }
+}
+
+/// `sitemap.xml`: every page of `html_pages` (output paths).
+pub fn sitemap_file(site: &Site, html_pages: &[&str]) -> OutputFile {
+    OutputFile {
+        path: "sitemap.xml".into(),
+        contents: sitemap(site, html_pages).into_bytes(),
+    }
+}
+
+/// `data/cases.json` and `data/cases.csv`, joined from the rows.
+pub fn data_files(rows: &[Row]) -> [OutputFile; 2] {
+    [
         OutputFile {
             path: "data/cases.json".into(),
             contents: json(rows),
@@ -338,8 +353,10 @@ fn atom(site: &Site) -> String {
     xml
 }
 
-/// Every page's absolute URL.
+/// Every page's absolute URL, in the order of their paths.
 fn sitemap(site: &Site, html_pages: &[&str]) -> String {
+    let mut html_pages = html_pages.to_vec();
+    html_pages.sort_unstable();
     let mut xml = String::from(
         "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );
@@ -351,7 +368,7 @@ fn sitemap(site: &Site, html_pages: &[&str]) -> String {
                 .map(|h| (format!("{}/{}/", c.kind.folder(), c.slug), h.last))
         })
         .collect();
-    for page in html_pages.iter().filter(|p| **p != "404.html") {
+    for page in html_pages.into_iter().filter(|p| *p != "404.html") {
         let path = page.strip_suffix("index.html").unwrap_or(page);
         let url = xml_escape(&site.config.absolute_url(path));
         match lastmod.get(path) {

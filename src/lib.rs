@@ -192,28 +192,42 @@ pub fn update_cases(
         .map(|rel| site.cases.iter().position(|c| c.source.path == *rel))
         .collect::<Option<_>>()?;
     let mut affected = render::Affected::default();
-    let (mut before, mut after) = (Standing::new(), Standing::new());
+    let years = render::year_range(site);
+    let (mut before, mut after) = (Standing::default(), Standing::default());
     let old_lens = listing_lens(site, &index);
     mark_affected(site, &index, &indexes, &mut affected, &mut before);
     let mut old_cases = Vec::new();
     for (&i, rel) in indexes.iter().zip(changed) {
         let site = &loaded.site;
         let raw = content::read_case(&site.root, rel, site.config.max_file_size)?;
-        let case = model::revalidate(site, raw, loaded.options.drafts, model::today())?;
+        let mut case = model::revalidate(site, raw, loaded.options.drafts, model::today())?;
+        // Its history is that of its commits, which an edit does not change.
+        case.history = site.cases[i].history;
         if site.is_listed(&case) != site.is_listed(&site.cases[i]) {
             return None;
         }
         loaded.bodies[i] = markdown::render(case.body(), highlighter);
-        if let Some(rows) = loaded.rows.get_mut() {
-            rows[i] = feeds::row(site, &case);
+        match loaded.rows.get_mut() {
+            Some(rows) => {
+                let row = feeds::row(site, &case);
+                affected.rows |= rows[i] != row;
+                rows[i] = row;
+            }
+            None => affected.rows = true,
         }
         old_cases.push((i, std::mem::replace(&mut loaded.site.cases[i], case)));
     }
+    // Every year from the first to the last has its page.
+    if render::year_range(&loaded.site) != years {
+        return None;
+    }
     let mut found = Vec::new();
-    let all = documents(loaded);
-    let docs: Vec<&Document> = indexes.iter().map(|&i| &all[i]).collect();
-    check_bodies(&loaded.site, &docs, &mut found);
-    drop(all);
+    let docs: Vec<Document> = indexes
+        .iter()
+        .map(|&i| case_document(&loaded.site.cases[i], &loaded.bodies[i]))
+        .collect();
+    check_bodies(&loaded.site, &docs.iter().collect::<Vec<_>>(), &mut found);
+    drop(docs);
     if let Some(file) = &loaded.config_file {
         loaded.site.compendia = compendium::resolve(&loaded.site, file, &mut found);
     }
@@ -238,8 +252,13 @@ pub fn update_cases(
     );
     mark_affected(&loaded.site, &index, &indexes, &mut affected, &mut after);
     let lens = (&old_lens, &listing_lens(&loaded.site, &index));
-    affected.listings =
-        changed_listing_pages(&before, &after, lens, render::page_size(&loaded.site));
+    let page_size = render::page_size(&loaded.site);
+    affected.listings = changed_listing_pages(&before, &after, lens, page_size);
+    affected.removed = removed_listing_pages(&affected.listings, lens, page_size);
+    // A zone an edited case joins or leaves shows a new count.
+    affected
+        .cases
+        .extend(before.zones.symmetric_difference(&after.zones));
     loaded.index = OnceLock::from(index);
     Some(affected)
 }
@@ -268,14 +287,22 @@ fn mark_affected(
             );
         }
         for (url, items) in listings {
-            let entry = standing.entry(url).or_default();
+            let entry = standing.listings.entry(url).or_default();
             entry.len = items.len();
             entry.positions.extend(items.iter().position(|&c| c == i));
         }
-        // A zone lists the cases of its region.
-        affected.cases.extend((0..site.cases.len()).filter(|&z| {
+        // A zone shows the first page of its members, and how many there are.
+        let zones = (0..site.cases.len()).filter(|&z| {
             site.cases[z].kind == model::CaseKind::Zone && site.cases[z].region == case.region
-        }));
+        });
+        for z in zones {
+            if let Some(at) = index.zone_members(site, z).iter().position(|&m| m == i) {
+                standing.zones.insert(z);
+                if at < site.config.page_size {
+                    affected.cases.insert(z);
+                }
+            }
+        }
         affected.compendia.extend(
             site.compendia
                 .iter()
@@ -305,20 +332,21 @@ fn mark_affected(
 
 /// The length of every listing (kinds, years, terms) by URL.
 fn listing_lens(site: &Site, index: &model::Index) -> HashMap<String, usize> {
-    let mut lens = HashMap::new();
-    for case in site.cases.iter().filter(|c| site.is_listed(c)) {
-        *lens.entry(render::kind_url(case.kind)).or_default() += 1;
-        *lens.entry(render::year_url(case.year)).or_default() += 1;
-    }
-    for kind in taxonomy::Kind::ALL {
-        for t in 0..site.taxonomies.get(kind).terms.len() {
-            lens.insert(
+    let kinds = model::CaseKind::ALL
+        .iter()
+        .map(|&k| (render::kind_url(k), index.of_kind(k).len()));
+    let years = index
+        .year_counts()
+        .map(|(year, len)| (render::year_url(year), len));
+    let terms = taxonomy::Kind::ALL.iter().flat_map(|&kind| {
+        (0..site.taxonomies.get(kind).terms.len()).map(move |t| {
+            (
                 render::term_url(site, kind, t),
                 index.with_term(kind, t).len(),
-            );
-        }
-    }
-    lens
+            )
+        })
+    });
+    kinds.chain(years).chain(terms).collect()
 }
 
 /// Where edited cases stand in a listing, before or after the edit.
@@ -328,8 +356,14 @@ struct Place {
     len: usize,
 }
 
-/// Listing URL → where the edited cases stand in it.
-type Standing = BTreeMap<String, Place>;
+/// Where edited cases stand, before or after the edit.
+#[derive(Debug, Default)]
+struct Standing {
+    /// Listing URL → where the edited cases stand in it.
+    listings: BTreeMap<String, Place>,
+    /// The zones with an edited case among their members.
+    zones: BTreeSet<usize>,
+}
 
 /// The pages of each listing that an edit changes: those between the old and the new
 /// places of the cards when the listing keeps its members; from the first place to the
@@ -341,19 +375,21 @@ fn changed_listing_pages(
     lens: (&HashMap<String, usize>, &HashMap<String, usize>),
     page_size: usize,
 ) -> BTreeMap<String, std::ops::RangeInclusive<usize>> {
-    let pages = |len: usize| len.div_ceil(page_size).max(1);
+    let pages = |len: usize| render::page_count(len, page_size);
     // A listing the cards are not in: its length on that side, no places.
     let absent = |lens: &HashMap<String, usize>, url: &str| Place {
         positions: Vec::new(),
         len: lens.get(url).copied().unwrap_or(0),
     };
     let mut listings = BTreeMap::new();
-    for url in before.keys().chain(after.keys()) {
+    for url in before.listings.keys().chain(after.listings.keys()) {
         let old = before
+            .listings
             .get(url)
             .cloned()
             .unwrap_or_else(|| absent(lens.0, url));
         let new = after
+            .listings
             .get(url)
             .cloned()
             .unwrap_or_else(|| absent(lens.1, url));
@@ -371,6 +407,24 @@ fn changed_listing_pages(
     }
     listings
 }
+/// The output files of the listing pages past the new end of each listing in
+/// `listings` that shrank.
+fn removed_listing_pages(
+    listings: &BTreeMap<String, std::ops::RangeInclusive<usize>>,
+    (old, new): (&HashMap<String, usize>, &HashMap<String, usize>),
+    page_size: usize,
+) -> BTreeSet<String> {
+    let pages = |lens: &HashMap<String, usize>, url: &String| {
+        render::page_count(lens.get(url).copied().unwrap_or(0), page_size)
+    };
+    listings
+        .keys()
+        .flat_map(|url| {
+            (pages(new, url) + 1..=pages(old, url)).map(|n| render::listing_page_file(url, n))
+        })
+        .collect()
+}
+
 /// What image checks and asset copying need to know of a case or a page.
 struct Document<'a> {
     source: &'a SourceFile,
@@ -387,6 +441,19 @@ struct Document<'a> {
 /// Where free pages live; their relative image paths resolve against it.
 pub(crate) const PAGES_DIR: &str = "content/pages";
 
+/// A case with its rendered body.
+fn case_document<'a>(case: &'a model::Case, body: &'a Rendered) -> Document<'a> {
+    Document {
+        source: &case.source,
+        body_start: case.body_start,
+        dir: &case.dir,
+        bundle: case.is_bundle(),
+        out_dir: format!("{}/{}", case.kind.folder(), case.slug),
+        cover: case.cover.as_deref(),
+        body,
+    }
+}
+
 /// Every case and page with its rendered body.
 fn documents(loaded: &Loaded) -> Vec<Document<'_>> {
     let site = &loaded.site;
@@ -394,15 +461,7 @@ fn documents(loaded: &Loaded) -> Vec<Document<'_>> {
         .cases
         .iter()
         .zip(&loaded.bodies)
-        .map(|(c, body)| Document {
-            source: &c.source,
-            body_start: c.body_start,
-            dir: &c.dir,
-            bundle: c.is_bundle(),
-            out_dir: format!("{}/{}", c.kind.folder(), c.slug),
-            cover: c.cover.as_deref(),
-            body,
-        });
+        .map(|(c, body)| case_document(c, body));
     let pages = site
         .pages
         .iter()
@@ -636,8 +695,7 @@ pub fn site_files(loaded: &Loaded, sink: &Sink) -> Result<BTreeSet<String>, Vec<
         sink,
         compendium::pdf_files(site, &loaded.options.pdfs)?,
     )?);
-    let names: BTreeSet<&str> = all.iter().map(String::as_str).collect();
-    let problems = broken_links(loaded, &references, &names);
+    let problems = broken_links(loaded, &references, |path| all.contains(path));
     if problems.is_empty() {
         Ok(all)
     } else {
@@ -670,35 +728,45 @@ fn put(sink: &Sink, file: OutputFile) -> Result<(), Diagnostic> {
     })
 }
 
-/// The files an edit of some cases changes ([`update_cases`] says which pages): those
-/// pages and the feeds. `built` is the site as served, for image sizes and link checks.
+/// The files an edit of some cases changes ([`update_cases`] says which pages, and
+/// which listing pages it removes): those pages and the feeds, with the sitemap when
+/// pages come or go and the data files when a row changed. `built` is the site as
+/// served, for image sizes and link checks.
 pub fn changed_files(
     loaded: &Loaded,
     affected: &render::Affected,
     built: &HashMap<String, Vec<u8>>,
 ) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+    let site = &loaded.site;
     let sizes = loaded.sizes.get_or_init(|| {
         rewrite::image_sizes(built.iter().map(|(p, c)| (p.as_str(), c.as_slice())))
     });
     let sink = Sink::memory();
     let references = pages(loaded, sizes, render::Pages::Affected(affected), &sink)?;
-    let mut pages = sink.into_files();
-    let mut html_paths: BTreeSet<&str> = built
-        .keys()
-        .map(String::as_str)
-        .filter(|p| p.ends_with(".html"))
-        .collect();
-    html_paths.extend(pages.iter().map(|p| p.path.as_str()));
-    let html_paths: Vec<&str> = html_paths.into_iter().collect();
-    let feeds = feeds::files(&loaded.site, &html_paths, loaded.rows());
-    let mut all: BTreeSet<&str> = built.keys().map(String::as_str).collect();
-    all.extend(pages.iter().map(|p| p.path.as_str()));
-    let problems = broken_links(loaded, &references, &all);
+    let mut files = sink.into_files();
+    let made: BTreeSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
+    let kept = |path: &str| built.contains_key(path) && !affected.removed.contains(path);
+    let problems = broken_links(loaded, &references, |path| {
+        made.contains(path) || kept(path)
+    });
     if !problems.is_empty() {
         return Err(problems);
     }
-    pages.extend(feeds);
-    Ok(pages)
+    let mut feeds = vec![feeds::atom_file(site)];
+    if !affected.removed.is_empty() || made.iter().any(|path| !built.contains_key(*path)) {
+        let kept_pages = built.keys().map(String::as_str).filter(|p| kept(p));
+        let html_paths: Vec<&str> = kept_pages
+            .filter(|p| p.ends_with(".html") && !made.contains(p))
+            .chain(made.iter().copied())
+            .collect();
+        feeds.push(feeds::sitemap_file(site, &html_paths));
+    }
+    if affected.rows {
+        feeds.extend(feeds::data_files(loaded.rows()));
+    }
+    drop(made);
+    files.extend(feeds);
+    Ok(files)
 }
 
 /// Renders and rewrites the pages `which` names into `sink`, each page in one go, so
@@ -796,18 +864,24 @@ fn rewrite_page(
 
 /// Every internal link and image that names no file of the site. A link written in a
 /// case or page body is reported at its line; one from a template at the page.
-fn broken_links(loaded: &Loaded, references: &References, all: &BTreeSet<&str>) -> Vec<Diagnostic> {
-    let docs = documents(loaded);
+fn broken_links(
+    loaded: &Loaded,
+    references: &References,
+    exists: impl Fn(&str) -> bool,
+) -> Vec<Diagnostic> {
+    // Made only when a link is broken: the broken ones are few, the documents many.
+    let all_docs = std::cell::OnceCell::new();
+    let docs = || all_docs.get_or_init(|| documents(loaded));
     let mut problems = Vec::new();
     let mut per_page: HashMap<&str, usize> = HashMap::new();
-    for broken in rewrite::broken_references(references, all) {
+    for broken in rewrite::broken_references(references, exists) {
         let seen = per_page.entry(broken.page).or_default();
         *seen += 1;
         if *seen > MAX_PER_BODY {
             continue;
         }
         let reference = broken.reference;
-        let doc = docs
+        let doc = docs()
             .iter()
             .find(|d| format!("{}/index.html", d.out_dir) == broken.page);
         let page_dir = broken.page.rsplit_once('/').map_or("", |(dir, _)| dir);

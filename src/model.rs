@@ -217,6 +217,8 @@ pub struct Site {
     pub pages: Vec<Page>,
     /// The compendia of `site.yaml`, resolved against the cases.
     pub compendia: Vec<crate::compendium::Compendium>,
+    /// Every case id read, for checking `related` entries again after an edit.
+    names: CaseNames,
 }
 
 /// Choices that change what the model holds.
@@ -278,6 +280,7 @@ pub fn build(
         cases,
         pages,
         compendia: Vec::new(),
+        names,
     }
 }
 
@@ -285,12 +288,11 @@ pub fn build(
 /// rebuild. `None` when anything is reported (the caller rebuilds everything, which
 /// reports it) or when the case left the site (became a draft).
 pub fn revalidate(site: &Site, raw: RawCase, drafts: bool, today: NaiveDate) -> Option<Case> {
-    let names = CaseNames::from_ids(site.cases.iter().map(Case::id));
     let (case, related, found) = validate_case(
         &site.root,
         &site.config,
         &site.taxonomies,
-        &names,
+        &site.names,
         raw,
         today,
     );
@@ -830,6 +832,7 @@ fn resolve_related(cases: &mut [Case], names: Vec<Vec<String>>) {
 
 /// Every case id that was read, valid or not, so `related` is checked against what the
 /// editor wrote rather than against what passed validation.
+#[derive(Debug)]
 struct CaseNames {
     ids: BTreeSet<String>,
     by_slug: HashMap<String, Vec<String>>,
@@ -837,19 +840,14 @@ struct CaseNames {
 
 impl CaseNames {
     fn new(cases: &[RawCase]) -> CaseNames {
-        CaseNames::from_ids(
-            cases
-                .iter()
-                .map(|case| format!("{}/{}", case.kind.folder(), case.slug)),
-        )
-    }
-
-    fn from_ids(ids: impl Iterator<Item = String>) -> CaseNames {
         let mut names = CaseNames {
             ids: BTreeSet::new(),
             by_slug: HashMap::new(),
         };
-        for id in ids {
+        for id in cases
+            .iter()
+            .map(|case| format!("{}/{}", case.kind.folder(), case.slug))
+        {
             let slug = id.rsplit('/').next().unwrap_or("").to_string();
             names.by_slug.entry(slug).or_default().push(id.clone());
             names.ids.insert(id);
@@ -1043,27 +1041,6 @@ impl Site {
             });
         }
     }
-
-    /// The factories and scenarios of a zone: in its cities when it lists any (or names
-    /// a city), otherwise anywhere in its region.
-    pub fn zone_members(&self, index: usize) -> Vec<usize> {
-        let zone = &self.cases[index];
-        let city_key = |c: &str| c.trim().trim_end_matches('市').to_string();
-        let cities: Vec<String> = zone
-            .cities
-            .iter()
-            .chain(&zone.city)
-            .map(|c| city_key(c))
-            .collect();
-        self.listing(|c| {
-            c.kind != CaseKind::Zone
-                && c.region == zone.region
-                && (cities.is_empty()
-                    || c.city
-                        .as_deref()
-                        .is_some_and(|city| cities.contains(&city_key(city))))
-        })
-    }
 }
 
 /// The listed cases: all of them, of each kind and year, carrying each term (or one of
@@ -1126,6 +1103,11 @@ impl Index {
         self.years.get(&year).map_or(&[], Vec::as_slice)
     }
 
+    /// Each batch year with listed cases, and how many.
+    pub fn year_counts(&self) -> impl Iterator<Item = (i32, usize)> + '_ {
+        self.years.iter().map(|(&year, list)| (year, list.len()))
+    }
+
     /// The listed cases carrying `term` or one of its sub-terms.
     pub fn with_term(&self, kind: Kind, term: TermId) -> &[usize] {
         self.terms.get(&(kind, term)).map_or(&[], Vec::as_slice)
@@ -1152,6 +1134,33 @@ impl Index {
         }
         found.truncate(limit);
         found
+    }
+
+    /// The factories and scenarios of a zone (`site.cases[zone]`), in listing order: in
+    /// its cities when it lists any (or names a city), otherwise anywhere in its region.
+    pub fn zone_members(&self, site: &Site, zone: usize) -> Vec<usize> {
+        let zone = &site.cases[zone];
+        let city_key = |c: &str| c.trim().trim_end_matches('市').to_string();
+        let cities: Vec<String> = zone
+            .cities
+            .iter()
+            .chain(&zone.city)
+            .map(|c| city_key(c))
+            .collect();
+        let member = |c: &Case| {
+            c.kind != CaseKind::Zone
+                && c.region == zone.region
+                && (cities.is_empty()
+                    || c.city
+                        .as_deref()
+                        .is_some_and(|city| cities.contains(&city_key(city))))
+        };
+        // The region's list holds its sub-regions' cases too: `member` keeps its own.
+        self.with_term(Kind::Region, zone.region)
+            .iter()
+            .copied()
+            .filter(|&i| member(&site.cases[i]))
+            .collect()
     }
 }
 

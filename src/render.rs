@@ -326,7 +326,11 @@ pub struct Affected {
     pub cases: BTreeSet<usize>,
     /// Listing URL (`/regions/jiangsu/`) → the pages to render, counted from 0.
     pub listings: BTreeMap<String, std::ops::RangeInclusive<usize>>,
+    /// Output files of listing pages that no longer exist (a listing lost a page).
+    pub removed: BTreeSet<String>,
     pub compendia: BTreeSet<String>,
+    /// Whether a case's data row changed, and so the data files.
+    pub rows: bool,
 }
 
 /// Which pages a render makes.
@@ -345,12 +349,13 @@ impl Pages<'_> {
         self.all() || matches!(self, Pages::Affected(a) if a.cases.contains(&index))
     }
 
-    /// Whether page `index` (from 0) of the listing at `url` is made.
-    fn listing_page(self, url: &str, index: usize) -> bool {
-        match self {
-            Pages::All => true,
-            Pages::Affected(a) => a.listings.get(url).is_some_and(|r| r.contains(&index)),
-        }
+    /// Whether a page (counted from 0) of the listing at `url` is made.
+    fn listing_pages(self, url: &str) -> impl Fn(&usize) -> bool {
+        let made = match self {
+            Pages::All => Some(0..=usize::MAX),
+            Pages::Affected(a) => a.listings.get(url).cloned(),
+        };
+        move |page| made.as_ref().is_some_and(|range| range.contains(page))
     }
 
     fn compendium(self, slug: &str) -> bool {
@@ -408,23 +413,15 @@ impl Shared<'_> {
             items.chunks(size).collect()
         };
         let total = chunks.len();
-        let page_url = |n: usize| {
-            if n == 1 {
-                url.to_string()
-            } else {
-                format!("{url}page/{n}/")
-            }
-        };
+        let page_url = |n: usize| listing_page_url(url, n);
+        let made = which.listing_pages(url);
         chunks
             .into_iter()
             .enumerate()
-            .filter(|&(i, _)| which.listing_page(url, i))
+            .filter(|(i, _)| made(i))
             .map(|(i, chunk)| {
                 let n = i + 1;
-                let mut job = self.job(
-                    format!("{}index.html", page_url(n).trim_start_matches('/')),
-                    template,
-                );
+                let mut job = self.job(page_file(&page_url(n)), template);
                 let pager = Pager {
                     current: n,
                     total,
@@ -570,6 +567,30 @@ pub(crate) fn page_size(site: &Site) -> usize {
     site.config.page_size.max(1)
 }
 
+/// How many pages a listing of `len` cards has: one at least, empty if need be.
+pub(crate) fn page_count(len: usize, page_size: usize) -> usize {
+    len.div_ceil(page_size).max(1)
+}
+
+/// The URL of page `n` (from 1) of the listing at `url`.
+fn listing_page_url(url: &str, n: usize) -> String {
+    if n == 1 {
+        url.to_string()
+    } else {
+        format!("{url}page/{n}/")
+    }
+}
+
+/// The output file of the page at `url` (`/regions/` → `regions/index.html`).
+fn page_file(url: &str) -> String {
+    format!("{}index.html", url.trim_start_matches('/'))
+}
+
+/// The output file of page `n` (from 1) of the listing at `url`.
+pub(crate) fn listing_page_file(url: &str, n: usize) -> String {
+    page_file(&listing_page_url(url, n))
+}
+
 pub(crate) fn kind_url(kind: CaseKind) -> String {
     format!("/{}/", kind.folder())
 }
@@ -638,7 +659,8 @@ fn vocabulary_pages(shared: &Shared, vocabulary: &Vocabulary, pages: Pages) -> V
     for id in 0..taxonomy.terms.len() {
         let cases = shared.index.with_term(kind, id);
         let url = term_url(site, kind, id);
-        if !(0..cases.len().div_ceil(page_size(site)).max(1)).any(|i| pages.listing_page(&url, i)) {
+        let made = pages.listing_pages(&url);
+        if !(0..page_count(cases.len(), page_size(site))).any(|i| made(&i)) {
             continue;
         }
         let term = term_link(shared, kind, id);
@@ -859,7 +881,7 @@ fn case_context<'a>(shared: &'a Shared, index: usize, body: &'a Rendered) -> Cas
         |kind: Kind, ids: &[TermId]| ids.iter().map(|&id| term_link(shared, kind, id)).collect();
     // A zone in a large region could list thousands: show a page's worth, and the count.
     let mut members = if case.kind == CaseKind::Zone {
-        site.zone_members(index)
+        shared.index.zone_members(site, index)
     } else {
         Vec::new()
     };
@@ -1075,7 +1097,7 @@ fn industry_bars(industries: &[TermLink]) -> Vec<charts::Bar> {
 }
 
 /// Every year from the first batch to the last, so a year without cases shows as a gap.
-fn year_range(site: &Site) -> std::ops::RangeInclusive<i32> {
+pub(crate) fn year_range(site: &Site) -> std::ops::RangeInclusive<i32> {
     let first = site.cases.iter().map(|c| c.year).min().unwrap_or(0);
     let last = site.cases.iter().map(|c| c.year).max().unwrap_or(-1);
     first..=last

@@ -4,7 +4,7 @@
 //! gives body headings an anchor link.
 
 use std::cell::RefCell;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::HashMap;
 
 use lol_html::html_content::{ContentType, Element};
 use lol_html::{RewriteStrSettings, element, rewrite_str};
@@ -378,11 +378,9 @@ pub struct Broken<'r> {
 /// name a folder's `index.html`.
 pub fn broken_references<'r>(
     pages: &'r [(String, Vec<Reference>)],
-    files: &BTreeSet<&str>,
+    file_exists: impl Fn(&str) -> bool,
 ) -> Vec<Broken<'r>> {
-    let exists = |target: &str| {
-        files.contains(target) || files.contains(format!("{target}/index.html").as_str())
-    };
+    let exists = |target: &str| file_exists(target) || file_exists(&format!("{target}/index.html"));
     pages
         .iter()
         .flat_map(|(page, references)| references.iter().map(move |r| (page.as_str(), r)))
@@ -434,6 +432,8 @@ fn svg_size(bytes: &[u8]) -> Option<(u32, u32)> {
 
 #[cfg(test)]
 mod tests {
+    use std::collections::BTreeSet;
+
     use super::*;
 
     fn run(page: &str, html: &str) -> Rewritten {
@@ -546,7 +546,7 @@ mod tests {
             ],
         )];
         let files = BTreeSet::from(["a/index.html", "b/index.html"]);
-        let broken = broken_references(&pages, &files);
+        let broken = broken_references(&pages, |f| files.contains(f));
         assert_eq!(broken.len(), 1);
         assert_eq!(broken[0].reference.written, "/c/");
     }

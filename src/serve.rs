@@ -197,7 +197,10 @@ fn rebuild_cases(
     let mut loaded = state.loaded.take()?;
     let affected = crate::update_cases(&mut loaded, changed, highlighter)?;
     let files = crate::changed_files(&loaded, &affected, &state.files).ok()?;
-    let count = files.len();
+    let count = files.len() + affected.removed.len();
+    for path in &affected.removed {
+        state.files.remove(path);
+    }
     for file in files {
         state.files.insert(file.path, file.contents);
     }
@@ -212,6 +215,31 @@ fn rebuild_cases(
 /// How long the files must stay quiet before a rebuild: an editor's save is a burst of
 /// writes and renames a few milliseconds apart.
 const QUIET: Duration = Duration::from_millis(40);
+
+/// How long to wait after an event that ends a write (a file closed after writing,
+/// renamed into place, or removed): only the stragglers of the same save can follow.
+const SETTLE: Duration = Duration::from_millis(8);
+
+/// The site's sources an event changes, and how long to wait for more of the same save;
+/// `None` for an event that changes none (reading files, as a rebuild does, is one).
+fn change(root: &Path, event: notify::Result<notify::Event>) -> Option<(Vec<PathBuf>, Duration)> {
+    use notify::event::{AccessKind, AccessMode, EventKind, ModifyKind, RenameMode};
+    let event = event.ok()?;
+    let ends_write = match event.kind {
+        EventKind::Access(AccessKind::Close(AccessMode::Write))
+        | EventKind::Modify(ModifyKind::Name(RenameMode::To | RenameMode::Both))
+        | EventKind::Remove(_) => true,
+        EventKind::Access(_) => return None,
+        _ => false,
+    };
+    let paths: Vec<PathBuf> = event
+        .paths
+        .into_iter()
+        .filter(|p| is_source(root, p))
+        .collect();
+    let wait = if ends_write { SETTLE } else { QUIET };
+    (!paths.is_empty()).then_some((paths, wait))
+}
 
 /// Watches the site and rebuilds after each burst of changes.
 fn watch(
@@ -229,29 +257,23 @@ fn watch(
         .canonicalize()
         .unwrap_or_else(|_| options.root.clone());
     let highlighter = crate::markdown::Highlighter::default();
-    let watched = root.clone();
-    // Reading files (as a rebuild does) is an event too: only changes count.
-    let changes = move |event: notify::Result<notify::Event>| -> Vec<PathBuf> {
-        match event {
-            Ok(event) if !matches!(event.kind, notify::EventKind::Access(_)) => event
-                .paths
-                .into_iter()
-                .filter(|p| is_source(&watched, p))
-                .collect(),
-            _ => Vec::new(),
-        }
-    };
     std::thread::spawn(move || {
         while let Ok(first) = receiver.recv() {
-            let mut changed = changes(first);
-            while let Ok(more) = receiver.recv_timeout(QUIET) {
-                changed.extend(changes(more));
+            let Some((mut changed, wait)) = change(&root, first) else {
+                continue;
+            };
+            // Events that change nothing do not put the rebuild off.
+            let mut deadline = Instant::now() + wait;
+            while let Ok(more) =
+                receiver.recv_timeout(deadline.saturating_duration_since(Instant::now()))
+            {
+                if let Some((paths, wait)) = change(&root, more) {
+                    changed.extend(paths);
+                    deadline = Instant::now() + wait;
+                }
             }
             changed.sort();
             changed.dedup();
-            if changed.is_empty() {
-                continue;
-            }
             // A new folder (for the stylesheet, say) is not a change of its own.
             let only_css = changed
                 .iter()
