@@ -87,7 +87,7 @@ pub struct Review {
 }
 
 /// One key figure.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Metric {
     pub name: String,
     pub value: String,

@@ -240,9 +240,12 @@ pub fn update_cases(
             loaded.bodies[i].html = sanitiser.clean(&loaded.bodies[i].html);
         }
     }
+    let mut cards_kept = loaded.cards.get().is_some();
     if let Some(cards) = loaded.cards.get_mut() {
         for &i in &indexes {
-            cards[i] = render::card(&loaded.site, &loaded.site.cases[i], &loaded.bodies[i]);
+            let card = render::card(&loaded.site, &loaded.site.cases[i], &loaded.bodies[i]);
+            cards_kept &= cards[i] == card;
+            cards[i] = card;
         }
     }
     loaded.site.reindex(&mut index, &old_cases);
@@ -259,6 +262,14 @@ pub fn update_cases(
     affected
         .cases
         .extend(before.zones.symmetric_difference(&after.zones));
+    affected.overview = true;
+    if cards_kept && before == after {
+        // Cards and places as they were (an edit of the body, say): only the cases' own
+        // pages and the compendia printing them change.
+        affected.cases = indexes.iter().copied().collect();
+        affected.listings.clear();
+        affected.overview = false;
+    }
     loaded.index = OnceLock::from(index);
     Some(affected)
 }
@@ -350,14 +361,14 @@ fn listing_lens(site: &Site, index: &model::Index) -> HashMap<String, usize> {
 }
 
 /// Where edited cases stand in a listing, before or after the edit.
-#[derive(Debug, Default, Clone)]
+#[derive(Debug, Default, Clone, PartialEq)]
 struct Place {
     positions: Vec<usize>,
     len: usize,
 }
 
 /// Where edited cases stand, before or after the edit.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, PartialEq)]
 struct Standing {
     /// Listing URL → where the edited cases stand in it.
     listings: BTreeMap<String, Place>,

@@ -193,7 +193,7 @@ struct CompendiumLink {
     count: usize,
 }
 
-#[derive(Serialize, Clone)]
+#[derive(Serialize, Clone, PartialEq)]
 struct Link {
     title: String,
     url: String,
@@ -220,7 +220,7 @@ struct TermLink {
 }
 
 /// A case as a card in lists.
-#[derive(Serialize)]
+#[derive(Serialize, PartialEq)]
 pub struct Card {
     url: String,
     title: String,
@@ -319,11 +319,13 @@ pub(crate) const RELATED_LIMIT: usize = 6;
 
 /// What an edit of some cases can change, for an incremental rebuild: their own pages
 /// and those showing their cards, the pages of the listings (kinds, terms, years) where
-/// their cards are or were, and the compendia holding them. Home, the vocabulary indexes
-/// and the case library are always rendered.
+/// their cards are or were, the compendia holding them, and the overview pages.
 #[derive(Debug, Default)]
 pub struct Affected {
     pub cases: BTreeSet<usize>,
+    /// Whether home, the vocabulary and year indexes and the case library are made
+    /// again: they show counts and the newest cards.
+    pub overview: bool,
     /// Listing URL (`/regions/jiangsu/`) → the pages to render, counted from 0.
     pub listings: BTreeMap<String, std::ops::RangeInclusive<usize>>,
     /// Output files of listing pages that no longer exist (a listing lost a page).
@@ -343,6 +345,10 @@ pub enum Pages<'a> {
 impl Pages<'_> {
     fn all(self) -> bool {
         matches!(self, Pages::All)
+    }
+
+    fn overview(self) -> bool {
+        self.all() || matches!(self, Pages::Affected(a) if a.overview)
     }
 
     fn case(self, index: usize) -> bool {
@@ -479,7 +485,10 @@ pub fn plan<'a>(
         cards: loaded.cards(),
         index: loaded.index(),
     };
-    let mut jobs = vec![home(&shared)];
+    let mut jobs = Vec::new();
+    if pages.overview() {
+        jobs.push(home(&shared));
+    }
     for kind in CaseKind::ALL {
         let listed = shared.index.of_kind(kind);
         for mut job in shared.paginated(&kind_url(kind), listed, "list.html", pages) {
@@ -513,7 +522,7 @@ pub fn plan<'a>(
             .filter(|book| pages.compendium(&book.slug))
             .map(|book| print_page(&shared, book, bodies, page_bodies)),
     );
-    if site.config.search {
+    if site.config.search && pages.overview() {
         let mut job = shared.job("cases/index.html".into(), "cases.html");
         job.context.insert("facets", &facets(&shared));
         jobs.push(job);
@@ -645,17 +654,20 @@ fn vocabulary_pages(shared: &Shared, vocabulary: &Vocabulary, pages: Pages) -> V
         title: kind.label().to_string(),
         url: format!("/{}/", vocabulary.segment),
     };
-    let mut index = shared.job(
-        format!("{}/index.html", vocabulary.segment),
-        "taxonomy.html",
-    );
-    let roots: Vec<TermLink> = (0..taxonomy.terms.len())
-        .filter(|&id| taxonomy.term(id).parent.is_none())
-        .map(|id| term_link(shared, kind, id))
-        .collect();
-    index.context.insert("taxonomy", &heading);
-    index.context.insert("terms", &roots);
-    let mut jobs = vec![index];
+    let mut jobs = Vec::new();
+    if pages.overview() {
+        let mut index = shared.job(
+            format!("{}/index.html", vocabulary.segment),
+            "taxonomy.html",
+        );
+        let roots: Vec<TermLink> = (0..taxonomy.terms.len())
+            .filter(|&id| taxonomy.term(id).parent.is_none())
+            .map(|id| term_link(shared, kind, id))
+            .collect();
+        index.context.insert("taxonomy", &heading);
+        index.context.insert("terms", &roots);
+        jobs.push(index);
+    }
     for id in 0..taxonomy.terms.len() {
         let cases = shared.index.with_term(kind, id);
         let url = term_url(site, kind, id);
@@ -682,16 +694,19 @@ fn year_pages(shared: &Shared, pages: Pages) -> Vec<Job> {
         title: "批次年度".to_string(),
         url: "/years/".to_string(),
     };
-    let mut index = shared.job("years/index.html".into(), "taxonomy.html");
-    index.context.insert("taxonomy", &heading);
-    index.context.insert(
-        "terms",
-        &year_range(site)
-            .rev()
-            .map(|y| year_link(site, y))
-            .collect::<Vec<_>>(),
-    );
-    let mut jobs = vec![index];
+    let mut jobs = Vec::new();
+    if pages.overview() {
+        let mut index = shared.job("years/index.html".into(), "taxonomy.html");
+        index.context.insert("taxonomy", &heading);
+        index.context.insert(
+            "terms",
+            &year_range(site)
+                .rev()
+                .map(|y| year_link(site, y))
+                .collect::<Vec<_>>(),
+        );
+        jobs.push(index);
+    }
     for year in year_range(site) {
         if !pages.all()
             && !matches!(pages, Pages::Affected(a) if a.listings.contains_key(&year_url(year)))

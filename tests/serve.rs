@@ -290,6 +290,18 @@ fn an_edited_case_is_rebuilt_incrementally_exactly_like_a_full_build() {
         get(port, "/regions/jiangsu/page/2/").0,
         "HTTP/1.1 404 Not Found"
     );
+
+    // Only the body changes, not the card: the case page (and the feed) alone are made.
+    edit("content/scenarios/gd-c.md", &[], "\n正文末尾又加了一段。\n");
+    let report = fs::read_to_string(&log).unwrap();
+    let last = report.lines().rfind(|l| l.contains("重新构建")).unwrap();
+    assert!(last.contains("更新 2 个文件"), "{last}");
+    assert!(
+        get(port, "/scenarios/gd-c/")
+            .2
+            .contains("正文末尾又加了一段。")
+    );
+    assert_served_like_a_full_build(site.path(), port);
 }
 
 /// Every file a full build of `site` makes is served as it is, but for the live-reload
