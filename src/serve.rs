@@ -32,6 +32,9 @@ struct State {
     errors: Vec<Diagnostic>,
     /// The loaded site behind `files` while it is good, for incremental rebuilds.
     loaded: Option<crate::Loaded>,
+    /// Counts the good builds, so that a search index made in the background is
+    /// served only if no build came after the one it was made for.
+    generation: u64,
 }
 
 /// Pages connected to `/__anli/events`, told to reload after each rebuild.
@@ -125,18 +128,22 @@ fn open_browser(url: &str) {
     }
 }
 
-/// Builds the whole site into memory. On errors the previous files stay served.
-/// Returns whether the build succeeded.
-fn rebuild(options: &ServeOptions, state: &Mutex<State>, why: &str) -> bool {
-    let started = Instant::now();
-    let build_options = BuildOptions {
+/// What serve builds: the site without PDFs.
+fn build_options(options: &ServeOptions) -> BuildOptions {
+    BuildOptions {
         root: options.root.clone(),
         drafts: options.drafts,
         base_url: None,
         pdfs: crate::compendium::Pdfs::None,
-    };
+    }
+}
+
+/// Builds the whole site into memory. On errors the previous files stay served.
+/// Returns whether the build succeeded.
+fn rebuild(options: &ServeOptions, state: &Mutex<State>, why: &str) -> bool {
+    let started = Instant::now();
     let mut found = Vec::new();
-    let result = crate::load(&build_options, &mut found).map(|loaded| {
+    let result = crate::load(&build_options(options), &mut found).map(|loaded| {
         let base_path = loaded.site.config.base_path();
         let sink = crate::output::Sink::memory();
         let built = crate::files_unless_errors(&loaded, &mut found, &sink);
@@ -152,6 +159,7 @@ fn rebuild(options: &ServeOptions, state: &Mutex<State>, why: &str) -> bool {
             state.files = files.into_iter().map(|f| (f.path, f.contents)).collect();
             state.errors.clear();
             state.loaded = Some(loaded);
+            state.generation += 1;
             eprintln!(
                 "{why}：{} 个文件，用时 {} 毫秒",
                 state.files.len(),
@@ -205,11 +213,61 @@ fn rebuild_cases(
         state.files.insert(file.path, file.contents);
     }
     state.loaded = Some(loaded);
+    state.generation += 1;
     Some(format!(
         "重新构建（{} 个案例有变化，增量）：更新 {count} 个文件，用时 {} 毫秒",
         changed.len(),
         started.elapsed().as_millis()
     ))
+}
+
+/// Makes the search index again after incremental rebuilds (which leave it as it was),
+/// in the background on one thread: it loads the site from disk on its own, so the
+/// served site stays available and the next edit is not held up. Send it the
+/// generation of the build to index; the index is served only if that build is still
+/// the latest (a full rebuild makes its own).
+fn spawn_indexer(options: BuildOptions, state: Arc<Mutex<State>>) -> mpsc::Sender<u64> {
+    let (sender, receiver) = mpsc::channel::<u64>();
+    std::thread::spawn(move || {
+        let Ok(pool) = rayon::ThreadPoolBuilder::new().num_threads(1).build() else {
+            return;
+        };
+        while let Ok(mut generation) = receiver.recv() {
+            // Edits in quick succession: only the latest build matters.
+            while let Ok(later) = receiver.try_recv() {
+                generation = later;
+            }
+            let started = Instant::now();
+            let Some(files) = pool.install(|| search_files(&options)) else {
+                continue;
+            };
+            let mut state = state.lock().expect("state lock");
+            if state.generation != generation {
+                continue;
+            }
+            let folder = format!("{}/", crate::search::BUNDLE_DIR);
+            state.files.retain(|path, _| !path.starts_with(&folder));
+            state
+                .files
+                .extend(files.into_iter().map(|f| (f.path, f.contents)));
+            eprintln!(
+                "搜索索引已更新：用时 {} 毫秒",
+                started.elapsed().as_millis()
+            );
+        }
+    });
+    sender
+}
+
+/// The search index of the site as it is on disk; `None` when it has errors (the
+/// rebuild reports them).
+fn search_files(options: &BuildOptions) -> Option<Vec<crate::output::OutputFile>> {
+    let mut found = Vec::new();
+    let loaded = crate::load(options, &mut found).ok()?;
+    if found.iter().any(Diagnostic::is_error) || !loaded.site.config.search {
+        return None;
+    }
+    Some(crate::search_bundle(&loaded))
 }
 
 /// How long the files must stay quiet before a rebuild: an editor's save is a burst of
@@ -257,6 +315,7 @@ fn watch(
         .canonicalize()
         .unwrap_or_else(|_| options.root.clone());
     let highlighter = crate::markdown::Highlighter::default();
+    let indexer = spawn_indexer(build_options(&options), Arc::clone(&state));
     std::thread::spawn(move || {
         while let Ok(first) = receiver.recv() {
             let Some((mut changed, wait)) = change(&root, first) else {
@@ -290,6 +349,10 @@ fn watch(
             let ok = match incremental {
                 Some(report) => {
                     eprintln!("{report}");
+                    let state = state.lock().expect("state lock");
+                    if state.loaded.as_ref().is_some_and(|l| l.site.config.search) {
+                        let _ = indexer.send(state.generation);
+                    }
                     true
                 }
                 None => rebuild(
