@@ -177,13 +177,15 @@ pub fn load(options: &BuildOptions, diagnostics: &mut Vec<Diagnostic>) -> Result
 }
 
 /// Reads edited case files (`changed`, as `content/…` paths) again into `loaded`, for
-/// `serve`'s incremental rebuild, and returns what the edit can change. `None` asks for
-/// a full rebuild: a path that is not a case of the site, any diagnostic (the full
-/// build reports it), or an edit that changes the site's counts (every page shows them).
+/// `serve`'s incremental rebuild, and returns what the edit can change; their warnings
+/// go to `warnings`. `None` asks for a full rebuild: a path that is not a case of the
+/// site, an error (the full build reports it), or an edit that changes the site's
+/// counts (every page shows them) or its span of years.
 pub fn update_cases(
     loaded: &mut Loaded,
     changed: &[String],
     highlighter: &Highlighter,
+    warnings: &mut Vec<Diagnostic>,
 ) -> Option<render::Affected> {
     let mut index = loaded.index.take().unwrap_or_else(|| loaded.site.index());
     let site = &loaded.site;
@@ -200,7 +202,8 @@ pub fn update_cases(
     for (&i, rel) in indexes.iter().zip(changed) {
         let site = &loaded.site;
         let raw = content::read_case(&site.root, rel, site.config.max_file_size)?;
-        let mut case = model::revalidate(site, raw, loaded.options.drafts, model::today())?;
+        let today = model::today();
+        let mut case = model::revalidate(site, raw, loaded.options.drafts, today, warnings)?;
         // Its history is that of its commits, which an edit does not change.
         case.history = site.cases[i].history;
         if site.is_listed(&case) != site.is_listed(&site.cases[i]) {
@@ -231,9 +234,10 @@ pub fn update_cases(
     if let Some(file) = &loaded.config_file {
         loaded.site.compendia = compendium::resolve(&loaded.site, file, &mut found);
     }
-    if !found.is_empty() {
+    if found.iter().any(Diagnostic::is_error) {
         return None;
     }
+    warnings.extend(found);
     if !loaded.site.config.unsafe_html {
         let sanitiser = rewrite::Sanitiser::default();
         for &i in &indexes {

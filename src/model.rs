@@ -285,9 +285,16 @@ pub fn build(
 }
 
 /// Validates a case file read again, against the rest of `site`, for an incremental
-/// rebuild. `None` when anything is reported (the caller rebuilds everything, which
-/// reports it) or when the case left the site (became a draft).
-pub fn revalidate(site: &Site, raw: RawCase, drafts: bool, today: NaiveDate) -> Option<Case> {
+/// rebuild, adding its warnings to `diagnostics`. `None` when it has errors (the caller
+/// rebuilds everything, which reports them) or when the case left the site (became a
+/// draft).
+pub fn revalidate(
+    site: &Site,
+    raw: RawCase,
+    drafts: bool,
+    today: NaiveDate,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<Case> {
     let (case, related, found) = validate_case(
         &site.root,
         &site.config,
@@ -296,7 +303,11 @@ pub fn revalidate(site: &Site, raw: RawCase, drafts: bool, today: NaiveDate) -> 
         raw,
         today,
     );
-    let mut case = case.filter(|c| found.is_empty() && (drafts || !c.draft))?;
+    if found.iter().any(Diagnostic::is_error) {
+        return None;
+    }
+    diagnostics.extend(found);
+    let mut case = case.filter(|c| drafts || !c.draft)?;
     case.related = related
         .iter()
         .filter_map(|id| site.cases.iter().position(|c| c.id() == *id))

@@ -192,8 +192,9 @@ fn rebuild(options: &ServeOptions, state: &Mutex<State>, why: &str) -> bool {
 }
 
 /// Rebuilds only what an edit of case files can change, when the last build was good
-/// and every changed file is a case of the site; `None` when a full rebuild is needed
-/// (including when the edit has problems: the full rebuild reports them).
+/// and every changed file is a case of the site, and returns the report to print (with
+/// the edit's warnings); `None` when a full rebuild is needed (including when the edit
+/// has errors: the full rebuild reports them).
 fn rebuild_cases(
     state: &Mutex<State>,
     changed: &[String],
@@ -203,7 +204,8 @@ fn rebuild_cases(
     let mut state = state.lock().expect("state lock");
     let state = &mut *state;
     let mut loaded = state.loaded.take()?;
-    let affected = crate::update_cases(&mut loaded, changed, highlighter)?;
+    let mut warnings = Vec::new();
+    let affected = crate::update_cases(&mut loaded, changed, highlighter, &mut warnings)?;
     let files = crate::changed_files(&loaded, &affected, &state.files).ok()?;
     let count = files.len() + affected.removed.len();
     for path in &affected.removed {
@@ -214,8 +216,11 @@ fn rebuild_cases(
     }
     state.loaded = Some(loaded);
     state.generation += 1;
+    let mut diagnostics = Diagnostics::default();
+    diagnostics.extend(warnings);
     Some(format!(
-        "重新构建（{} 个案例有变化，增量）：更新 {count} 个文件，用时 {} 毫秒",
+        "{}重新构建（{} 个案例有变化，增量）：更新 {count} 个文件，用时 {} 毫秒",
+        diagnostics.render(Format::Human, false),
         changed.len(),
         started.elapsed().as_millis()
     ))
@@ -331,8 +336,13 @@ fn watch(
                     deadline = Instant::now() + wait;
                 }
             }
+            // A scratch file seen while it existed is gone by the end of the save.
+            changed.retain(|p| is_source(&root, p));
             changed.sort();
             changed.dedup();
+            if changed.is_empty() {
+                continue;
+            }
             // A new folder (for the stylesheet, say) is not a change of its own.
             let only_css = changed
                 .iter()

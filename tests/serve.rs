@@ -317,6 +317,20 @@ fn an_edited_case_is_rebuilt_incrementally_exactly_like_a_full_build() {
             .contains("正文末尾又加了一段。")
     );
     assert_served_like_a_full_build(site.path(), port);
+
+    // A warning does not stop an incremental rebuild: it is printed with its place.
+    let before = fs::read_to_string(&log).unwrap().len();
+    edit(
+        "content/scenarios/gd-c.md",
+        &[("summary: 丙，含有 \"引号\" 与 <尖括号> & 符号。\n", "")],
+        "",
+    );
+    let report = fs::read_to_string(&log).unwrap()[before..].to_string();
+    assert!(
+        report.contains("案例没有 `summary`") && report.contains("content/scenarios/gd-c.md:"),
+        "{report}"
+    );
+    assert_served_like_a_full_build(site.path(), port);
 }
 
 /// Every file a full build of `site` makes is served as it is, but for the live-reload
