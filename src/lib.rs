@@ -267,7 +267,11 @@ pub fn update_cases(
         .cases
         .extend(before.zones.symmetric_difference(&after.zones));
     affected.overview = true;
-    if cards_kept && before == after {
+    // Home's newest cards are ordered by approval date, which a card may not show.
+    let approvals_kept = old_cases
+        .iter()
+        .all(|(i, old)| old.approved == loaded.site.cases[*i].approved);
+    if cards_kept && approvals_kept && before == after {
         // Cards and places as they were (an edit of the body, say): only the cases' own
         // pages and the compendia printing them change.
         affected.cases = indexes.iter().copied().collect();
@@ -381,9 +385,9 @@ struct Standing {
 }
 
 /// The pages of each listing that an edit changes: those between the old and the new
-/// places of the cards when the listing keeps its members; from the first place to the
-/// end when members come or go; every page when the number of pages changes (each page
-/// links them all).
+/// places of the cards when the listing keeps its length; every page when its length
+/// changes (each page shows the count, and links every page); from the first place to
+/// the end when as many members come as go.
 fn changed_listing_pages(
     before: &Standing,
     after: &Standing,
@@ -411,9 +415,9 @@ fn changed_listing_pages(
         let last = pages(old.len).max(pages(new.len)) - 1;
         let positions = old.positions.iter().chain(&new.positions);
         let first = positions.clone().min().map_or(0, |p| p / page_size);
-        let range = if pages(old.len) != pages(new.len) {
+        let range = if old.len != new.len {
             0..=last
-        } else if old.len != new.len || old.positions.len() != new.positions.len() {
+        } else if old.positions.len() != new.positions.len() {
             first..=last
         } else {
             first..=positions.max().map_or(0, |p| p / page_size)

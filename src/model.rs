@@ -1033,11 +1033,10 @@ impl Site {
     }
 
     /// Updates `index` after the cases `changed` (index in `cases`, case as it was)
-    /// changed while staying listed: each leaves the lists of its old keys and joins
-    /// those of its new keys where the listing order puts it, which gives what
-    /// [`Site::index`] would.
+    /// changed: each listed one leaves the lists of its old keys and joins those of its
+    /// new keys where the listing order puts it, which gives what [`Site::index`] would.
     pub fn reindex(&self, index: &mut Index, changed: &[(usize, Case)]) {
-        for (i, old) in changed {
+        for (i, old) in changed.iter().filter(|(_, old)| self.is_listed(old)) {
             index.each_list(self, old, |list| list.retain(|j| j != i));
         }
         index.kinds.retain(|_, list| !list.is_empty());
@@ -1045,7 +1044,10 @@ impl Site {
         index.terms.retain(|_, list| !list.is_empty());
         index.units.retain(|_, list| !list.is_empty());
         index.fields.retain(|_, list| !list.is_empty());
-        for &(i, _) in changed {
+        for &(i, _) in changed
+            .iter()
+            .filter(|(i, _)| self.is_listed(&self.cases[*i]))
+        {
             index.each_list(self, &self.cases[i], |list| {
                 let at = list.partition_point(|&j| self.listing_order(j, i).is_lt());
                 list.insert(at, i);

@@ -7,7 +7,7 @@ mod common;
 use std::fs;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::time::Duration;
@@ -237,51 +237,111 @@ fn without_live_reload(html: &str) -> String {
     format!("{}{}", &html[..start], &html[end..])
 }
 
-#[test]
-fn an_edited_case_is_rebuilt_incrementally_exactly_like_a_full_build() {
-    let site = tempfile::tempdir().unwrap();
-    copy_tree(&fixture("website"), site.path());
-    // Outside the site, or writing the log would be a change to rebuild for.
-    let log_dir = tempfile::tempdir().unwrap();
-    let log = log_dir.path().join("serve.log");
-    let server = start_logging(site.path(), fs::File::create(&log).unwrap());
-    let port = server.port;
-    let events = events(port, "");
-    // Title, region, industry, scenario and year change: the case moves between term
-    // pages, listings re-sort, related cards, the zone's members and feeds change.
-    let edit = |file: &str, replacements: &[(&str, &str)], more: &str| {
-        let case = site.path().join(file);
+/// `anli serve` on a copy of a site, its terminal report kept in a file outside the
+/// site (writing it inside would be a change to rebuild for).
+struct Session {
+    site: tempfile::TempDir,
+    _log_dir: tempfile::TempDir,
+    log: PathBuf,
+    server: Server,
+    events: mpsc::Receiver<String>,
+    /// Whether the site has a search index, which follows each rebuild.
+    search: bool,
+}
+
+impl Session {
+    /// Serves a copy of `from` with `settings` added to its `site.yaml`.
+    fn start(from: &Path, settings: &str) -> Session {
+        let site = tempfile::tempdir().unwrap();
+        copy_tree(from, site.path());
+        let config = site.path().join("site.yaml");
+        let yaml = fs::read_to_string(&config).unwrap();
+        fs::write(&config, format!("{yaml}\n{settings}\n")).unwrap();
+        let log_dir = tempfile::tempdir().unwrap();
+        let log = log_dir.path().join("serve.log");
+        let server = start_logging(site.path(), fs::File::create(&log).unwrap());
+        let events = events(server.port, "");
+        Session {
+            site,
+            _log_dir: log_dir,
+            log,
+            server,
+            events,
+            search: !settings.contains("search: false"),
+        }
+    }
+
+    fn report(&self) -> String {
+        fs::read_to_string(&self.log).unwrap()
+    }
+
+    /// Rewrites `file` (replacements, then `more` appended), and waits for the reload,
+    /// which must come from an incremental rebuild, and for the search index to follow
+    /// (if the site has one).
+    fn edit(&self, file: &str, replacements: &[(&str, &str)], more: &str) {
+        let case = self.site.path().join(file);
         let text = fs::read_to_string(&case).unwrap();
-        let edited = replacements
-            .iter()
-            .fold(text.clone(), |t, (from, to)| t.replace(from, to))
-            + more;
-        assert_ne!(edited, text);
+        let edited = replacements.iter().fold(text.clone(), |t, (from, to)| {
+            assert!(t.contains(from), "{file} holds {from}");
+            t.replace(from, to)
+        }) + more;
         fs::write(&case, &edited).unwrap();
-        assert_eq!(next_event(&events), "reload");
-        let report = fs::read_to_string(&log).unwrap();
+        let event = self.events.recv_timeout(Duration::from_secs(30));
+        let report = self.report();
+        assert_eq!(
+            event.as_deref(),
+            Ok("reload"),
+            "after editing {file}: {report}"
+        );
         let rebuilds = report.matches("重新构建").count();
         assert_eq!(
             report.matches("增量").count(),
             rebuilds,
             "every edit took the incremental path: {report}"
         );
-        // The search index follows in the background.
         let deadline = std::time::Instant::now() + Duration::from_secs(60);
-        while fs::read_to_string(&log)
-            .unwrap()
-            .matches("搜索索引已更新")
-            .count()
-            < rebuilds
-        {
+        while self.search && self.report().matches("搜索索引已更新").count() < rebuilds {
             assert!(
                 std::time::Instant::now() < deadline,
                 "no search index update"
             );
             std::thread::sleep(Duration::from_millis(50));
         }
-    };
-    edit(
+    }
+
+    /// Every file a full build makes (without PDFs, which serve does not typeset) is
+    /// served as it is, but for the live-reload script.
+    fn assert_like_a_full_build(&self) {
+        let full = tempfile::tempdir().unwrap();
+        let output = common::build(self.site.path(), &full.path().join("out"), &["--no-pdf"]);
+        assert!(output.status.success(), "{}", common::stderr(&output));
+        let mut compared = 0;
+        for (path, bytes) in common::read_tree(&full.path().join("out")) {
+            if path.starts_with('.') || path == "404.html" {
+                continue;
+            }
+            let (status, _, body) = get(self.server.port, &format!("/{path}"));
+            assert_eq!(status, "HTTP/1.1 200 OK", "{path}");
+            let expected = String::from_utf8_lossy(&bytes);
+            let served = if path.ends_with(".html") {
+                without_live_reload(&body)
+            } else {
+                body
+            };
+            assert!(served == expected, "{path} differs from a full build");
+            compared += 1;
+        }
+        assert!(compared > 40, "{compared} files compared");
+    }
+}
+
+#[test]
+fn an_edited_case_is_rebuilt_incrementally_exactly_like_a_full_build() {
+    let session = Session::start(&fixture("website"), "");
+    let port = session.server.port;
+    // Title, region, industry, scenario and year change: the case moves between term
+    // pages, listings re-sort, related cards, the zone's members and feeds change.
+    session.edit(
         "content/scenarios/js-a.md",
         &[
             ("title: 江苏电力装备排产场景", "title: 改名后的浙江场景"),
@@ -291,24 +351,24 @@ fn an_edited_case_is_rebuilt_incrementally_exactly_like_a_full_build() {
         ],
         "\n新增的一段正文。\n",
     );
-    assert_served_like_a_full_build(site.path(), port);
+    session.assert_like_a_full_build();
 
     // 江苏 had three listed cases on two pages (page_size 2): now its second page goes.
     assert_eq!(get(port, "/regions/jiangsu/page/2/").0, "HTTP/1.1 200 OK");
-    edit(
+    session.edit(
         "content/scenarios/js-b.md",
         &[("region: 江苏省", "region: 浙江省")],
         "",
     );
-    assert_served_like_a_full_build(site.path(), port);
+    session.assert_like_a_full_build();
     assert_eq!(
         get(port, "/regions/jiangsu/page/2/").0,
         "HTTP/1.1 404 Not Found"
     );
 
     // Only the body changes, not the card: the case page (and the feed) alone are made.
-    edit("content/scenarios/gd-c.md", &[], "\n正文末尾又加了一段。\n");
-    let report = fs::read_to_string(&log).unwrap();
+    session.edit("content/scenarios/gd-c.md", &[], "\n正文末尾又加了一段。\n");
+    let report = session.report();
     let last = report.lines().rfind(|l| l.contains("重新构建")).unwrap();
     assert!(last.contains("更新 2 个文件"), "{last}");
     assert!(
@@ -316,44 +376,109 @@ fn an_edited_case_is_rebuilt_incrementally_exactly_like_a_full_build() {
             .2
             .contains("正文末尾又加了一段。")
     );
-    assert_served_like_a_full_build(site.path(), port);
+    session.assert_like_a_full_build();
 
     // A warning does not stop an incremental rebuild: it is printed with its place.
-    let before = fs::read_to_string(&log).unwrap().len();
-    edit(
+    let before = session.report().len();
+    session.edit(
         "content/scenarios/gd-c.md",
         &[("summary: 丙，含有 \"引号\" 与 <尖括号> & 符号。\n", "")],
         "",
     );
-    let report = fs::read_to_string(&log).unwrap()[before..].to_string();
+    let report = session.report()[before..].to_string();
     assert!(
         report.contains("案例没有 `summary`") && report.contains("content/scenarios/gd-c.md:"),
         "{report}"
     );
-    assert_served_like_a_full_build(site.path(), port);
+    session.assert_like_a_full_build();
 }
 
-/// Every file a full build of `site` makes is served as it is, but for the live-reload
-/// script.
-fn assert_served_like_a_full_build(site: &Path, port: u16) {
-    let full = tempfile::tempdir().unwrap();
-    let output = common::build(site, &full.path().join("out"), &[]);
-    assert!(output.status.success(), "{}", common::stderr(&output));
-    let mut compared = 0;
-    for (path, bytes) in common::read_tree(&full.path().join("out")) {
-        if path.starts_with('.') || path == "404.html" {
-            continue;
-        }
-        let (status, _, body) = get(port, &format!("/{path}"));
-        assert_eq!(status, "HTTP/1.1 200 OK", "{path}");
-        let expected = String::from_utf8_lossy(&bytes);
-        let served = if path.ends_with(".html") {
-            without_live_reload(&body)
-        } else {
-            body
-        };
-        assert!(served == expected, "{path} differs from a full build");
-        compared += 1;
+/// Edits of every kind of field, one after the other on the example site (with two
+/// cards per listing page, so listings have many pages), each rebuilt incrementally into
+/// exactly what a full build gives.
+#[test]
+fn every_kind_of_edit_is_rebuilt_incrementally_like_a_full_build() {
+    // The search index is compared in the test above.
+    let session = Session::start(&common::example_site(), "page_size: 2\nsearch: false");
+    let edits: [(&str, &[(&str, &str)], &str); 9] = [
+        // The approval day orders home's newest cards; the card may not show it.
+        (
+            "content/factories/hefei-jiadian-kongtiao.md",
+            &[("approved: 2022-01-18", "approved: 2022-01-19")],
+            "",
+        ),
+        // Unit and technologies: related cases by unit, technology term pages.
+        (
+            "content/factories/chongqing-qiche-zhengche.md",
+            &[
+                (
+                    "unit: 西南某汽车有限公司（示例）",
+                    "unit: 江淮某电器股份有限公司（示例）",
+                ),
+                (
+                    "technologies: [5G, 工业互联网, 数字孪生, 工业机器人]",
+                    "technologies: [5G, 工业互联网]",
+                ),
+            ],
+            "",
+        ),
+        // City: which zones list it among their members.
+        (
+            "content/factories/weifang-shihua-huagong.md",
+            &[("city: 潍坊市", "city: 青岛市")],
+            "",
+        ),
+        // Its own related entry: its page only.
+        (
+            "content/scenarios/changzhou-dianchi-tanzuji.md",
+            &[("related: [scenarios/shaoxing-yinran-nengyuan]\n", "")],
+            "",
+        ),
+        // Industry: it leaves the equipment compendium and moves between categories.
+        (
+            "content/factories/zhoukou-nongji-shouhuoji.md",
+            &[("industry: 农业机械", "industry: 医药")],
+            "",
+        ),
+        // Year within the span, and scenarios.
+        (
+            "content/factories/shaoxing-fangzhi-yinran.md",
+            &[
+                ("year: 2024", "year: 2022"),
+                (
+                    "scenarios: [工艺动态优化, 规模化定制,",
+                    "scenarios: [规模化定制,",
+                ),
+            ],
+            "",
+        ),
+        // A zone's cities: its members.
+        (
+            "content/zones/su-xi-chang-xianxingqu.md",
+            &[(
+                "cities: [苏州市, 无锡市, 常州市]",
+                "cities: [苏州市, 无锡市]",
+            )],
+            "",
+        ),
+        // The title: where it stands in every listing.
+        (
+            "content/scenarios/quanzhou-xieye-jingyi.md",
+            &[(
+                "title: 运动鞋制造数智精益管理与生产进度实时跟踪场景",
+                "title: 鞋业数智精益管理场景",
+            )],
+            "",
+        ),
+        // The body only, of a revoked factory (listed nowhere).
+        (
+            "content/factories/baotou-lvye-dianjie.md",
+            &[],
+            "\n## 补充说明\n\n复评后的整改情况另行发布。\n",
+        ),
+    ];
+    for (file, replacements, more) in edits {
+        session.edit(file, replacements, more);
+        session.assert_like_a_full_build();
     }
-    assert!(compared > 40, "{compared} files compared");
 }
