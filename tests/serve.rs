@@ -393,6 +393,9 @@ fn an_edited_case_is_rebuilt_incrementally_exactly_like_a_full_build() {
     session.assert_like_a_full_build();
 }
 
+/// A file, the replacements made in it, and the text then appended.
+type Edit<'a> = (&'a str, &'a [(&'a str, &'a str)], &'a str);
+
 /// Edits of every kind of field, one after the other on the example site (with two
 /// cards per listing page, so listings have many pages), each rebuilt incrementally into
 /// exactly what a full build gives.
@@ -400,7 +403,7 @@ fn an_edited_case_is_rebuilt_incrementally_exactly_like_a_full_build() {
 fn every_kind_of_edit_is_rebuilt_incrementally_like_a_full_build() {
     // The search index is compared in the test above.
     let session = Session::start(&common::example_site(), "page_size: 2\nsearch: false");
-    let edits: [(&str, &[(&str, &str)], &str); 9] = [
+    let edits: [Edit; 9] = [
         // The approval day orders home's newest cards; the card may not show it.
         (
             "content/factories/hefei-jiadian-kongtiao.md",
