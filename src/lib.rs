@@ -244,14 +244,7 @@ pub fn update_cases(
             loaded.bodies[i].html = sanitiser.clean(&loaded.bodies[i].html);
         }
     }
-    let mut cards_kept = loaded.cards.get().is_some();
-    if let Some(cards) = loaded.cards.get_mut() {
-        for &i in &indexes {
-            let card = render::card(&loaded.site, &loaded.site.cases[i], &loaded.bodies[i]);
-            cards_kept &= cards[i] == card;
-            cards[i] = card;
-        }
-    }
+    let cards_kept = refresh_cards(loaded, &indexes);
     loaded.site.reindex(&mut index, &old_cases);
     debug_assert!(
         index == loaded.site.index(),
@@ -280,6 +273,21 @@ pub fn update_cases(
     }
     loaded.index = OnceLock::from(index);
     Some(affected)
+}
+
+/// Makes the cards of the cases `indexes` again, if cards were made; returns whether
+/// they are all as they were.
+fn refresh_cards(loaded: &mut Loaded, indexes: &[usize]) -> bool {
+    let Some(cards) = loaded.cards.get_mut() else {
+        return false;
+    };
+    let mut kept = true;
+    for &i in indexes {
+        let card = render::card(&loaded.site, &loaded.site.cases[i], &loaded.bodies[i]);
+        kept &= cards[i] == card;
+        cards[i] = card;
+    }
+    kept
 }
 
 /// Adds to `affected` the pages that show the cases `indexes` as `site` has them, and
