@@ -301,6 +301,21 @@ struct PageNumber {
     number: usize,
     url: String,
     current: bool,
+    /// Whether pages are left out before this one (the pager shows an ellipsis).
+    gap_before: bool,
+}
+
+/// Pages a pager links on either side of the current one, besides the first and last.
+const PAGER_WINDOW: usize = 2;
+
+/// The page numbers a pager on page `current` of `total` links: the first, the last
+/// and those near the current one, so a listing of hundreds of pages links a handful.
+fn pager_numbers(current: usize, total: usize) -> Vec<usize> {
+    let near = current.saturating_sub(PAGER_WINDOW).max(1)..=(current + PAGER_WINDOW).min(total);
+    let mut numbers: Vec<usize> = [1, total].into_iter().chain(near).collect();
+    numbers.sort_unstable();
+    numbers.dedup();
+    numbers
 }
 
 /// One page to render. The site's context, and a case page's own, are added when the
@@ -433,11 +448,17 @@ impl Shared<'_> {
                     total,
                     prev: (n > 1).then(|| page_url(n - 1)),
                     next: (n < total).then(|| page_url(n + 1)),
-                    pages: (1..=total)
-                        .map(|k| PageNumber {
-                            number: k,
-                            url: page_url(k),
-                            current: k == n,
+                    pages: pager_numbers(n, total)
+                        .into_iter()
+                        .scan(0, |shown, k| {
+                            let gap_before = k > *shown + 1;
+                            *shown = k;
+                            Some(PageNumber {
+                                number: k,
+                                url: page_url(k),
+                                current: k == n,
+                                gap_before,
+                            })
                         })
                         .collect(),
                 };

@@ -390,3 +390,43 @@ fn unchanged_content_gives_unchanged_feeds() {
     }
     assert!(!Path::new(&fixture("website")).join("output").exists());
 }
+
+/// A listing of many pages links the first and last pages and the two on either side of
+/// the current one, with an ellipsis where pages are left out.
+#[test]
+fn a_long_listing_links_the_first_last_and_nearby_pages() {
+    let site = tempfile::tempdir().unwrap();
+    common::copy_tree(&common::example_site(), site.path());
+    let config = site.path().join("site.yaml");
+    let yaml = std::fs::read_to_string(&config).unwrap();
+    std::fs::write(&config, format!("{yaml}\npage_size: 1\n")).unwrap();
+    let (_out, files) = build_site(site.path(), &["--no-pdf"]);
+    let last = (1..)
+        .take_while(|n| files.contains_key(&format!("scenarios/page/{}/index.html", n + 1)))
+        .last()
+        .map_or(1, |n| n + 1);
+    assert!(last >= 15, "{last} pages of scenarios");
+
+    let html = page(&files, "scenarios/page/10/index.html");
+    let numbers = attributes(&html, ".pager a:not([rel])", "href");
+    let expected: Vec<String> = [1, 8, 9, 11, 12, last]
+        .iter()
+        .map(|&n| match n {
+            1 => "/scenarios/".to_string(),
+            n => format!("/scenarios/page/{n}/"),
+        })
+        .collect();
+    assert_eq!(numbers, expected);
+    assert!(html.contains("<span aria-current=\"page\">10</span>"));
+    assert_eq!(
+        html.matches("<span class=\"gap\" aria-hidden=\"true\">…</span>")
+            .count(),
+        2
+    );
+
+    // Near the start: no gap before the pages after the first.
+    let html = page(&files, "scenarios/page/2/index.html");
+    let numbers = attributes(&html, ".pager a:not([rel])", "href");
+    assert_eq!(numbers.len(), 4, "{numbers:?}"); // 1, 3, 4 and the last
+    assert_eq!(html.matches("class=\"gap\"").count(), 1);
+}
