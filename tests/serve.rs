@@ -404,10 +404,11 @@ fn every_kind_of_edit_is_rebuilt_incrementally_like_a_full_build() {
     // The search index is compared in the test above.
     let session = Session::start(&common::example_site(), "page_size: 2\nsearch: false");
     let edits: [Edit; 9] = [
-        // The approval day orders home's newest cards; the card may not show it.
+        // The approval day orders home's newest cards (this one moves before the other
+        // factory approved on 12-30); the card shows only the month.
         (
-            "content/factories/hefei-jiadian-kongtiao.md",
-            &[("approved: 2022-01-18", "approved: 2022-01-19")],
+            "content/factories/xian-xinpian-fengce.md",
+            &[("approved: 2025-12-30", "approved: 2025-12-31")],
             "",
         ),
         // Unit and technologies: related cases by unit, technology term pages.
