@@ -403,7 +403,7 @@ type Edit<'a> = (&'a str, &'a [(&'a str, &'a str)], &'a str);
 fn every_kind_of_edit_is_rebuilt_incrementally_like_a_full_build() {
     // The search index is compared in the test above.
     let session = Session::start(&common::example_site(), "page_size: 2\nsearch: false");
-    let edits: [Edit; 10] = [
+    let edits: [Edit; 11] = [
         // The approval day orders home's newest cards (this one moves before the other
         // factory approved on 12-30); the card shows only the month.
         (
@@ -435,7 +435,16 @@ fn every_kind_of_edit_is_rebuilt_incrementally_like_a_full_build() {
         // A card on the first page of a zone's members (the zone does not name it).
         (
             "content/scenarios/weifang-nongji-beidou/index.md",
-            &[("summary: 为大中型拖拉机", "summary: 改写后的摘要：为大中型拖拉机")],
+            &[(
+                "summary: 为大中型拖拉机",
+                "summary: 改写后的摘要：为大中型拖拉机",
+            )],
+            "",
+        ),
+        // A member past a zone's first page leaves it: the zone's count changes.
+        (
+            "content/scenarios/qingdao-luntai-milian.md",
+            &[("city: 青岛市", "city: 济南市")],
             "",
         ),
         // Its own related entry: its page only.
