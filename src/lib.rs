@@ -30,6 +30,7 @@ pub mod source;
 pub mod taxonomy;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::ops::RangeInclusive;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
@@ -199,10 +200,10 @@ pub fn update_cases(
     let old_lens = listing_lens(site, &index);
     mark_affected(site, &index, &indexes, &mut affected, &mut before);
     let mut old_cases = Vec::new();
+    let today = model::today();
     for (&i, rel) in indexes.iter().zip(changed) {
         let site = &loaded.site;
         let raw = content::read_case(&site.root, rel, site.config.max_file_size)?;
-        let today = model::today();
         let mut case = model::revalidate(site, raw, loaded.options.drafts, today, warnings)?;
         // Its history is that of its commits, which an edit does not change.
         case.history = site.cases[i].history;
@@ -253,8 +254,7 @@ pub fn update_cases(
     mark_affected(&loaded.site, &index, &indexes, &mut affected, &mut after);
     let lens = (&old_lens, &listing_lens(&loaded.site, &index));
     let page_size = render::page_size(&loaded.site);
-    affected.listings = changed_listing_pages(&before, &after, lens, page_size);
-    affected.removed = removed_listing_pages(&affected.listings, lens, page_size);
+    (affected.listings, affected.removed) = changed_listing_pages(&before, &after, lens, page_size);
     // A zone an edited case joins or leaves shows a new count.
     affected
         .cases
@@ -392,34 +392,37 @@ struct Standing {
     zones: BTreeSet<usize>,
 }
 
-/// The pages of each listing that an edit changes: those between the old and the new
-/// places of the cards when the listing keeps its length; every page when its length
-/// changes (each page shows the count, and links every page); from the first place to
-/// the end when as many members come as go.
+/// The pages of each listing that an edit changes, and the output files of the pages
+/// it removes. Changed: those between the old and the new places of the cards when the
+/// listing keeps its length; every page when its length changes (each page shows the
+/// count, and links the last page); from the first place to the end when as many
+/// members come as go. Removed: those past the new end of a listing that shrank.
 fn changed_listing_pages(
     before: &Standing,
     after: &Standing,
     lens: (&HashMap<String, usize>, &HashMap<String, usize>),
     page_size: usize,
-) -> BTreeMap<String, std::ops::RangeInclusive<usize>> {
+) -> (BTreeMap<String, RangeInclusive<usize>>, BTreeSet<String>) {
     let pages = |len: usize| render::page_count(len, page_size);
-    // A listing the cards are not in: its length on that side, no places.
-    let absent = |lens: &HashMap<String, usize>, url: &str| Place {
-        positions: Vec::new(),
-        len: lens.get(url).copied().unwrap_or(0),
+    // Where the cards stand in a listing on one side; not in it: its length, no places.
+    let place = |standing: &Standing, lens: &HashMap<String, usize>, url: &str| {
+        standing
+            .listings
+            .get(url)
+            .cloned()
+            .unwrap_or_else(|| Place {
+                positions: Vec::new(),
+                len: lens.get(url).copied().unwrap_or(0),
+            })
     };
-    let mut listings = BTreeMap::new();
-    for url in before.listings.keys().chain(after.listings.keys()) {
-        let old = before
-            .listings
-            .get(url)
-            .cloned()
-            .unwrap_or_else(|| absent(lens.0, url));
-        let new = after
-            .listings
-            .get(url)
-            .cloned()
-            .unwrap_or_else(|| absent(lens.1, url));
+    let urls: BTreeSet<&String> = before
+        .listings
+        .keys()
+        .chain(after.listings.keys())
+        .collect();
+    let (mut listings, mut removed) = (BTreeMap::new(), BTreeSet::new());
+    for url in urls {
+        let (old, new) = (place(before, lens.0, url), place(after, lens.1, url));
         let last = pages(old.len).max(pages(new.len)) - 1;
         let positions = old.positions.iter().chain(&new.positions);
         let first = positions.clone().min().map_or(0, |p| p / page_size);
@@ -431,25 +434,11 @@ fn changed_listing_pages(
             first..=positions.max().map_or(0, |p| p / page_size)
         };
         listings.insert(url.clone(), range);
+        removed.extend(
+            (pages(new.len) + 1..=pages(old.len)).map(|n| render::listing_page_file(url, n)),
+        );
     }
-    listings
-}
-/// The output files of the listing pages past the new end of each listing in
-/// `listings` that shrank.
-fn removed_listing_pages(
-    listings: &BTreeMap<String, std::ops::RangeInclusive<usize>>,
-    (old, new): (&HashMap<String, usize>, &HashMap<String, usize>),
-    page_size: usize,
-) -> BTreeSet<String> {
-    let pages = |lens: &HashMap<String, usize>, url: &String| {
-        render::page_count(lens.get(url).copied().unwrap_or(0), page_size)
-    };
-    listings
-        .keys()
-        .flat_map(|url| {
-            (pages(new, url) + 1..=pages(old, url)).map(|n| render::listing_page_file(url, n))
-        })
-        .collect()
+    (listings, removed)
 }
 
 /// What image checks and asset copying need to know of a case or a page.

@@ -997,14 +997,6 @@ impl Site {
         listed
     }
 
-    /// How many listed cases `keep` accepts.
-    pub fn count(&self, keep: impl Fn(&Case) -> bool) -> usize {
-        self.cases
-            .iter()
-            .filter(|c| self.is_listed(c) && keep(c))
-            .count()
-    }
-
     /// Whether `site.cases[a]` comes before `site.cases[b]` in listings.
     fn listing_order(&self, a: usize, b: usize) -> std::cmp::Ordering {
         let (x, y) = (&self.cases[a], &self.cases[b]);

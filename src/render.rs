@@ -502,7 +502,7 @@ pub fn plan<'a>(
     let shared = Shared {
         site,
         pdfs,
-        context: site_context(site, pdfs),
+        context: site_context(site, loaded.index(), pdfs),
         cards: loaded.cards(),
         index: loaded.index(),
     };
@@ -513,7 +513,8 @@ pub fn plan<'a>(
     for kind in CaseKind::ALL {
         let listed = shared.index.of_kind(kind);
         for mut job in shared.paginated(&kind_url(kind), listed, "list.html", pages) {
-            job.context.insert("kind", &kind_context(site, kind));
+            job.context
+                .insert("kind", &kind_context(shared.index, kind));
             job.context
                 .insert("compendia", &shared.compendia(|c| c.selects_kind(kind)));
             jobs.push(job);
@@ -723,7 +724,7 @@ fn year_pages(shared: &Shared, pages: Pages) -> Vec<Job> {
             "terms",
             &year_range(site)
                 .rev()
-                .map(|y| year_link(site, y))
+                .map(|y| year_link(shared.index, y))
                 .collect::<Vec<_>>(),
         );
         jobs.push(index);
@@ -734,7 +735,7 @@ fn year_pages(shared: &Shared, pages: Pages) -> Vec<Job> {
         {
             continue;
         }
-        let term = year_link(site, year);
+        let term = year_link(shared.index, year);
         for mut job in shared.paginated(&term.url, shared.index.of_year(year), "term.html", pages) {
             job.context.insert("taxonomy", &heading);
             job.context.insert("term", &term);
@@ -746,17 +747,17 @@ fn year_pages(shared: &Shared, pages: Pages) -> Vec<Job> {
     jobs
 }
 
-fn year_link(site: &Site, year: i32) -> TermLink {
+fn year_link(index: &Index, year: i32) -> TermLink {
     TermLink {
         name: format!("{year}年"),
         url: format!("/years/{year}/"),
-        count: site.count(|c| c.year == year),
+        count: index.of_year(year).len(),
         parent: None,
         children: Vec::new(),
     }
 }
 
-fn site_context<'a>(site: &'a Site, pdfs: &Pdfs) -> SiteContext<'a> {
+fn site_context<'a>(site: &'a Site, index: &Index, pdfs: &Pdfs) -> SiteContext<'a> {
     let config = &site.config;
     let default_nav = || {
         let mut nav: Vec<Link> = CaseKind::ALL
@@ -795,9 +796,9 @@ fn site_context<'a>(site: &'a Site, pdfs: &Pdfs) -> SiteContext<'a> {
         footer: config.footer.as_deref(),
         kinds: CaseKind::ALL
             .iter()
-            .map(|&k| kind_context(site, k))
+            .map(|&k| kind_context(index, k))
             .collect(),
-        total: site.count(|_| true),
+        total: index.listed().len(),
         compendia: site
             .compendia
             .iter()
@@ -817,13 +818,13 @@ fn site_context<'a>(site: &'a Site, pdfs: &Pdfs) -> SiteContext<'a> {
     }
 }
 
-fn kind_context(site: &Site, kind: CaseKind) -> KindContext {
+fn kind_context(index: &Index, kind: CaseKind) -> KindContext {
     KindContext {
         key: kind.folder(),
         label: kind.label(),
         short_label: kind.short_label(),
         url: format!("/{}/", kind.folder()),
-        count: site.count(|c| c.kind == kind),
+        count: index.of_kind(kind).len(),
     }
 }
 
@@ -1003,7 +1004,7 @@ fn facets(shared: &Shared) -> Vec<Facet> {
             .collect()
     };
     let kinds = CaseKind::ALL.iter().map(|&k| {
-        let kind = kind_context(site, k);
+        let kind = kind_context(shared.index, k);
         FacetValue {
             key: "kind",
             name: kind.short_label.to_string(),
@@ -1013,7 +1014,7 @@ fn facets(shared: &Shared) -> Vec<Facet> {
         }
     });
     let years = year_range(site).rev().map(|y| {
-        let link = year_link(site, y);
+        let link = year_link(shared.index, y);
         FacetValue {
             key: "year",
             name: y.to_string(),
@@ -1052,7 +1053,7 @@ fn home(shared: &Shared) -> Job {
         .collect();
     let years: Vec<TermLink> = year_range(site)
         .rev()
-        .map(|year| year_link(site, year))
+        .map(|year| year_link(shared.index, year))
         .collect();
     let charts = Charts {
         map: charts::tile_map(
