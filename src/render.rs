@@ -370,6 +370,12 @@ impl Pages<'_> {
         self.all() || matches!(self, Pages::Affected(a) if a.cases.contains(&index))
     }
 
+    /// Whether any page of the listing at `url`, of `len` cards, is made.
+    fn any_listing_page(self, site: &Site, url: &str, len: usize) -> bool {
+        let made = self.listing_pages(url);
+        (0..page_count(len, page_size(site))).any(|i| made(&i))
+    }
+
     /// Whether a page (counted from 0) of the listing at `url` is made.
     fn listing_pages(self, url: &str) -> impl Fn(&usize) -> bool {
         let made = match self {
@@ -693,8 +699,7 @@ fn vocabulary_pages(shared: &Shared, vocabulary: &Vocabulary, pages: Pages) -> V
     for id in 0..taxonomy.terms.len() {
         let cases = shared.index.with_term(kind, id);
         let url = term_url(site, kind, id);
-        let made = pages.listing_pages(&url);
-        if !(0..page_count(cases.len(), page_size(site))).any(|i| made(&i)) {
+        if !pages.any_listing_page(site, &url, cases.len()) {
             continue;
         }
         let term = term_link(shared, kind, id);
@@ -730,9 +735,7 @@ fn year_pages(shared: &Shared, pages: Pages) -> Vec<Job> {
         jobs.push(index);
     }
     for year in year_range(site) {
-        if !pages.all()
-            && !matches!(pages, Pages::Affected(a) if a.listings.contains_key(&year_url(year)))
-        {
+        if !pages.any_listing_page(site, &year_url(year), shared.index.of_year(year).len()) {
             continue;
         }
         let term = year_link(shared.index, year);
