@@ -260,16 +260,18 @@ fn build(options: BuildOptions, output_dir: PathBuf, no_search: bool) -> u8 {
             ));
         }
     };
-    let count = crate::files_unless_errors(&loaded, &mut found, &output::Sink::Staging(&staging));
-    if !report(found, &output_dir, count.is_some()) {
+    let written = crate::files_unless_errors(&loaded, &mut found, &output::Sink::Staging(&staging));
+    if !report(found, &output_dir, written.is_some()) {
         return 1;
     }
     match staging.commit() {
         Ok(()) => {
+            let written = written.expect("reported as built");
+            report_pdf_fonts(&written);
             eprintln!(
                 "已构建 {} 个案例、{} 个文件到 {}（用时 {:.2} 秒）",
                 loaded.site.cases.len(),
-                count.unwrap_or(0),
+                written.paths.len(),
                 output_dir.display(),
                 started.elapsed().as_secs_f64()
             );
@@ -315,10 +317,12 @@ fn compendium(root: &Path, slugs: Vec<String>, output_dir: &Path) -> u8 {
         ));
     }
     let sink = output::Sink::memory();
-    let built = crate::files_unless_errors(&loaded, &mut found, &sink);
-    if !report(found, output_dir, built.is_some()) {
+    let Some(written) = crate::files_unless_errors(&loaded, &mut found, &sink) else {
+        report(found, output_dir, false);
         return 1;
-    }
+    };
+    report(found, output_dir, true);
+    report_pdf_fonts(&written);
     let files = sink.into_files();
     let wanted = |path: &str| {
         slugs.iter().any(|slug| {
@@ -338,6 +342,13 @@ fn compendium(root: &Path, slugs: Vec<String>, output_dir: &Path) -> u8 {
             0
         }
         Err(err) => usage_error(&format!("写出 {} 失败：{err}", output_dir.display())),
+    }
+}
+
+/// Says once which fonts the PDFs are set in.
+fn report_pdf_fonts(written: &crate::Written) {
+    if let Some(fonts) = &written.pdf_fonts {
+        eprintln!("案例集 PDF 字体：{fonts}");
     }
 }
 

@@ -677,10 +677,19 @@ pub(crate) fn asset_path(url: &str) -> String {
         .into_owned()
 }
 
+/// What a build put into its sink.
+pub struct Written {
+    pub paths: BTreeSet<String>,
+    /// Problems that did not stop the build (characters no PDF font has).
+    pub warnings: Vec<Diagnostic>,
+    /// The fonts the PDFs are set in, when PDFs were made.
+    pub pdf_fonts: Option<String>,
+}
+
 /// Puts every file of the built site into `sink`: static files, case assets, pages
 /// (rewritten), feeds and data, and PDFs, in that order (a later file of the same path
-/// wins). Returns the paths, or every broken internal link or template problem.
-pub fn site_files(loaded: &Loaded, sink: &Sink) -> Result<BTreeSet<String>, Vec<Diagnostic>> {
+/// wins). Returns what was written, or every broken internal link or template problem.
+pub fn site_files(loaded: &Loaded, sink: &Sink) -> Result<Written, Vec<Diagnostic>> {
     let site = &loaded.site;
     let mut files = render::theme_static_files(&site.root, &site.config.theme);
     for file in &mut files {
@@ -707,13 +716,15 @@ pub fn site_files(loaded: &Loaded, sink: &Sink) -> Result<BTreeSet<String>, Vec<
     let feeds = feeds::files(site, &html_paths, loaded.rows());
     all.extend(html_paths.iter().map(|p| p.to_string()));
     all.extend(put_all(sink, feeds)?);
-    all.extend(put_all(
-        sink,
-        compendium::pdf_files(site, &loaded.options.pdfs)?,
-    )?);
+    let typeset = compendium::pdf_files(site, &loaded.options.pdfs)?;
+    all.extend(put_all(sink, typeset.files)?);
     let problems = broken_links(loaded, &references, |path| all.contains(path));
     if problems.is_empty() {
-        Ok(all)
+        Ok(Written {
+            paths: all,
+            warnings: typeset.warnings,
+            pdf_fonts: typeset.fonts,
+        })
     } else {
         Err(problems)
     }
@@ -816,33 +827,35 @@ fn pages(
 }
 
 /// Puts the built site's files into `sink`, the search index last (unless `search` is
-/// off), and returns how many there are; `None` when `found` (the load's diagnostics) or
-/// the rendering holds an error, which is then added to `found`.
+/// off), and returns what was written, its warnings moved to `found`; `None` when
+/// `found` (the load's diagnostics) or the rendering holds an error, which is then added
+/// to `found`.
 pub fn files_unless_errors(
     loaded: &Loaded,
     found: &mut Vec<Diagnostic>,
     sink: &Sink,
-) -> Option<usize> {
+) -> Option<Written> {
     if found.iter().any(Diagnostic::is_error) {
         return None;
     }
-    let mut all = match site_files(loaded, sink) {
-        Ok(all) => all,
+    let mut written = match site_files(loaded, sink) {
+        Ok(written) => written,
         Err(errors) => {
             found.extend(errors);
             return None;
         }
     };
+    found.append(&mut written.warnings);
     if loaded.site.config.search {
         match put_all(sink, search_bundle(loaded)) {
-            Ok(paths) => all.extend(paths),
+            Ok(paths) => written.paths.extend(paths),
             Err(errors) => {
                 found.extend(errors);
                 return None;
             }
         }
     }
-    Some(all.len())
+    Some(written)
 }
 
 /// The search index of the listed cases, with the summaries their cards show.

@@ -148,6 +148,11 @@ pub fn builtin_theme_file(path: &str) -> Option<String> {
         .map(str::to_string)
 }
 
+/// A binary file of the built-in theme (its fonts).
+pub fn builtin_theme_bytes(path: &str) -> Option<&'static [u8]> {
+    DEFAULT_THEME.get_file(path).map(|f| f.contents())
+}
+
 /// The theme's static files (`static/` of the theme on disk, or the built-in default).
 pub fn theme_static_files(root: &Path, theme: &str) -> Vec<OutputFile> {
     let dir = root.join("themes").join(theme).join("static");

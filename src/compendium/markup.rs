@@ -59,9 +59,15 @@ pub struct Design<'d> {
     pub prelude: (&'d str, &'d str),
 }
 
-/// Writes the whole book: cover, preface, contents, chapters, index of units.
-pub fn document(site: &Site, book: &Compendium, design: &Design) -> Markup {
-    let mut w = Writer::new(site);
+/// Writes the whole book: cover, preface, contents, chapters, index of units; with every
+/// character of `replaced` (which no font has) set as 〓.
+pub fn document(
+    site: &Site,
+    book: &Compendium,
+    design: &Design,
+    replaced: &BTreeSet<char>,
+) -> Markup {
+    let mut w = Writer::new(site, replaced);
     w.begin(crate::config::FILE_NAME);
     let cover = book.cover_image.as_ref().map(|path| w.image_path(path));
     w.raw("#let book = (title: ");
@@ -111,6 +117,7 @@ pub fn document(site: &Site, book: &Compendium, design: &Design) -> Markup {
 
 struct Writer<'s> {
     site: &'s Site,
+    replaced: &'s BTreeSet<char>,
     out: String,
     sections: Vec<Section>,
     images: Vec<(String, PathBuf)>,
@@ -119,9 +126,10 @@ struct Writer<'s> {
 }
 
 impl<'s> Writer<'s> {
-    fn new(site: &'s Site) -> Writer<'s> {
+    fn new(site: &'s Site, replaced: &'s BTreeSet<char>) -> Writer<'s> {
         Writer {
             site,
+            replaced,
             out: String::new(),
             sections: Vec::new(),
             images: Vec::new(),
@@ -170,6 +178,19 @@ impl<'s> Writer<'s> {
         if let Some(section) = self.sections.last_mut() {
             section.chars.extend(text.chars());
         }
+        let replaced: String;
+        let text = if text.chars().any(|c| self.replaced.contains(&c)) {
+            replaced = text
+                .chars()
+                .map(|c| match self.replaced.contains(&c) {
+                    true => super::world::REPLACEMENT,
+                    false => c,
+                })
+                .collect();
+            &replaced
+        } else {
+            text
+        };
         self.ideographs += text
             .chars()
             .filter(|&c| super::world::is_ideograph(c))

@@ -5,6 +5,7 @@
 mod markup;
 mod world;
 
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -458,15 +459,24 @@ pub fn pdf_path(slug: &str) -> String {
     format!("compendium/{slug}.pdf")
 }
 
+/// The PDFs a build typesets, the warnings they raised, and the fonts they are set in.
+#[derive(Debug, Default)]
+pub struct Typeset {
+    pub files: Vec<OutputFile>,
+    pub warnings: Vec<Diagnostic>,
+    /// Which families set Chinese body text and headings; `None` when no PDF was made.
+    pub fonts: Option<String>,
+}
+
 /// The PDFs of the compendia `pdfs` asks for, typeset in parallel.
-pub fn pdf_files(site: &Site, pdfs: &Pdfs) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+pub fn pdf_files(site: &Site, pdfs: &Pdfs) -> Result<Typeset, Vec<Diagnostic>> {
     let wanted: Vec<&Compendium> = site
         .compendia
         .iter()
         .filter(|c| pdfs.wants(&c.slug))
         .collect();
     if wanted.is_empty() {
-        return Ok(Vec::new());
+        return Ok(Typeset::default());
     }
     let fonts = world::Fonts::discover(
         &site.root,
@@ -477,14 +487,11 @@ pub fn pdf_files(site: &Site, pdfs: &Pdfs) -> Result<Vec<OutputFile>, Vec<Diagno
             .map(|f| f.value.clone())
             .collect::<Vec<_>>(),
     );
-    let stacks = fonts.stacks().map_err(|message| {
-        vec![Diagnostic::error("no-cjk-font", crate::config::FILE_NAME, Pos::START, message)
-            .help("安装简体中文字体（Debian/Ubuntu：apt-get install fonts-noto-cjk），或把字体文件放进站点的 fonts/ 文件夹；不需要 PDF 时用 anli build --no-pdf")]
-    })?;
+    let stacks = fonts.stacks();
     let prelude = prelude(site);
     let library = world::library();
     let bar = crate::cli::progress_bar(wanted.len() as u64, "排版案例集");
-    let results: Vec<Result<OutputFile, Vec<Diagnostic>>> = wanted
+    let results: Vec<Result<Typeset, Vec<Diagnostic>>> = wanted
         .par_iter()
         .map(|book| {
             let design = markup::Design {
@@ -493,23 +500,40 @@ pub fn pdf_files(site: &Site, pdfs: &Pdfs) -> Result<Vec<OutputFile>, Vec<Diagno
             };
             let result = typeset(site, book, &design, &fonts, &library);
             bar.inc(1);
-            result.map(|contents| OutputFile {
-                path: pdf_path(&book.slug),
-                contents,
+            result.map(|(contents, warnings)| Typeset {
+                files: vec![OutputFile {
+                    path: pdf_path(&book.slug),
+                    contents,
+                }],
+                warnings,
+                fonts: None,
             })
         })
         .collect();
     bar.finish_and_clear();
-    let mut files = Vec::new();
+    let mut typeset = Typeset {
+        fonts: Some(stacks.chosen.clone()),
+        ..Typeset::default()
+    };
     let mut errors = Vec::new();
     for result in results {
         match result {
-            Ok(file) => files.push(file),
+            Ok(book) => {
+                typeset.files.extend(book.files);
+                typeset.warnings.extend(book.warnings);
+            }
             Err(found) => errors.extend(found),
         }
     }
+    // A case in several books lacks the same characters in each: say so once.
+    typeset
+        .warnings
+        .sort_by(|a, b| (&a.file, a.line, &a.message).cmp(&(&b.file, b.line, &b.message)));
+    typeset
+        .warnings
+        .dedup_by(|a, b| (&a.file, a.line, &a.message) == (&b.file, b.line, &b.message));
     if errors.is_empty() {
-        Ok(files)
+        Ok(typeset)
     } else {
         Err(errors)
     }
@@ -531,32 +555,29 @@ fn prelude(site: &Site) -> (String, String) {
     (text, "<内置主题>/compendium/book.typ".to_string())
 }
 
-/// One compendium's PDF. Before layout, every character must be in the fonts; after
-/// it, no glyph may be the missing-glyph box and no Chinese text may have gone.
+/// One compendium's PDF, with a warning for each file whose characters no font has.
+/// Those characters are set as 〓, so after layout no glyph may be the missing-glyph box
+/// and no Chinese text may have gone.
 fn typeset(
     site: &Site,
     book: &Compendium,
     design: &markup::Design,
     fonts: &world::Fonts,
     library: &typst::utils::LazyHash<typst::Library>,
-) -> Result<Vec<u8>, Vec<Diagnostic>> {
-    let markup = markup::document(site, book, design);
+) -> Result<(Vec<u8>, Vec<Diagnostic>), Vec<Diagnostic>> {
     let families = &design.stacks.families;
-    let missing: Vec<Diagnostic> = markup
-        .sections
-        .iter()
-        .filter_map(|section| {
-            let missing = fonts.missing(families, section.chars.iter().copied());
-            (!missing.is_empty()).then(|| {
-                let shown: String = missing.iter().take(20).collect();
-                Diagnostic::error("missing-glyph", &section.file, Pos::START, format!(
-                    "案例集“{}”所用字体（{}）中没有这些字：{shown}", book.title, families.join("、")))
-                    .help("把含这些字的字体放进站点的 fonts/ 文件夹或在 site.yaml 的 fonts 中列出；或改写这些字符")
-            })
-        })
-        .collect();
-    if !missing.is_empty() {
-        return Err(missing);
+    let mut markup = markup::document(site, book, design, &BTreeSet::new());
+    let mut replaced = BTreeSet::new();
+    let mut warnings = Vec::new();
+    for section in &markup.sections {
+        let missing = fonts.missing(families, section.chars.iter().copied());
+        if !missing.is_empty() {
+            warnings.push(missing_glyphs(site, &section.file, &missing));
+            replaced.extend(missing);
+        }
+    }
+    if !replaced.is_empty() {
+        markup = markup::document(site, book, design, &replaced);
     }
     let world = world::BookWorld::new(
         library,
@@ -565,7 +586,10 @@ fn typeset(
         &markup.images,
         crate::model::today(),
     );
-    let Warned { output, warnings } = typst::compile::<PagedDocument>(&world);
+    let Warned {
+        output,
+        warnings: typst_warnings,
+    } = typst::compile::<PagedDocument>(&world);
     let report = |message: &str, span| typst_problem(&world, &markup, book, message, span);
     let document = output.map_err(|errors| {
         errors
@@ -573,7 +597,7 @@ fn typeset(
             .map(|e| report(&e.message, e.span))
             .collect::<Vec<_>>()
     })?;
-    let font_warnings: Vec<Diagnostic> = warnings
+    let font_warnings: Vec<Diagnostic> = typst_warnings
         .iter()
         .filter(|w| w.message.contains("font"))
         .map(|w| report(&w.message, w.span))
@@ -592,14 +616,51 @@ fn typeset(
                 book.title, markup.ideographs
             ),
         )
-        .help("所用字体不含部分字符：安装 fonts-noto-cjk，或把合适的字体放进站点的 fonts/ 文件夹")]);
+        .help("所用字体不含部分字符：把含这些字的字体放进站点的 fonts/ 文件夹")]);
     }
     let options = typst_pdf::PdfOptions {
         ident: Smart::Custom(format!("anli-{}", book.slug)),
         ..Default::default()
     };
-    typst_pdf::pdf(&document, &options)
-        .map_err(|errors| errors.iter().map(|e| report(&e.message, e.span)).collect())
+    let pdf = typst_pdf::pdf(&document, &options).map_err(|errors| {
+        errors
+            .iter()
+            .map(|e| report(&e.message, e.span))
+            .collect::<Vec<_>>()
+    })?;
+    Ok((pdf, warnings))
+}
+
+/// A warning for the characters of `file` that no font has, at the first of them.
+fn missing_glyphs(site: &Site, file: &str, missing: &[char]) -> Diagnostic {
+    let source = site
+        .cases
+        .iter()
+        .map(|c| &c.source)
+        .chain(site.pages.iter().map(|p| &p.source))
+        .find(|s| s.path == file);
+    let first = source.and_then(|s| s.text.find(missing).map(|at| (s, at)));
+    let pos = first.map_or(Pos::START, |(s, at)| s.pos_of(at));
+    let shown: Vec<String> = missing
+        .iter()
+        .take(20)
+        .map(|&c| format!("“{c}”（U+{:04X}）", c as u32))
+        .collect();
+    let diagnostic = Diagnostic::warning(
+        "missing-glyph",
+        file,
+        pos,
+        format!(
+            "案例集 PDF 的字体中没有这些字：{}，PDF 中以“{}”代替",
+            shown.join("、"),
+            world::REPLACEMENT
+        ),
+    )
+    .help("把含这些字的字体文件（.ttf、.otf、.ttc）放进站点的 fonts/ 文件夹，或在 site.yaml 的 fonts 中列出其路径；也可以改用常用字");
+    match first {
+        Some((source, _)) => diagnostic.snippet_from(source),
+        None => diagnostic,
+    }
 }
 
 /// A Typst error or warning, reported at the file whose text produced it.

@@ -16,6 +16,7 @@ use typst_layout::PagedDocument;
 
 /// Simplified Chinese families, in order of preference, for body text (serif, 宋体) and
 /// headings (sans, 黑体). Named explicitly: left to itself Typst picks a Japanese face.
+/// Each list ends with anli's own face of that role, which every stack puts last.
 const SERIF: &[&str] = &[
     "Noto Serif CJK SC",
     "Source Han Serif SC",
@@ -23,6 +24,7 @@ const SERIF: &[&str] = &[
     "Noto Serif SC",
     "SimSun",
     "Songti SC",
+    EMBEDDED_SERIF,
 ];
 const SANS: &[&str] = &[
     "Noto Sans CJK SC",
@@ -32,11 +34,33 @@ const SANS: &[&str] = &[
     "Microsoft YaHei",
     "PingFang SC",
     "WenQuanYi Micro Hei",
+    EMBEDDED_SANS,
 ];
 const MONO: &[&str] = &["Noto Sans Mono CJK SC", "DejaVu Sans Mono"];
 
+/// anli's own faces (`themes/default/fonts/`: subsets of Noto Serif and Sans CJK SC under
+/// the SIL OFL, renamed so they never clash with the same fonts installed): the default
+/// when the site and the system have no Chinese font, and the fallback for a character
+/// the chosen fonts lack. Built into the binary, so a copied binary keeps them.
+const EMBEDDED_SERIF: &str = "Anli Serif SC";
+const EMBEDDED_SANS: &str = "Anli Sans SC";
+const EMBEDDED_FILES: [&str; 4] = [
+    "fonts/AnliSerifSC-Regular.otf",
+    "fonts/AnliSerifSC-Bold.otf",
+    "fonts/AnliSansSC-Regular.otf",
+    "fonts/AnliSansSC-Bold.otf",
+];
+
+/// `ANLI_SYSTEM_FONTS=0` leaves the system's fonts out (the site's own and anli's stay):
+/// the same PDF on every machine, and how the tests prove the embedded fonts suffice.
+const SYSTEM_FONTS_VARIABLE: &str = "ANLI_SYSTEM_FONTS";
+
 /// A character every CJK font covers: a family without it is a Latin font.
 const PROBE: u32 = '中' as u32;
+
+/// What a compendium is set in when a character is in no font: 〓 (geta), the mark
+/// Chinese and Japanese typesetting has long used for a missing character.
+pub const REPLACEMENT: char = '〓';
 
 /// The fonts found for a site and the family lists the compendium uses.
 pub struct Fonts {
@@ -49,8 +73,8 @@ pub struct Fonts {
 
 impl Fonts {
     /// Looks in the site's `fonts/` folder, then the paths `site.yaml` lists, then the
-    /// system's fonts; each source in a stable order, so the same machine gives the same
-    /// PDF.
+    /// system's fonts (unless `ANLI_SYSTEM_FONTS=0`), then anli's own; each source in a
+    /// stable order, so the same machine gives the same PDF.
     pub fn discover(root: &Path, extra: &[String]) -> Fonts {
         let mut own_paths = vec![root.join("fonts")];
         own_paths.extend(extra.iter().map(|p| root.join(p)));
@@ -66,9 +90,15 @@ impl Fonts {
                 store.push((source, info));
             }
         }
-        for (source, info) in sorted(typst_kit::fonts::system().collect()) {
-            infos.push(info.clone());
-            store.push((source, info));
+        if std::env::var_os(SYSTEM_FONTS_VARIABLE).is_none_or(|v| v != "0") {
+            for (source, info) in sorted(typst_kit::fonts::system().collect()) {
+                infos.push(info.clone());
+                store.push((source, info));
+            }
+        }
+        for font in embedded() {
+            infos.push(font.info().clone());
+            store.push((font.clone(), font.info().clone()));
         }
         let mut families: BTreeMap<String, Vec<usize>> = BTreeMap::new();
         for (i, info) in infos.iter().enumerate() {
@@ -102,7 +132,7 @@ impl Fonts {
 
     /// The families for one role: the site's own fonts first (a Simplified Chinese face
     /// of a collection before its Japanese, Korean and traditional siblings, which it
-    /// leaves out), then the preferred families this machine has.
+    /// leaves out), then the preferred families this machine has, then anli's own.
     fn stack<'a>(&'a self, preferred: &[&[&'a str]]) -> Vec<&'a str> {
         let known = |name: &str| preferred.iter().position(|names| names.contains(&name));
         let mut own: Vec<&str> = self
@@ -118,30 +148,40 @@ impl Fonts {
                 stack.push(name);
             }
         }
+        stack.sort_by_key(|name| is_embedded(name));
         stack
     }
 
-    /// The serif, sans and mono stacks, as Typst arrays; an error naming what was looked
-    /// for when no family covers Chinese.
-    pub fn stacks(&self) -> Result<Stacks, String> {
+    /// The serif, sans and mono stacks, as Typst arrays. anli's own faces end every
+    /// stack, so each one covers Chinese.
+    pub fn stacks(&self) -> Stacks {
         let serif = self.stack(&[SERIF, SANS]);
-        if !serif.iter().any(|f| self.covers_cjk(f)) {
-            return Err(format!(
-                "找不到中文字体：印刷版案例集需要一种简体中文字体，查找了站点的 fonts/ 文件夹、site.yaml 中 fonts 列出的路径和系统字体，没有找到 {} 中的任何一种",
-                SERIF
-                    .iter()
-                    .chain(SANS)
-                    .copied()
-                    .collect::<Vec<_>>()
-                    .join("、")
-            ));
-        }
-        Ok(Stacks {
+        let sans = self.stack(&[SANS, SERIF]);
+        Stacks {
             serif: self.typst_array(&serif),
-            sans: self.typst_array(&self.stack(&[SANS, SERIF])),
+            sans: self.typst_array(&sans),
             mono: self.typst_array(&self.stack(&[MONO, SANS, SERIF])),
+            chosen: format!(
+                "正文 {}，标题 {}",
+                self.first_cjk(&serif),
+                self.first_cjk(&sans)
+            ),
             families: serif.iter().map(|s| s.to_string()).collect(),
-        })
+        }
+    }
+
+    /// The family a stack sets Chinese in, and whether it is anli's own.
+    fn first_cjk(&self, stack: &[&str]) -> String {
+        let name = stack
+            .iter()
+            .find(|f| self.covers_cjk(f))
+            .copied()
+            .unwrap_or(EMBEDDED_SERIF);
+        if is_embedded(name) {
+            format!("{name}（anli 内置，Noto CJK 子集）")
+        } else {
+            name.to_string()
+        }
     }
 
     /// A Typst font list. A Latin font before the Chinese ones may only set Latin
@@ -185,11 +225,26 @@ fn is_other_locale(family: &str) -> bool {
         .any(|suffix| family.ends_with(suffix))
 }
 
-/// Characters that are laid out without a glyph of their own.
+fn is_embedded(family: &str) -> bool {
+    family == EMBEDDED_SERIF || family == EMBEDDED_SANS
+}
+
+/// anli's own faces, parsed from the bytes built into the binary.
+fn embedded() -> Vec<Font> {
+    EMBEDDED_FILES
+        .iter()
+        .filter_map(|path| crate::render::builtin_theme_bytes(path))
+        .filter_map(|data| Font::new(Bytes::new(data), 0))
+        .collect()
+}
+
+/// Characters that are laid out without a glyph of their own: spaces, controls, joiners
+/// and variation selectors (which shape the character before them).
 fn is_invisible(c: char) -> bool {
     c.is_whitespace()
         || c.is_control()
-        || matches!(c, '\u{200B}'..='\u{200F}' | '\u{2060}'..='\u{2064}' | '\u{FEFF}' | '\u{AD}')
+        || matches!(c, '\u{200B}'..='\u{200F}' | '\u{2060}'..='\u{2064}' | '\u{FEFF}' | '\u{AD}'
+            | '\u{FE00}'..='\u{FE0F}' | '\u{E0100}'..='\u{E01EF}')
 }
 
 /// The font lists the generated markup sets.
@@ -200,6 +255,8 @@ pub struct Stacks {
     /// The serif stack's family names: every role's stack holds them, so a character
     /// they cover can be shown anywhere.
     pub families: Vec<String>,
+    /// Which families set Chinese body text and headings, for the build's report.
+    pub chosen: String,
 }
 
 fn scan(path: &Path) -> Vec<(FontPath, FontInfo)> {
