@@ -25,7 +25,7 @@ for n in ${sizes[@]}; do
       echo "$seconds" >> "$work/times"
       echo "$kb" >> "$work/rss"
     done
-    pages=$(pdfinfo "$work/out-$n/compendium/all.pdf" | awk '/^Pages:/ {print $2}')
+    pages=$(pdfinfo "$work/out-$n/compendium/all.pdf" 2>/dev/null | awk '/^Pages:/ {print $2}')
     bytes=$(stat -c %s "$work/out-$n/compendium/all.pdf")
     printf '%6d cases, %-8s fonts, %5d pages, %s MB PDF: compendium median %ss, peak RSS median %s MB\n' "$n" "$fonts" "$pages" "$(awk -v b="$bytes" 'BEGIN {printf "%.1f", b / 1048576}')" "$(median < "$work/times")" "$(( $(median < "$work/rss") / 1024 ))"
   done

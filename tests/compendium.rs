@@ -312,6 +312,10 @@ fn on_a_machine_without_chinese_fonts_the_example_site_builds_every_pdf_in_anlis
         1,
         "says once which fonts: {text}"
     );
+    assert!(
+        !text.contains("missing-glyph"),
+        "the example site needs no character anli's fonts lack: {text}"
+    );
     let config = fs::read_to_string(common::example_site().join("site.yaml")).unwrap();
     let slugs: Vec<&str> = config
         .lines()
@@ -337,7 +341,10 @@ fn on_a_machine_without_chinese_fonts_the_example_site_builds_every_pdf_in_anlis
                 "{slug}: {title} in the contents and as a chapter's case"
             );
         }
-        assert!(!all.contains('\u{FFFD}'), "{slug}: no unknown glyph");
+        assert!(
+            !all.contains('\u{FFFD}') && !all.contains('〓'),
+            "{slug}: no unknown or replaced glyph"
+        );
         let fonts = pdf_font_names(&pdf);
         assert!(!fonts.is_empty(), "{slug}: fonts embedded");
         for font in fonts {

@@ -90,7 +90,7 @@ pub fn document(
         stacks.serif, stacks.sans, stacks.mono
     ));
     w.begin(design.prelude.1);
-    w.raw(design.prelude.0);
+    w.design(design.prelude.0);
     w.raw("\n#cover-page()\n#set page(header: running-header, footer: page-footer, numbering: \"i\")\n#counter(page).update(1)\n");
     if let Some(i) = book.preface {
         let page = &site.pages[i];
@@ -171,6 +171,27 @@ impl<'s> Writer<'s> {
                 .extend(markup.chars().filter(|c| !c.is_ascii()));
         }
         self.out.push_str(markup);
+    }
+
+    /// The book design's Typst code: its characters count, except in comments, which
+    /// are never typeset (a note about a glyph must not ask for that glyph).
+    fn design(&mut self, code: &str) {
+        fn typeset_chars(node: &typst::syntax::SyntaxNode, chars: &mut BTreeSet<char>) {
+            use typst::syntax::SyntaxKind::{BlockComment, LineComment};
+            match node.kind() {
+                LineComment | BlockComment => {}
+                _ if node.children().len() == 0 => {
+                    chars.extend(node.leaf_text().chars().filter(|c| !c.is_ascii()))
+                }
+                _ => node
+                    .children()
+                    .for_each(|child| typeset_chars(child, chars)),
+            }
+        }
+        if let Some(section) = self.sections.last_mut() {
+            typeset_chars(&typst::syntax::parse(code), &mut section.chars);
+        }
+        self.out.push_str(code);
     }
 
     /// A string value in code (`"…"`), its characters recorded.
