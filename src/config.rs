@@ -40,6 +40,9 @@ pub struct Config {
     pub fonts: Vec<Spanned<String>>,
     /// Build the search index and the case library `/cases/` (`--no-search` turns it off).
     pub search: bool,
+    /// File types a bundle's folder publishes as downloads beside the images, by
+    /// lowercase extension (`pdf`, `docx`, …); see `assets`.
+    pub attachments: Vec<String>,
 }
 
 /// One entry of the header navigation.
@@ -84,6 +87,10 @@ impl Default for Config {
             compendia: Vec::new(),
             fonts: Vec::new(),
             search: true,
+            attachments: crate::assets::DEFAULT_ATTACHMENTS
+                .iter()
+                .map(|t| t.to_string())
+                .collect(),
         }
     }
 }
@@ -160,6 +167,10 @@ const FIELDS: &[FieldSpec] = &[
     FieldSpec {
         key: "search",
         label: "站内搜索和案例库",
+    },
+    FieldSpec {
+        key: "attachments",
+        label: "案例文件夹中可发布的附件类型",
     },
 ];
 
@@ -298,6 +309,9 @@ impl Config {
             "fonts",
             "字体文件或文件夹的路径列表，如 [fonts/extra/]",
         );
+        if root.get("attachments").is_some() {
+            config.attachments = parse_attachments(&mut reader, root);
+        }
         config.compendia = parse_compendia(&mut reader, root);
         let lifecycle_shape = "{build_period_years: 2, validity_years: 3}";
         if let Some(lifecycle) = reader.mapping(root, "lifecycle", lifecycle_shape) {
@@ -560,6 +574,32 @@ const COVER_FIELDS: &[FieldSpec] = &[
 
 const COMPENDIUM_SHAPE: &str =
     "{slug: 2022-all, title: 2022年度智能制造优秀案例集, select: {year: 2022}}";
+
+/// `attachments`: extensions, lowercase, without the dot; a type a browser or server
+/// would run is refused, whatever the site says.
+fn parse_attachments(reader: &mut FieldReader, root: Node) -> Vec<String> {
+    let mut types = Vec::new();
+    for item in reader.list::<String>(root, "attachments", "扩展名列表，如 [pdf, docx, xlsx]")
+    {
+        let ext = item.value.trim().trim_start_matches('.').to_lowercase();
+        if crate::assets::NEVER.contains(&ext.as_str()) || ext.is_empty() || ext.contains('/') {
+            reader.error(
+                "unsafe-attachment",
+                item.pos,
+                item.len,
+                format!(
+                    "“{}”类型的文件不能作为附件发布：浏览器或服务器会把它当作网页或程序运行",
+                    item.value
+                ),
+                "附件只用于文档和数据（pdf、docx、xlsx、pptx、csv 等）；网页内容写进案例正文"
+                    .to_string(),
+            );
+        } else {
+            types.push(ext);
+        }
+    }
+    types
+}
 
 fn parse_compendia(reader: &mut FieldReader, root: Node) -> Vec<CompendiumSpec> {
     let mut specs: Vec<CompendiumSpec> = Vec::new();

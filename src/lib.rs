@@ -11,6 +11,7 @@
 #![allow(clippy::result_large_err)]
 
 pub mod archetype;
+pub mod assets;
 pub mod charts;
 pub mod cli;
 pub mod compendium;
@@ -575,6 +576,7 @@ pub fn only_changed(diagnostics: Vec<Diagnostic>, changed: &BTreeSet<String>) ->
 /// `docs` of the bodies refused for too much HTML.
 fn check_bodies(site: &Site, docs: &[&Document], diagnostics: &mut Vec<Diagnostic>) -> Vec<usize> {
     check_body_images(&site.root, docs, diagnostics);
+    check_assets(site, docs, diagnostics);
     let refused = limit_raw_html(docs, diagnostics);
     if !site.config.unsafe_html {
         warn_unsafe_html(docs, diagnostics);
@@ -969,34 +971,145 @@ fn broken_links(
     problems
 }
 
-/// The files a case or page shows, copied beside its page so relative paths keep
-/// working: a bundle's whole folder, or a single file's cover and images.
-fn document_assets(loaded: &Loaded) -> Vec<OutputFile> {
-    let root = &loaded.site.root;
-    let mut files = Vec::new();
-    for doc in documents(loaded) {
-        if doc.bundle {
-            let bundle = output::read_tree(&root.join(doc.dir))
-                .into_iter()
-                .filter(|f| !f.path.ends_with(".md"));
-            files.extend(bundle.map(|f| OutputFile {
-                path: format!("{}/{}", doc.out_dir, f.path),
-                contents: f.contents,
+/// A file published beside a case's or page's own page.
+struct Asset<'a> {
+    doc: &'a Document<'a>,
+    /// Its path relative to the document's folder, as the output names it.
+    rel: String,
+    /// Whether the cover or the body names it (and so reports its problems at that line).
+    shown: bool,
+}
+
+impl Asset<'_> {
+    fn path(&self, root: &Path) -> PathBuf {
+        root.join(self.doc.dir).join(&self.rel)
+    }
+}
+
+/// The files a case or page publishes: a bundle's whole folder but its markdown and
+/// hidden files, or a single file's cover and images. Symbolic links in a bundle are
+/// reported, not followed.
+fn published_assets<'a>(
+    root: &Path,
+    docs: &'a [&'a Document<'a>],
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<Asset<'a>> {
+    let mut assets = Vec::new();
+    for &doc in docs {
+        let named = doc.cover.map(str::to_string).into_iter();
+        let named = named.chain(doc.body.images.iter().map(|(url, _)| asset_path(url)));
+        if !doc.bundle {
+            let valid = named.filter(|rel| model::check_asset(root, doc.dir, rel).is_ok());
+            let rels: BTreeSet<String> = valid
+                .map(|rel| rel.trim_start_matches("./").into())
+                .collect();
+            assets.extend(rels.into_iter().map(|rel| Asset {
+                doc,
+                rel,
+                shown: true,
             }));
             continue;
         }
-        let images = doc.body.images.iter().map(|(url, _)| asset_path(url));
-        for rel in doc.cover.map(str::to_string).into_iter().chain(images) {
-            if let Ok(path) = model::check_asset(root, doc.dir, &rel)
-                && let Ok(contents) = std::fs::read(path)
-            {
-                let rel = rel.trim_start_matches("./");
-                files.push(OutputFile {
-                    path: format!("{}/{rel}", doc.out_dir),
-                    contents,
-                });
+        let shown: BTreeSet<String> = named
+            .map(|rel| rel.trim_start_matches("./").into())
+            .collect();
+        let folder = root.join(doc.dir);
+        for entry in walkdir::WalkDir::new(&folder)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_map(Result::ok)
+            .filter(|e| !e.file_type().is_dir())
+        {
+            let rel = content::relative(&folder, entry.path());
+            if rel.ends_with(".md") || assets::is_hidden(&rel) {
+                continue;
             }
+            if !entry.file_type().is_file() {
+                let file = content::relative(root, entry.path());
+                diagnostics.push(
+                    Diagnostic::warning(
+                        "symlink",
+                        &file,
+                        source::Pos::START,
+                        "这不是普通文件（符号链接或设备），不会发布",
+                    )
+                    .help("把文件本身放进案例文件夹"),
+                );
+                continue;
+            }
+            let shown = shown.contains(&rel);
+            assets.push(Asset { doc, rel, shown });
         }
     }
-    files
+    assets
+}
+
+/// Every file a bundle publishes must be an image or an allowed attachment whose contents
+/// match its name (those the page shows are checked where they are named); what cleaning
+/// an SVG removes is a warning at its line.
+fn check_assets(site: &Site, docs: &[&Document], diagnostics: &mut Vec<Diagnostic>) {
+    let root = &site.root;
+    let attachments = Some(site.config.attachments.as_slice());
+    for asset in published_assets(root, docs, diagnostics) {
+        let path = asset.path(root);
+        let file = content::relative(root, &path);
+        let allowed = attachments.filter(|_| asset.doc.bundle);
+        match assets::check(&path, &asset.rel, allowed) {
+            Err(_) if asset.shown => {}
+            Err(problem) => diagnostics.push(
+                Diagnostic::error("unpublishable-file", &file, source::Pos::START, format!("案例文件夹中的 {problem}"))
+                    .help(format!(
+                        "案例文件夹只发布图片和附件（{}）；删除这个文件或移出 content/，确需发布的附件类型加进 site.yaml 的 attachments",
+                        site.config.attachments.join("、")
+                    )),
+            ),
+            Ok(removed) if !removed.is_empty() => diagnostics.push(svg_cleaned(&path, &file, &removed)),
+            Ok(_) => {}
+        }
+    }
+}
+
+/// The warning for an SVG published without what would run: at the first removal.
+fn svg_cleaned(path: &Path, file: &str, removed: &[assets::Removed]) -> Diagnostic {
+    let what: BTreeSet<&str> = removed.iter().map(|r| r.what.as_str()).collect();
+    let message = format!(
+        "SVG 图片中可以运行脚本的内容已删除：{}",
+        what.into_iter().collect::<Vec<_>>().join("、")
+    );
+    let help = "网站发布的是删去这些内容后的图片：检查它是否仍然显示正常；SVG 图片中不能有脚本、事件属性或 javascript: 链接";
+    let source = std::fs::read(path)
+        .ok()
+        .and_then(|bytes| SourceFile::decode(file.to_string(), &bytes).ok());
+    match source {
+        Some(source) => Diagnostic::warning(
+            "svg-script",
+            file,
+            source.pos_of(removed[0].offset),
+            message,
+        )
+        .help(help)
+        .snippet_from(&source),
+        None => Diagnostic::warning("svg-script", file, source::Pos::START, message).help(help),
+    }
+}
+
+/// The files a case or page shows, copied beside its page so relative paths keep
+/// working, SVG cleaned of script; files the checks refuse are left out.
+fn document_assets(loaded: &Loaded) -> Vec<OutputFile> {
+    let root = &loaded.site.root;
+    let documents = documents(loaded);
+    let docs: Vec<&Document> = documents.iter().collect();
+    let attachments = loaded.site.config.attachments.as_slice();
+    published_assets(root, &docs, &mut Vec::new())
+        .into_iter()
+        .filter_map(|asset| {
+            let path = asset.path(root);
+            let allowed = Some(attachments).filter(|_| asset.doc.bundle);
+            assets::check(&path, &asset.rel, allowed).ok()?;
+            Some(OutputFile {
+                path: format!("{}/{}", asset.doc.out_dir, asset.rel),
+                contents: assets::publish(&path, &asset.rel)?,
+            })
+        })
+        .collect()
 }

@@ -697,11 +697,21 @@ pub fn check_asset(root: &Path, dir: &Path, path: &str) -> Result<PathBuf, Strin
         .join(dir)
         .canonicalize()
         .map_err(|e| format!("“{path}”无法读取：{e}"))?;
-    if real.starts_with(&real_dir) {
-        Ok(full)
-    } else {
-        Err(format!("“{path}”是指向案例文件夹之外的链接，不能使用"))
+    if !real.starts_with(&real_dir) {
+        return Err(format!("“{path}”是指向案例文件夹之外的链接，不能使用"));
     }
+    // A single-file case shares its kind's folder with bundles: their files are theirs.
+    let first = rel.components().find(|c| matches!(c, Component::Normal(_)));
+    if let Some(bundle) = first.map(|c| root.join(dir).join(c))
+        && bundle.join("index.md").is_file()
+    {
+        return Err(format!(
+            "“{path}”属于另一个案例（{}）的文件夹，不能使用",
+            crate::content::relative(root, &bundle)
+        ));
+    }
+    crate::assets::check(&full, path, None)?;
+    Ok(full)
 }
 
 /// Adds whole years, clamping 29 February to the 28th.

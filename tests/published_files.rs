@@ -1,0 +1,271 @@
+//! What editors put beside a case reaches the site only when it is safe: images (SVG
+//! without script), attachments of allowed types whose contents match their names; never
+//! markdown, a draft, another case's files, or a page a browser would run.
+
+mod common;
+
+use std::fs;
+use std::path::Path;
+
+use common::{Found, build, check_json_at, copy_tree, fixture, read_tree, stderr};
+
+const PDF: &[u8] = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n";
+const PNG: &[u8] =
+    b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1f\x15\xc4\x89";
+
+/// The valid minimal site copied, with extra files written into it.
+fn site_with(files: &[(&str, &[u8])]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(&fixture("valid-minimal"), dir.path());
+    for (path, contents) in files {
+        let path = dir.path().join(path);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(path, contents).unwrap();
+    }
+    dir
+}
+
+fn case(extra_front: &str, body: &str) -> Vec<u8> {
+    format!(
+        "---\ntitle: 附件测试场景\nunit: 测试单位（示例）\nregion: 江苏省\nscenarios: [车间智能排产]\nyear: 2023\nsummary: 摘要。\n{extra_front}---\n\n## 企业概况\n\n{body}\n"
+    )
+    .into_bytes()
+}
+
+fn found_at<'a>(found: &'a [Found], file: &str) -> Vec<&'a Found> {
+    found.iter().filter(|d| d.file.ends_with(file)).collect()
+}
+
+const SVG: &str = r#"<svg xmlns="http://www.w3.org/2000/svg" width="20" height="10">
+  <rect width="20" height="10" fill="teal"/>
+  <script>fetch('/pwned')</script>
+  <text x="1" y="9" onclick="fetch('/pwned')">流程</text>
+</svg>
+"#;
+
+#[test]
+fn a_bundle_publishes_images_and_allowed_attachments_and_nothing_else() {
+    let bundle = "content/scenarios/beside";
+    let site = site_with(&[
+        (
+            &format!("{bundle}/index.md"),
+            &case(
+                "cover: photo.png\n",
+                "![流程图](flow.svg)\n\n[报告](report.pdf)",
+            ),
+        ),
+        (&format!("{bundle}/photo.png"), PNG),
+        (&format!("{bundle}/flow.svg"), SVG.as_bytes()),
+        (&format!("{bundle}/report.pdf"), PDF),
+        (&format!("{bundle}/data/table.xlsx"), b"PK\x03\x04rest"),
+        (
+            &format!("{bundle}/.htaccess"),
+            b"AddType application/x-httpd-php .png",
+        ),
+        (
+            &format!("{bundle}/page.html"),
+            b"<script>fetch('/pwned')</script>",
+        ),
+        (
+            &format!("{bundle}/fake.pdf"),
+            b"<html><script>fetch('/pwned')</script>",
+        ),
+        (&format!("{bundle}/run.php"), b"<?php system($_GET['c']);"),
+    ]);
+    let (code, found) = check_json_at(site.path(), &[]);
+    assert_eq!(code, 1, "{found:#?}");
+    let refused: Vec<(&str, &str)> = found
+        .iter()
+        .filter(|d| d.severity == "error")
+        .map(|d| {
+            (
+                d.file.trim_start_matches(&format!("{bundle}/")),
+                d.code.as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        refused,
+        [
+            ("fake.pdf", "unpublishable-file"),
+            ("page.html", "unpublishable-file"),
+            ("run.php", "unpublishable-file")
+        ],
+        "{found:#?}"
+    );
+    let fake = found_at(&found, "fake.pdf")[0];
+    assert_eq!(
+        fake.message,
+        "案例文件夹中的 “fake.pdf”的内容不是 PDF 格式（文件名与内容不符）"
+    );
+    let page = found_at(&found, "page.html")[0];
+    assert!(
+        page.message.contains("“page.html”不能随案例发布"),
+        "{page:?}"
+    );
+    assert!(
+        page.help.as_deref().unwrap().contains("attachments"),
+        "{page:?}"
+    );
+    let svg = found_at(&found, "flow.svg");
+    assert_eq!(svg.len(), 1, "{found:#?}");
+    assert_eq!(
+        (svg[0].severity.as_str(), svg[0].code.as_str()),
+        ("warning", "svg-script")
+    );
+    assert_eq!((svg[0].line, svg[0].column), (3, 3), "at the <script>");
+    assert_eq!(
+        svg[0].message,
+        "SVG 图片中可以运行脚本的内容已删除：<script>、onclick 属性"
+    );
+
+    // The same site builds once the refused files are gone: what is published is safe.
+    for bad in ["page.html", "fake.pdf", "run.php"] {
+        fs::remove_file(site.path().join(bundle).join(bad)).unwrap();
+    }
+    let out = tempfile::tempdir().unwrap();
+    let output = build(site.path(), out.path(), &["--no-pdf"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let files = read_tree(out.path());
+    let published: Vec<&str> = files
+        .keys()
+        .filter_map(|p| p.strip_prefix("scenarios/beside/"))
+        .collect();
+    assert_eq!(
+        published,
+        [
+            "data/table.xlsx",
+            "flow.svg",
+            "index.html",
+            "photo.png",
+            "report.pdf"
+        ]
+    );
+    let svg = String::from_utf8(files["scenarios/beside/flow.svg"].clone()).unwrap();
+    assert!(
+        !svg.contains("script") && !svg.contains("onclick") && !svg.contains("pwned"),
+        "{svg}"
+    );
+    assert!(
+        svg.contains(r#"<rect width="20" height="10" fill="teal"></rect>"#),
+        "{svg}"
+    );
+    assert!(svg.contains(">流程</text>"), "{svg}");
+}
+
+#[test]
+fn images_and_covers_are_never_markdown_drafts_or_another_cases_files() {
+    let draft = case("draft: true\n", "草稿正文：尚未公开的数据。");
+    let site = site_with(&[
+        ("content/scenarios/secret.md", &draft),
+        ("content/scenarios/hidden/index.md", &draft),
+        (
+            "content/scenarios/other/index.md",
+            &case("", "另一个案例。"),
+        ),
+        ("content/scenarios/other/photo.png", PNG),
+        (
+            "content/scenarios/leak.md",
+            &case(
+                "cover: secret.md\n",
+                "![](hidden/index.md)\n\n![](other/photo.png)\n\n![](notes.txt)",
+            ),
+        ),
+        ("content/scenarios/notes.txt", b"plain text"),
+        (
+            "content/pages/about.md",
+            b"---\ntitle: \xe5\x85\xb3\xe4\xba\x8e\n---\n\n![](draft-page.md)\n",
+        ),
+        (
+            "content/pages/draft-page.md",
+            b"---\ntitle: \xe8\x8d\x89\xe7\xa8\xbf\ndraft: true\n---\n\nsecret\n",
+        ),
+    ]);
+    let (code, found) = check_json_at(site.path(), &[]);
+    assert_eq!(code, 1);
+    let leak: Vec<(usize, &str)> = found_at(&found, "leak.md")
+        .iter()
+        .map(|d| (d.line, d.message.as_str()))
+        .collect();
+    assert_eq!(
+        leak,
+        [
+            (
+                8,
+                "封面图 “secret.md”不是图片（png、jpg、gif、webp、avif、svg）"
+            ),
+            (
+                13,
+                "正文中的图片 “hidden/index.md”属于另一个案例（content/scenarios/hidden）的文件夹，不能使用"
+            ),
+            (
+                15,
+                "正文中的图片 “other/photo.png”属于另一个案例（content/scenarios/other）的文件夹，不能使用"
+            ),
+            (
+                17,
+                "正文中的图片 “notes.txt”不是图片（png、jpg、gif、webp、avif、svg）"
+            ),
+        ],
+        "{found:#?}"
+    );
+    let about = found_at(&found, "about.md");
+    assert_eq!(about.len(), 1, "{found:#?}");
+    assert_eq!(
+        about[0].message,
+        "正文中的图片 “draft-page.md”不是图片（png、jpg、gif、webp、avif、svg）"
+    );
+    let out = tempfile::tempdir().unwrap();
+    assert!(
+        !build(site.path(), out.path(), &["--no-pdf"])
+            .status
+            .success()
+    );
+    assert!(!out.path().join("scenarios/leak/secret.md").exists());
+}
+
+#[test]
+fn attachment_types_a_browser_would_run_are_refused_in_site_yaml() {
+    let site = site_with(&[(
+        "site.yaml",
+        "title: 测试站点\nattachments: [pdf, .HTML, zip]\n".as_bytes(),
+    )]);
+    let (code, found) = check_json_at(site.path(), &[]);
+    assert_eq!(code, 1);
+    let refused: Vec<(&str, usize, usize, &str)> = found
+        .iter()
+        .map(|d| (d.file.as_str(), d.line, d.column, d.code.as_str()))
+        .collect();
+    assert_eq!(
+        refused,
+        [("site.yaml", 2, 20, "unsafe-attachment")],
+        "{found:#?}"
+    );
+    assert!(
+        found[0]
+            .message
+            .contains("“.HTML”类型的文件不能作为附件发布"),
+        "{found:#?}"
+    );
+}
+
+#[test]
+fn an_allowed_attachment_type_is_published() {
+    let site = site_with(&[
+        ("site.yaml", b"title: t\nattachments: [zip]\n"),
+        (
+            "content/scenarios/zipped/index.md",
+            &case("", "[数据](data.zip)"),
+        ),
+        ("content/scenarios/zipped/data.zip", b"PK\x03\x04"),
+        ("content/scenarios/zipped/report.pdf", PDF),
+    ]);
+    let (_, found) = check_json_at(site.path(), &[]);
+    let pdf = found_at(&found, "report.pdf");
+    assert_eq!(pdf.len(), 1, "pdf is no longer allowed: {found:#?}");
+    fs::remove_file(site.path().join("content/scenarios/zipped/report.pdf")).unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let output = build(site.path(), out.path(), &["--no-pdf"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(Path::new(&out.path().join("scenarios/zipped/data.zip")).is_file());
+}
