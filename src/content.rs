@@ -412,22 +412,13 @@ fn read_entry(
     entry: Entry,
     max_size: u64,
 ) -> (Option<Loaded>, Vec<Diagnostic>) {
-    let size = std::fs::metadata(root.join(&rel)).map_or(0, |m| m.len());
-    if size > max_size {
-        let d = Diagnostic::error("file-too-large", &rel, Pos::START, format!("文件太大（{size} 字节，上限 {max_size} 字节）"))
-            .help("一个案例应在几千字以内：拆分或删减正文，把大图片压缩后另存；确需更大时在 site.yaml 中调高 max_file_size");
-        return (None, vec![d]);
-    }
-    let bytes = match std::fs::read(root.join(&rel)) {
-        Ok(bytes) => bytes,
-        Err(err) => {
-            let d = Diagnostic::error("io", &rel, Pos::START, format!("无法读取文件：{err}"));
+    let file = match read_source(root, &rel, max_size) {
+        Ok(Some(file)) => file,
+        Ok(None) => {
+            let d = Diagnostic::error("io", &rel, Pos::START, "文件在读取前被删除了");
             return (None, vec![d]);
         }
-    };
-    let file = match SourceFile::decode(rel, &bytes) {
-        Ok(file) => file,
-        Err(d) => return (None, vec![d]),
+        Err(d) => return (None, vec![*d]),
     };
     let (yaml, body_start, yaml_line) = match split_front_matter(&file) {
         Ok(parts) => parts,
@@ -475,6 +466,78 @@ fn read_entry(
             (Some(Loaded::Page(page)), diagnostics)
         }
     }
+}
+
+/// Reads a source file of the site (a case, a page, a vocabulary) the one safe way: a
+/// regular file inside the site (not a symbolic link, which may point anywhere, nor a
+/// FIFO or device, which may never end) of at most `max_size` bytes, as UTF-8.
+/// `Ok(None)` when there is no such file.
+pub fn read_source(
+    root: &Path,
+    rel: &str,
+    max_size: u64,
+) -> Result<Option<SourceFile>, Box<Diagnostic>> {
+    use std::io::Read;
+    let path = root.join(rel);
+    let refuse = |code: &'static str, message: String, help: &str| {
+        Err(Box::new(
+            Diagnostic::error(code, rel, Pos::START, message).help(help),
+        ))
+    };
+    let meta = match std::fs::symlink_metadata(&path) {
+        Ok(meta) => meta,
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(err) => return refuse("io", format!("无法读取文件：{err}"), "检查文件权限"),
+    };
+    if meta.file_type().is_symlink() {
+        return refuse(
+            "symlink",
+            "不支持符号链接".into(),
+            "把文件本身放在站点中，而不是指向别处的链接",
+        );
+    }
+    // A linked folder on the way (`_taxonomies` → elsewhere) leads outside just the same.
+    let inside = match (path.canonicalize(), root.canonicalize()) {
+        (Ok(real), Ok(real_root)) => real.starts_with(real_root),
+        _ => false,
+    };
+    if !inside {
+        return refuse(
+            "symlink",
+            "文件所在的文件夹是指向站点之外的链接".into(),
+            "把文件夹本身放在站点中，而不是指向别处的链接",
+        );
+    }
+    if !meta.is_file() {
+        return refuse(
+            "not-a-file",
+            "这不是普通文件（可能是管道或设备）".into(),
+            "换成普通的文本文件",
+        );
+    }
+    let too_large = |size: u64| {
+        refuse(
+            "file-too-large",
+            format!("文件太大（{size} 字节，上限 {max_size} 字节）"),
+            "一个案例应在几千字以内、一个词表在几百个词条以内：拆分或删减，把大图片压缩后另存；确需更大时在 site.yaml 中调高 max_file_size",
+        )
+    };
+    if meta.len() > max_size {
+        return too_large(meta.len());
+    }
+    // Read at most one byte past the limit: a file that grows while read stops there.
+    let mut bytes = Vec::new();
+    if let Err(err) =
+        std::fs::File::open(&path).and_then(|f| f.take(max_size + 1).read_to_end(&mut bytes))
+    {
+        return refuse("io", format!("无法读取文件：{err}"), "检查文件权限");
+    }
+    if bytes.len() as u64 > max_size {
+        return too_large(bytes.len() as u64);
+    }
+    SourceFile::decode(rel.to_string(), &bytes)
+        .map(Some)
+        .map_err(Box::new)
 }
 
 /// Splits `---`-fenced YAML front matter from the body. Returns the YAML text, the byte

@@ -114,7 +114,7 @@ pub fn load(options: &BuildOptions, diagnostics: &mut Vec<Diagnostic>) -> Result
     if let Some(url) = &options.base_url {
         config.override_base_url(url)?;
     }
-    let taxonomies = taxonomy::Taxonomies::load(root, diagnostics);
+    let taxonomies = taxonomy::Taxonomies::load(root, config.max_file_size, diagnostics);
     let content = content::load(root, config.max_file_size, diagnostics);
     let model_options = model::Options {
         drafts: options.drafts,

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use crate::diagnostics::{Diagnostic, did_you_mean};
-use crate::source::{FieldReader, FieldSpec, Node, Pos, SourceFile, YamlDoc};
+use crate::source::{FieldReader, FieldSpec, Node, SourceFile, YamlDoc};
 
 /// Index of a term within its taxonomy.
 pub type TermId = usize;
@@ -183,23 +183,18 @@ impl Taxonomies {
         }
     }
 
-    /// Loads `<content>/_taxonomies/*.yaml`; a missing file falls back to the starter
-    /// vocabulary built into anli.
-    pub fn load(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Taxonomies {
+    /// Loads `<content>/_taxonomies/*.yaml`, read as content is (no links, at most
+    /// `max_size` bytes); a missing file falls back to the starter vocabulary built into anli.
+    pub fn load(root: &Path, max_size: u64, diagnostics: &mut Vec<Diagnostic>) -> Taxonomies {
         let mut load = |kind: Kind| {
             let rel = format!("content/_taxonomies/{}", kind.file_name());
-            let file = match std::fs::read(root.join(&rel)) {
-                Ok(bytes) => SourceFile::decode(rel, &bytes),
-                Err(err) if err.kind() == std::io::ErrorKind::NotFound => Ok(SourceFile {
+            let file = match crate::content::read_source(root, &rel, max_size) {
+                Ok(Some(file)) => Ok(file),
+                Ok(None) => Ok(SourceFile {
                     path: format!("<内置>/{}", kind.file_name()),
                     text: kind.builtin().to_string(),
                 }),
-                Err(err) => {
-                    Err(
-                        Diagnostic::error("io", &rel, Pos::START, format!("无法读取词表：{err}"))
-                            .help("检查文件权限；删除该文件则使用 anli 内置的词表"),
-                    )
-                }
+                Err(d) => Err(*d),
             };
             match file {
                 Ok(file) => parse(kind, &file, diagnostics),

@@ -11,7 +11,7 @@ use std::path::Path;
 use std::process::Command;
 use std::time::Instant;
 
-use common::{anli, check_json, copy_tree, fixture, read_tree, stderr};
+use common::{Found, anli, check_json, copy_tree, fixture, read_tree, stderr};
 use lol_html::html_content::Element;
 use lol_html::{RewriteStrSettings, element, rewrite_str};
 
@@ -365,4 +365,93 @@ fn a_build_killed_mid_way_leaves_the_old_or_the_new_site() {
         .filter(|n| n.to_string_lossy().starts_with(".out"))
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+/// Runs `anli check --format json` on `root` with a time limit: a hang is a failure, not
+/// a stuck test run.
+fn check_within(root: &Path, seconds: u64) -> Vec<Found> {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_anli"))
+        .args([
+            "check",
+            "--root",
+            root.to_str().unwrap(),
+            "--format",
+            "json",
+        ])
+        .env("ANLI_TEST_SECRET", "s3cr3t-value")
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let start = Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if start.elapsed().as_secs() > seconds {
+            child.kill().unwrap();
+            panic!("check did not finish in {seconds} s");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let output = child.wait_with_output().unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        !stdout.contains("s3cr3t"),
+        "the environment leaked: {stdout}"
+    );
+    stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+#[cfg(unix)]
+#[test]
+fn vocabularies_and_content_are_read_only_as_regular_files_inside_the_site() {
+    use std::os::unix::fs::symlink;
+    let site = common::site_with(&[("site.yaml", b"title: t\nmax_file_size: 4000\n")]);
+    let root = site.path();
+    let vocabularies = root.join("content/_taxonomies");
+    fs::create_dir_all(&vocabularies).unwrap();
+    symlink("/proc/self/environ", vocabularies.join("regions.yaml")).unwrap();
+    let elsewhere = tempfile::tempdir().unwrap();
+    fs::write(
+        vocabularies.join("industries.yaml"),
+        format!("terms:\n{}", "  - {name: 某行业, slug: x}\n".repeat(200)),
+    )
+    .unwrap();
+    let fifo = root.join("content/scenarios/pipe.md");
+    assert!(
+        Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
+    let found = check_within(root, 60);
+    // (Cases then also name regions and industries the empty vocabularies lack.)
+    let got: Vec<(&str, &str)> = found
+        .iter()
+        .map(|d| (d.file.as_str(), d.code.as_str()))
+        .filter(|(_, code)| *code != "unknown-term")
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("content/_taxonomies/industries.yaml", "file-too-large"),
+            ("content/_taxonomies/regions.yaml", "symlink"),
+            ("content/scenarios/pipe.md", "not-a-file"),
+        ],
+        "{found:#?}"
+    );
+    // A linked vocabulary folder leads outside just the same.
+    fs::remove_dir_all(&vocabularies).unwrap();
+    fs::remove_file(&fifo).unwrap();
+    fs::write(elsewhere.path().join("regions.yaml"), "terms: []\n").unwrap();
+    symlink(elsewhere.path(), &vocabularies).unwrap();
+    let found = check_within(root, 60);
+    let got: Vec<&Found> = found.iter().filter(|d| d.code != "unknown-term").collect();
+    assert_eq!(got.len(), 1, "{found:#?}");
+    assert_eq!(
+        (got[0].file.as_str(), got[0].code.as_str()),
+        ("content/_taxonomies/regions.yaml", "symlink")
+    );
+    assert_eq!(got[0].message, "文件所在的文件夹是指向站点之外的链接");
 }

@@ -7,23 +7,11 @@ mod common;
 use std::fs;
 use std::path::Path;
 
-use common::{Found, build, check_json_at, copy_tree, fixture, read_tree, stderr};
+use common::{Found, build, check_json_at, read_tree, site_with, stderr};
 
 const PDF: &[u8] = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n";
 const PNG: &[u8] =
     b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1f\x15\xc4\x89";
-
-/// The valid minimal site copied, with extra files written into it.
-fn site_with(files: &[(&str, &[u8])]) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    copy_tree(&fixture("valid-minimal"), dir.path());
-    for (path, contents) in files {
-        let path = dir.path().join(path);
-        fs::create_dir_all(path.parent().unwrap()).unwrap();
-        fs::write(path, contents).unwrap();
-    }
-    dir
-}
 
 fn case(extra_front: &str, body: &str) -> Vec<u8> {
     format!(

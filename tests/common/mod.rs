@@ -215,3 +215,15 @@ pub fn attributes(html: &str, selector: &str, attribute: &str) -> Vec<String> {
     lol_html::rewrite_str(html, settings).unwrap();
     found.into_inner()
 }
+
+/// The valid minimal site copied into a temporary folder, with extra files written into it.
+pub fn site_with(files: &[(&str, &[u8])]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(&fixture("valid-minimal"), dir.path());
+    for (path, contents) in files {
+        let path = dir.path().join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, contents).unwrap();
+    }
+    dir
+}
