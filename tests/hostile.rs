@@ -455,3 +455,77 @@ fn vocabularies_and_content_are_read_only_as_regular_files_inside_the_site() {
     );
     assert_eq!(got[0].message, "文件所在的文件夹是指向站点之外的链接");
 }
+
+/// Every page and SVG of the hostile site, loaded at once in frames of one page, runs no
+/// script from content: each payload of the corpus is made to request `/pwned`, and the
+/// server sees no such request (a control frame that does request proves it would).
+#[test]
+fn no_script_from_content_runs_on_any_page() {
+    let Some(chromium) = common::browser::chromium("no_script_from_content_runs_on_any_page")
+    else {
+        return;
+    };
+    let site = tempfile::tempdir().unwrap();
+    copy_tree(&fixture("hostile-render"), site.path());
+    for entry in walkdir::WalkDir::new(site.path()) {
+        let path = entry.unwrap().into_path();
+        if path.extension().is_some_and(|e| e == "md" || e == "svg") {
+            let text = fs::read_to_string(&path).unwrap();
+            fs::write(&path, text.replace("alert(", "fetch('/pwned').then(")).unwrap();
+        }
+    }
+    let svg = r#"<svg xmlns="http://www.w3.org/2000/svg" onload="fetch('/pwned')"><script>fetch('/pwned')</script></svg>"#;
+    let bundle = site.path().join("content/scenarios/body-handlers");
+    fs::write(bundle.join("script.svg"), svg).unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let output = common::build(site.path(), out.path(), &["--no-pdf", "--base-url", "/"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let mut frames: Vec<String> = read_tree(out.path())
+        .into_keys()
+        .filter(|p| p.ends_with(".html") || p.ends_with(".svg"))
+        .map(|p| format!("/{p}"))
+        .collect();
+    assert!(frames.len() > 150, "{frames:?}");
+    frames.extend(
+        [
+            "/cases/?q=script",
+            "/cases/?q=fetch",
+            "/control.html",
+            "/control.svg",
+        ]
+        .map(String::from),
+    );
+    fs::write(
+        out.path().join("control.html"),
+        "<script>fetch('/control')</script>",
+    )
+    .unwrap();
+    fs::write(
+        out.path().join("control.svg"),
+        svg.replace("/pwned", "/control-svg"),
+    )
+    .unwrap();
+    let iframes: String = frames
+        .iter()
+        .map(|f| format!("<iframe src=\"{f}\"></iframe>\n"))
+        .collect();
+    fs::write(out.path().join("all-frames.html"), iframes).unwrap();
+    let served = common::browser::serve(out.path().to_path_buf(), "/");
+    common::browser::dump_dom(
+        &chromium,
+        &format!("{}all-frames.html", served.url),
+        "20000",
+    );
+    let requests = served.requests.lock().unwrap().clone();
+    for control in ["/control", "/control-svg"] {
+        assert!(
+            requests.iter().any(|r| r == control),
+            "the control frame ran: {requests:?}"
+        );
+    }
+    let pwned: Vec<&String> = requests
+        .iter()
+        .filter(|r| r.starts_with("/pwned"))
+        .collect();
+    assert!(pwned.is_empty(), "script from content ran: {pwned:?}");
+}

@@ -9,12 +9,10 @@
 mod common;
 
 use std::collections::BTreeMap;
-use std::io::{BufRead, BufReader, Write};
-use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::sync::OnceLock;
 
+use common::browser::{self, chromium};
 use common::{anli, attributes, build_site, example_site, fixture, stderr};
 
 fn text(files: &BTreeMap<String, Vec<u8>>, path: &str) -> String {
@@ -187,74 +185,8 @@ fn served_example() -> &'static str {
             "/sub/",
         ]);
         assert!(output.status.success(), "{}", stderr(&output));
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        let port = listener.local_addr().unwrap().port();
-        std::thread::spawn(move || {
-            for stream in listener.incoming().flatten() {
-                let out = out.clone();
-                std::thread::spawn(move || respond(stream, &out));
-            }
-        });
-        format!("http://127.0.0.1:{port}/sub/")
+        browser::serve(out, "/sub/").url
     })
-}
-
-/// Answers one GET for a file of `dir` published under `/sub/`.
-fn respond(mut stream: TcpStream, dir: &Path) {
-    let mut line = String::new();
-    if BufReader::new(&stream).read_line(&mut line).is_err() {
-        return;
-    }
-    let target = line.split_whitespace().nth(1).unwrap_or("/");
-    let path = target.split('?').next().unwrap_or("");
-    let file = path
-        .strip_prefix("/sub/")
-        .filter(|p| !p.contains(".."))
-        .map(|p| {
-            if p.is_empty() || p.ends_with('/') {
-                format!("{p}index.html")
-            } else {
-                p.to_string()
-            }
-        });
-    let (status, body) = match file.and_then(|f| std::fs::read(dir.join(f)).ok()) {
-        Some(body) => ("200 OK", body),
-        None => ("404 Not Found", Vec::new()),
-    };
-    let kind = match path.rsplit('.').next() {
-        Some("js") => "text/javascript",
-        Some("css") => "text/css",
-        Some("json") => "application/json",
-        Some("svg") => "image/svg+xml",
-        _ if path.ends_with('/') => "text/html; charset=utf-8",
-        _ => "application/octet-stream",
-    };
-    let head = format!(
-        "HTTP/1.1 {status}\r\nContent-Type: {kind}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-        body.len()
-    );
-    let _ = stream.write_all(head.as_bytes());
-    let _ = stream.write_all(&body);
-}
-
-/// Chromium, or `None` after saying why the test skips (a failure when the environment
-/// requires the browser).
-fn chromium(test: &str) -> Option<PathBuf> {
-    let path = std::env::var_os("PATH").unwrap_or_default();
-    let dirs: Vec<PathBuf> = std::env::split_paths(&path).collect();
-    let found = ["chromium", "chromium-browser", "google-chrome"]
-        .iter()
-        .flat_map(|name| dirs.iter().map(move |dir| dir.join(name)))
-        .find(|path| path.is_file());
-    if found.is_none() {
-        let why = "找不到 chromium（Debian：apt-get install chromium fonts-noto-cjk）";
-        assert!(
-            std::env::var("ANLI_REQUIRE_BROWSER").as_deref() != Ok("1"),
-            "{test}：{why}，而 ANLI_REQUIRE_BROWSER=1 要求运行浏览器测试"
-        );
-        eprintln!("跳过 {test}：{why}");
-    }
-    found
 }
 
 /// The case library at `/sub/cases/?{query}` after its search finished, as Chromium
@@ -262,25 +194,7 @@ fn chromium(test: &str) -> Option<PathBuf> {
 fn library(browser: &Path, query: &str) -> String {
     let url = format!("{}cases/?{query}", served_example());
     for budget in ["30000", "60000", "120000"] {
-        let profile = tempfile::tempdir().unwrap();
-        let output = Command::new(browser)
-            .args([
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-quic",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                &format!("--user-data-dir={}", profile.path().display()),
-                &format!("--virtual-time-budget={budget}"),
-                "--dump-dom",
-                &url,
-            ])
-            .output()
-            .expect("chromium runs");
-        let dom = String::from_utf8_lossy(&output.stdout).into_owned();
+        let dom = browser::dump_dom(browser, &url, budget);
         if attributes(&dom, ".library", "aria-busy") == ["false"] {
             return dom;
         }

@@ -1,6 +1,8 @@
 //! Helpers for the integration tests: run the real binary on fixture sites.
 #![allow(dead_code)]
 
+pub mod browser;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
