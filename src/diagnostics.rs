@@ -191,23 +191,24 @@ fn render_human(out: &mut String, d: &Diagnostic, color: bool) {
     };
     let gutter = " ".repeat(d.line.to_string().len());
     let bar = paint(BLUE, "|");
+    let (message, file) = (printable(&d.message), printable(&d.file));
     let _ = writeln!(
         out,
         "{}{}",
         paint(style, &format!("{label}[{}]", d.code)),
-        paint(BOLD, &format!("：{}", d.message))
+        paint(BOLD, &format!("：{message}"))
     );
     let _ = writeln!(
         out,
         "{gutter}{} {}:{}:{}",
         paint(BLUE, "-->"),
-        d.file,
+        file,
         d.line,
         d.column
     );
     if let Some(line) = &d.snippet {
         // Columns count characters of the original line; tabs print as four spaces.
-        let expand = |text: String| text.replace('\t', "    ");
+        let expand = |text: String| printable(&text).replace('\t', "    ");
         let before = expand(line.chars().take(d.column.saturating_sub(1)).collect());
         let target = expand(
             line.chars()
@@ -231,10 +232,26 @@ fn render_human(out: &mut String, d: &Diagnostic, color: bool) {
             out,
             "{gutter} {} {}",
             paint(BLUE, "="),
-            paint(BOLD, &format!("帮助：{help}"))
+            paint(BOLD, &format!("帮助：{}", printable(help)))
         );
     }
     out.push('\n');
+}
+
+/// Text from content as a terminal or a CI log shows it: control characters (an escape
+/// sequence can clear the screen and print a fake report) and bidirectional overrides
+/// (which reorder what is shown) written out as `\u{1b}`; tabs stay.
+pub fn printable(text: &str) -> String {
+    let hidden = |c: char| matches!(c, '\n' | '\r') || crate::source::is_hidden_control(c);
+    text.chars()
+        .map(|c| {
+            if hidden(c) {
+                format!("\\u{{{:x}}}", c as u32)
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
 }
 
 /// GitHub Actions workflow commands: one annotation per diagnostic.
@@ -243,15 +260,22 @@ fn render_github(out: &mut String, d: &Diagnostic) {
         Severity::Error => "error",
         Severity::Warning => "warning",
     };
-    let mut message = d.message.clone();
+    // Line breaks are escaped by `github_data`; everything else is made printable.
+    let lines = |text: &str| {
+        text.split('\n')
+            .map(printable)
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    let mut message = lines(&d.message);
     if let Some(help) = &d.help {
         message.push_str("\n帮助：");
-        message.push_str(help);
+        message.push_str(&lines(help));
     }
     let _ = writeln!(
         out,
         "::{kind} file={},line={},col={},title={}::{}",
-        github_property(&d.file),
+        github_property(&printable(&d.file)),
         d.line,
         d.column,
         github_property(d.code),
@@ -342,6 +366,32 @@ mod tests {
         assert!(
             out.contains("2 | region: 广冬省\n  |         ^^^^^^\n"),
             "{out}"
+        );
+    }
+
+    #[test]
+    fn control_and_direction_characters_from_content_are_shown_not_obeyed() {
+        let file = SourceFile {
+            path: "content/scenarios/x.md".into(),
+            text: "title: \"\x1b[2J\x1b[H没有发现问题\u{202E}cba\"\n".into(),
+        };
+        let d = Diagnostic::error(
+            "x",
+            &file.path,
+            file.pos_of(8),
+            "标题“\x1b[2J”\n没有发现问题",
+        )
+        .help("\u{202E}abc")
+        .snippet_from(&file);
+        let mut out = String::new();
+        render_human(&mut out, &d, false);
+        assert!(!out.contains('\x1b') && !out.contains('\u{202E}'), "{out}");
+        assert!(out.contains("标题“\\u{1b}[2J”\\u{a}没有发现问题"), "{out}");
+        assert!(out.contains("帮助：\\u{202e}abc"), "{out}");
+        assert_eq!(
+            out.lines().filter(|l| l.contains("没有发现问题")).count(),
+            2,
+            "message and snippet: {out}"
         );
     }
 

@@ -47,8 +47,11 @@ pub fn check_output_dir(root: &Path, output: &Path) -> Result<(), String> {
     if root.starts_with(&output) {
         return refuse("它是站点根目录或其上级，构建会覆盖源文件");
     }
-    if output.starts_with(root.join("content")) {
-        return refuse("它在 content/ 里面");
+    // Inside a folder the build reads, each build would publish the last one again.
+    for source in ["content", "static", "templates", "themes", "fonts"] {
+        if output.starts_with(root.join(source)) {
+            return refuse(&format!("它在 {source}/ 里面，构建会读到自己上一次的输出"));
+        }
     }
     if output.join("content").is_dir() {
         return refuse("其中有 content/ 文件夹，看起来是一个站点的源文件");

@@ -161,8 +161,8 @@ impl YamlDoc {
     /// diagnostic at serde_yaml's position.
     pub fn parse(file: &SourceFile, text: &str, first_line: usize) -> Result<YamlDoc, Diagnostic> {
         let positions = positions_of(text, first_line);
-        match serde_yaml::from_str::<Value>(text) {
-            Ok(value) => Ok(YamlDoc {
+        let doc = match serde_yaml::from_str::<Value>(text) {
+            Ok(value) => YamlDoc {
                 value,
                 positions: positions.unwrap_or(PosNode::Leaf {
                     pos: Pos {
@@ -172,8 +172,23 @@ impl YamlDoc {
                     len: 1,
                     text: String::new(),
                 }),
-            }),
-            Err(err) => Err(yaml_error(file, &err, positions.as_ref(), first_line)),
+            },
+            Err(err) => return Err(yaml_error(file, &err, positions.as_ref(), first_line)),
+        };
+        match control_character(doc.root()) {
+            Some((node, c)) => Err(Diagnostic::error(
+                "control-character",
+                &file.path,
+                node.pos(),
+                format!(
+                    "值中含有控制字符 U+{:04X}（多半来自 YAML 转义，如 \\e、\\0 或 \\u202E）",
+                    c as u32
+                ),
+            )
+            .with_len(node.span_len())
+            .help("删除这个字符：控制字符和文字方向控制符在网页、表格和终端中会被误用")
+            .snippet_from(file)),
+            None => Ok(doc),
         }
     }
 
@@ -182,6 +197,29 @@ impl YamlDoc {
             value: &self.value,
             positions: &self.positions,
         }
+    }
+}
+
+/// A character text from content may not carry: a control character other than tab and
+/// line breaks (an escape sequence, NUL), or a bidirectional control that reorders text.
+pub fn is_hidden_control(c: char) -> bool {
+    (c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+        || matches!(c, '\u{61C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// The first string value holding a [hidden control](is_hidden_control).
+fn control_character(node: Node) -> Option<(Node, char)> {
+    match node.value {
+        Value::String(text) => text
+            .chars()
+            .find(|&c| is_hidden_control(c))
+            .map(|c| (node, c)),
+        Value::Mapping(_) => node
+            .keys()
+            .iter()
+            .find_map(|(key, _)| control_character(node.get(key)?.1)),
+        Value::Sequence(_) => node.items().into_iter().find_map(control_character),
+        _ => None,
     }
 }
 

@@ -529,3 +529,33 @@ fn no_script_from_content_runs_on_any_page() {
         .collect();
     assert!(pwned.is_empty(), "script from content ran: {pwned:?}");
 }
+
+#[test]
+fn control_characters_in_values_are_refused_and_never_reach_the_terminal() {
+    let case = "---\ntitle: \"示例\\e[2J\\e[H没有发现问题\"\nunit: \"单位\\u202E（示例）\"\nregion: 江苏省\n---\n\n正文\n";
+    let site = common::site_with(&[("content/scenarios/escape.md", case.as_bytes())]);
+    let (code, found) = common::check_json_at(site.path(), &[]);
+    assert_eq!(code, 1);
+    let escape: Vec<(usize, usize, &str, &str)> = found
+        .iter()
+        .filter(|d| d.file.ends_with("escape.md"))
+        .map(|d| (d.line, d.column, d.code.as_str(), d.message.as_str()))
+        .collect();
+    assert_eq!(
+        escape,
+        [(
+            2,
+            8,
+            "control-character",
+            "值中含有控制字符 U+001B（多半来自 YAML 转义，如 \\e、\\0 或 \\u202E）"
+        )],
+        "{found:#?}"
+    );
+    let output = anli(&["check", "--root", site.path().to_str().unwrap()]);
+    let shown = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        !shown.contains('\x1b') && !shown.contains('\u{202E}'),
+        "{shown}"
+    );
+    assert!(shown.contains(r"示例\e[2J"), "the line as written: {shown}");
+}
