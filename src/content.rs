@@ -611,7 +611,25 @@ fn read_case_front(reader: &mut FieldReader, node: Node) -> CaseFront {
         summary: reader.get(node, "summary", TEXT),
         cover: reader.get(node, "cover", "图片路径，如 cover.jpg"),
         related: reader.list(node, "related", "案例列表，如 [scenarios/某个-slug]"),
-        draft: reader
+        draft: read_draft(reader, node),
+    }
+}
+
+/// `draft`; one written without a value is an error and counts as a draft, so a file
+/// its editor meant to hold back is never published by a slip.
+fn read_draft(reader: &mut FieldReader, node: Node) -> bool {
+    match node.get("draft") {
+        Some((pos, value)) if value.value.is_null() => {
+            reader.error(
+                "wrong-type",
+                pos,
+                "draft".len(),
+                "draft 没有写值".to_string(),
+                "写 draft: true（不发布）或 draft: false（发布），或删去这一行".to_string(),
+            );
+            true
+        }
+        _ => reader
             .get(node, "draft", "布尔值 true 或 false")
             .is_some_and(|d| d.value),
     }
@@ -622,9 +640,7 @@ fn read_page_front(reader: &mut FieldReader, node: Node) -> PageFront {
     PageFront {
         title: reader.get(node, "title", TEXT),
         summary: reader.get(node, "summary", TEXT).map(|s| s.value),
-        draft: reader
-            .get(node, "draft", "布尔值 true 或 false")
-            .is_some_and(|d| d.value),
+        draft: read_draft(reader, node),
         menu: reader
             .get(node, "menu", "布尔值 true 或 false")
             .is_some_and(|d| d.value),

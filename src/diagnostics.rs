@@ -176,6 +176,10 @@ const BLUE: &str = "\x1b[1;34m";
 const BOLD: &str = "\x1b[1m";
 const RESET: &str = "\x1b[0m";
 
+/// Characters of a snippet shown before and after the column on a long line.
+const SNIPPET_BEFORE: usize = 60;
+const SNIPPET_AFTER: usize = 60;
+
 /// rustc's layout, in Chinese: the rule, the place, the line with a caret, the fix.
 fn render_human(out: &mut String, d: &Diagnostic, color: bool) {
     let paint = |style: &str, text: &str| {
@@ -207,16 +211,19 @@ fn render_human(out: &mut String, d: &Diagnostic, color: bool) {
         d.column
     );
     if let Some(line) = &d.snippet {
-        // Columns count characters of the original line; tabs print as four spaces.
+        // Columns count characters of the original line; tabs print as four spaces. A
+        // long line shows only the part around the column.
         let expand = |text: String| printable(&text).replace('\t', "    ");
-        let before = expand(line.chars().take(d.column.saturating_sub(1)).collect());
-        let target = expand(
-            line.chars()
-                .skip(d.column.saturating_sub(1))
-                .take(d.len)
-                .collect(),
-        );
-        let line = expand(line.clone());
+        let chars: Vec<char> = line.chars().collect();
+        let column = d.column.saturating_sub(1).min(chars.len());
+        let start = column.saturating_sub(SNIPPET_BEFORE);
+        let end = chars.len().min(column + d.len.max(1) + SNIPPET_AFTER);
+        let cut = |from: usize, to: usize| expand(chars[from..to].iter().collect());
+        let lead = if start > 0 { "…" } else { "" };
+        let tail = if end < chars.len() { "…" } else { "" };
+        let before = format!("{lead}{}", cut(start, column));
+        let target = cut(column, end.min(column + d.len));
+        let line = format!("{lead}{}{tail}", cut(start, end));
         let carets = "^".repeat(display_width(&target).max(1));
         let _ = writeln!(out, "{gutter} {bar}");
         let _ = writeln!(out, "{} {bar} {line}", paint(BLUE, &d.line.to_string()));

@@ -577,7 +577,7 @@ pub fn only_changed(diagnostics: Vec<Diagnostic>, changed: &BTreeSet<String>) ->
 fn check_bodies(site: &Site, docs: &[&Document], diagnostics: &mut Vec<Diagnostic>) -> Vec<usize> {
     check_body_images(&site.root, docs, diagnostics);
     check_assets(site, docs, diagnostics);
-    let refused = limit_raw_html(docs, diagnostics);
+    let refused = limit_bodies(docs, diagnostics);
     if !site.config.unsafe_html {
         warn_unsafe_html(docs, diagnostics);
     }
@@ -617,9 +617,9 @@ const MAX_PER_BODY: usize = 50;
 /// with the square of the depth, so a body past this is refused rather than cleaned.
 const MAX_RAW_TAGS: usize = 5000;
 
-/// Refuses bodies with more raw HTML than can be cleaned in bounded time; returns the
-/// positions in `docs` of those to empty.
-fn limit_raw_html(docs: &[&Document], diagnostics: &mut Vec<Diagnostic>) -> Vec<usize> {
+/// Refuses bodies that cannot be cleaned in bounded time, with too much raw HTML or
+/// nested too deep; returns the positions in `docs` of those to empty.
+fn limit_bodies(docs: &[&Document], diagnostics: &mut Vec<Diagnostic>) -> Vec<usize> {
     let mut refused = Vec::new();
     for (i, doc) in docs.iter().enumerate() {
         let tags: usize = doc
@@ -628,17 +628,35 @@ fn limit_raw_html(docs: &[&Document], diagnostics: &mut Vec<Diagnostic>) -> Vec<
             .iter()
             .map(|(html, _)| html.matches('<').count())
             .sum();
-        if tags > MAX_RAW_TAGS {
-            let at = doc.body.raw_html.first().map_or(0, |(_, at)| *at);
-            diagnostics.push(
+        let at = |offset: usize| doc.source.pos_of(doc.body_start + offset);
+        let problem = if tags > MAX_RAW_TAGS {
+            let first = doc.body.raw_html.first().map_or(0, |(_, at)| *at);
+            Some(
                 Diagnostic::error(
                     "too-much-html",
                     &doc.source.path,
-                    doc.source.pos_of(doc.body_start + at),
+                    at(first),
                     format!("正文中的原始 HTML 标签太多（{tags} 个，上限 {MAX_RAW_TAGS} 个）"),
                 )
                 .help("正文请用 markdown 书写；大段 HTML 请精简或改写"),
-            );
+            )
+        } else {
+            doc.body.too_deep.map(|offset| {
+                Diagnostic::error(
+                    "too-deep",
+                    &doc.source.path,
+                    at(offset),
+                    format!(
+                        "正文的引用、列表和强调嵌套太深（超过 {} 层元素）",
+                        markdown::MAX_NESTING
+                    ),
+                )
+                .help("把嵌套拆平：引用和列表一般不超过三四层，更深的层次改写成小标题或表格")
+                .snippet_from(doc.source)
+            })
+        };
+        if let Some(problem) = problem {
+            diagnostics.push(problem);
             refused.push(i);
         }
     }

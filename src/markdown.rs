@@ -70,7 +70,15 @@ pub struct Rendered {
     pub raw_html: Vec<(String, usize)>,
     /// The text of the body's paragraphs, for summaries.
     pub text: String,
+    /// The byte offset where quotes, lists and emphasis first nest deeper than
+    /// [`MAX_NESTING`]: such a body is refused.
+    pub too_deep: Option<usize>,
 }
+
+/// How deep quotes, lists, emphasis and the like may nest in a body. The HTML sanitiser
+/// takes time that grows with depth times length, so a body of `> - ` repeated would take
+/// hours; real writing stays within a few levels, and so does a printed page.
+pub const MAX_NESTING: usize = 32;
 
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Heading {
@@ -118,6 +126,7 @@ fn parse<'a>(
 ) -> Vec<Event<'a>> {
     let mut events: Vec<Event> = Vec::new();
     let mut code: Option<(String, String)> = None;
+    let mut depth = 0usize;
     for (event, range) in Parser::new_ext(markdown, OPTIONS).into_offset_iter() {
         if let Some((lang, text)) = &mut code {
             match event {
@@ -129,6 +138,15 @@ fn parse<'a>(
                 _ => {}
             }
             continue;
+        }
+        match &event {
+            Event::Start(Tag::CodeBlock(_)) => {}
+            Event::Start(_) => depth += 1,
+            Event::End(_) => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        if depth > MAX_NESTING && rendered.too_deep.is_none() {
+            rendered.too_deep = Some(range.start);
         }
         match event {
             Event::Start(Tag::CodeBlock(kind)) => {

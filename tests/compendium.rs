@@ -451,17 +451,29 @@ fn a_character_no_font_has_is_a_warning_at_its_line_and_prints_as_geta() {
 }
 
 #[test]
-fn nested_lists_use_markers_the_fonts_have() {
+fn nested_lists_and_deep_quotes_print_with_markers_the_fonts_have() {
     if !pdf_tools() {
         return;
     }
     let (work, root) = edited_fixture("content/factories/bing-jiadian.md", |text| {
-        text + "\n- 第一层\n  - 第二层\n    - 第三层\n      - 第四层\n"
+        let quotes = format!(
+            "{}三十层引用\n\n{}十层引用中的列表\n",
+            "> ".repeat(30),
+            "> - ".repeat(10)
+        );
+        text + "\n- 第一层\n  - 第二层\n    - 第三层\n      - 第四层\n\n" + &quotes
     });
     let output = build_without_system_fonts(&root, &work.path().join("out"));
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     let all = squeeze(&pdf_pages(&work.path().join("out/compendium/all-2023.pdf")).join("\n"));
-    for marked in ["•第一层", "◦第二层", "▪第三层", "•第四层"] {
+    for marked in [
+        "•第一层",
+        "◦第二层",
+        "▪第三层",
+        "•第四层",
+        "三十层引用",
+        "▪•十层引用中的列表",
+    ] {
         assert!(all.contains(marked), "{marked} in {all}");
     }
 }

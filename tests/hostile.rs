@@ -21,8 +21,10 @@ fn hostile_files_get_their_diagnostic() {
     assert_eq!(code, 1);
     let expected = [
         ("Bad Name.md", "invalid-slug"),
+        ("bidi-override.md", "control-character"),
         ("billion-laughs.md", "yaml-syntax"),
         ("binary.md", "not-utf8"),
+        ("control-escape.md", "control-character"),
         ("cover-absolute.md", "missing-file"),
         ("cover-backslash.md", "missing-file"),
         ("cover-dotdot.md", "missing-file"),
@@ -206,6 +208,8 @@ fn pathological_markdown_finishes_and_oversized_files_are_refused() {
         fs::write(dir.join(format!("{name}.md")), format!("{front}{body}")).unwrap()
     };
     write("nested-quotes", format!("{}深\n", "> ".repeat(5000)));
+    write("quotes-in-lists", format!("{}深\n", "> - ".repeat(20_000)));
+    write("fine-nesting", format!("{}深\n", "> - ".repeat(8)));
     write(
         "nested-lists",
         (0..500)
@@ -250,17 +254,32 @@ fn pathological_markdown_finishes_and_oversized_files_are_refused() {
         common::codes(&found),
         [
             ("content/scenarios/deep-html.md", "too-much-html"),
-            ("content/scenarios/five-megabytes.md", "file-too-large")
+            ("content/scenarios/five-megabytes.md", "file-too-large"),
+            ("content/scenarios/nested-lists.md", "too-deep"),
+            ("content/scenarios/nested-quotes.md", "too-deep"),
+            ("content/scenarios/quotes-in-lists.md", "too-deep"),
         ],
         "{found:#?}"
     );
+    let deep = found
+        .iter()
+        .find(|d| d.file.ends_with("quotes-in-lists.md"))
+        .unwrap();
+    assert_eq!((deep.line, deep.column), (10, 43), "{deep:?}");
     eprintln!(
         "check of the pathological corpus took {:?}",
         started.elapsed()
     );
 
-    fs::remove_file(dir.join("deep-html.md")).unwrap();
-    fs::remove_file(dir.join("five-megabytes.md")).unwrap();
+    for refused in [
+        "deep-html",
+        "five-megabytes",
+        "nested-lists",
+        "nested-quotes",
+        "quotes-in-lists",
+    ] {
+        fs::remove_file(dir.join(format!("{refused}.md"))).unwrap();
+    }
     let out = work.path().join("out");
     let build = anli(&[
         "build",
@@ -536,20 +555,14 @@ fn control_characters_in_values_are_refused_and_never_reach_the_terminal() {
     let site = common::site_with(&[("content/scenarios/escape.md", case.as_bytes())]);
     let (code, found) = common::check_json_at(site.path(), &[]);
     assert_eq!(code, 1);
-    let escape: Vec<(usize, usize, &str, &str)> = found
-        .iter()
-        .filter(|d| d.file.ends_with("escape.md"))
-        .map(|d| (d.line, d.column, d.code.as_str(), d.message.as_str()))
-        .collect();
     assert_eq!(
-        escape,
-        [(
-            2,
-            8,
-            "control-character",
-            "值中含有控制字符 U+001B（多半来自 YAML 转义，如 \\e、\\0 或 \\u202E）"
-        )],
+        common::places(&found),
+        [("content/scenarios/escape.md", 2, 8, "control-character")],
         "{found:#?}"
+    );
+    assert_eq!(
+        found[0].message,
+        "值中含有控制字符 U+001B（多半来自 YAML 转义，如 \\e、\\0 或 \\u202E）"
     );
     let output = anli(&["check", "--root", site.path().to_str().unwrap()]);
     let shown = String::from_utf8_lossy(&output.stdout);
@@ -558,4 +571,18 @@ fn control_characters_in_values_are_refused_and_never_reach_the_terminal() {
         "{shown}"
     );
     assert!(shown.contains(r"示例\e[2J"), "the line as written: {shown}");
+}
+
+#[test]
+fn a_draft_key_without_a_value_is_an_error_and_never_publishes() {
+    let case = "---\ntitle: 未完成\nunit: 单位（示例）\nregion: 江苏省\nscenarios: [车间智能排产]\nyear: 2023\nsummary: 摘要。\ndraft:\n---\n\n尚未公开。\n";
+    let site = common::site_with(&[("content/scenarios/held-back.md", case.as_bytes())]);
+    let (code, found) = common::check_json_at(site.path(), &[]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        common::places(&found),
+        [("content/scenarios/held-back.md", 8, 1, "wrong-type")],
+        "{found:#?}"
+    );
+    assert_eq!(found[0].message, "draft 没有写值");
 }

@@ -220,12 +220,8 @@ fn attachment_types_a_browser_would_run_are_refused_in_site_yaml() {
     )]);
     let (code, found) = check_json_at(site.path(), &[]);
     assert_eq!(code, 1);
-    let refused: Vec<(&str, usize, usize, &str)> = found
-        .iter()
-        .map(|d| (d.file.as_str(), d.line, d.column, d.code.as_str()))
-        .collect();
     assert_eq!(
-        refused,
+        common::places(&found),
         [("site.yaml", 2, 20, "unsafe-attachment")],
         "{found:#?}"
     );

@@ -283,6 +283,7 @@ impl<'s> Writer<'s> {
             notes,
             numbered: HashMap::new(),
             links: Vec::new(),
+            quotes: 0,
         };
         let mut iter = events.into_iter();
         while let Some(event) = iter.next() {
@@ -324,7 +325,12 @@ impl<'s> Writer<'s> {
                 let level = (heading_level(level) + 1).clamp(3, 6);
                 self.raw(&format!("\n#heading(level: {level}, outlined: false)["));
             }
-            Tag::BlockQuote(_) => self.raw("#quote(block: true)["),
+            Tag::BlockQuote(_) => {
+                state.quotes += 1;
+                if state.quotes <= MAX_PRINTED_QUOTES {
+                    self.raw("#quote(block: true)[");
+                }
+            }
             Tag::CodeBlock(kind) => self.code_block(kind, rest),
             Tag::List(None) => self.raw("#list("),
             Tag::List(Some(start)) => self.raw(&format!("#enum(start: {start}, ")),
@@ -356,7 +362,12 @@ impl<'s> Writer<'s> {
         match tag {
             TagEnd::Paragraph => self.raw("\n\n"),
             TagEnd::Heading(_) => self.raw("]\n\n"),
-            TagEnd::BlockQuote(_) => self.raw("]\n\n"),
+            TagEnd::BlockQuote(_) => {
+                if state.quotes <= MAX_PRINTED_QUOTES {
+                    self.raw("]\n\n");
+                }
+                state.quotes = state.quotes.saturating_sub(1);
+            }
             TagEnd::List(_) => self.raw(");\n\n"),
             TagEnd::Item | TagEnd::TableCell => self.raw("], "),
             TagEnd::TableHead => self.raw("), "),
@@ -479,7 +490,13 @@ struct BodyState<'d, 'e> {
     numbered: HashMap<String, usize>,
     /// For each open link, whether it was written as a Typst link.
     links: Vec<bool>,
+    /// Quotes open around the current text, printed or not.
+    quotes: usize,
 }
+
+/// Quotes nested deeper than this print at this depth: Typst stops at about twenty
+/// (its show-rule depth), and a page has no room for more indents anyway.
+const MAX_PRINTED_QUOTES: usize = 8;
 
 /// The body without its footnote definitions, and the definitions by label.
 fn split_footnotes(events: Vec<Event>) -> (Vec<Event>, HashMap<String, Vec<Event>>) {

@@ -105,6 +105,14 @@ pub fn codes(found: &[Found]) -> Vec<(&str, &str)> {
         .collect()
 }
 
+/// Each diagnostic as (file, line, column, code), in report order.
+pub fn places(found: &[Found]) -> Vec<(&str, usize, usize, &str)> {
+    found
+        .iter()
+        .map(|d| (d.file.as_str(), d.line, d.column, d.code.as_str()))
+        .collect()
+}
+
 /// Copies a directory tree, for tests that change a site.
 pub fn copy_tree(from: &Path, to: &Path) {
     for entry in walkdir::WalkDir::new(from) {

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Pathological markdown: one case whose body repeats a hostile pattern up to the default
+# max_file_size (2 MiB), checked with `anli check`. Time and peak memory must grow
+# linearly with the size (a nesting cap refuses deep bodies early; the sanitiser would
+# otherwise take time that grows with depth times length). Prints the median wall time
+# and peak RSS per pattern and size; RUNS sets the number of runs (default 3).
+# Usage: benches/pathological.sh [sizes in KB...] (default: 80 400 2000)
+sizes=("${@:-80 400 2000}")
+source "$(dirname "$0")/common.sh"
+header "anli pathological markdown benchmark"
+site="$work/site"
+mkdir -p "$site/content/scenarios"
+echo "title: 病态输入基准" > "$site/site.yaml"
+front=$'---\ntitle: 病态\nunit: 单位（示例）\nregion: 江苏省\nscenarios: [车间智能排产]\nyear: 2024\nsummary: 摘要。\n---\n\n'
+declare -A patterns=(
+  [quote-list]='> - '
+  [quotes]='> '
+  [emphasis]='*强调 **加粗 '
+  [brackets]='[链接'
+  [bold-lead-ins]='**实施成效：**提升'
+  [table-rows]=$'| 指标 | 数值 |\n'
+  [html-tags]='<b>粗'
+)
+for name in $(printf '%s\n' "${!patterns[@]}" | sort); do
+  for kb in ${sizes[@]}; do
+    pattern=${patterns[$name]}
+    [ "$name" = table-rows ] && prefix=$'| 指标 | 数值 |\n| --- | --- |\n' || prefix=""
+    python3 - "$site/content/scenarios/case.md" "$kb" "$front$prefix" "$pattern" <<'PY'
+import sys
+path, kb, head, pattern = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
+size = kb * 1000 - len(head.encode())
+body = pattern * (size // len(pattern.encode()))
+open(path, "w").write(head + body + "\n")
+PY
+    : > "$work/times"; : > "$work/rss"
+    for _ in $(seq "$runs"); do
+      /usr/bin/time -f '%e %M' -o "$work/one" "$anli" check --root "$site" > "$work/report" 2>&1 || true
+      read -r seconds kb_rss < <(tail -1 "$work/one")
+      echo "$seconds" >> "$work/times"; echo "$kb_rss" >> "$work/rss"
+    done
+    verdict=$(grep -o '错误\[[a-z-]*\]' "$work/report" | head -1 || true)
+    printf '%-14s %5d KB: check median %6ss, peak RSS median %5d MB  %s\n' "$name" "$kb" "$(median < "$work/times")" "$(( $(median < "$work/rss") / 1024 ))" "${verdict:-ok}"
+  done
+done
