@@ -89,6 +89,14 @@ impl Diagnostic {
         self
     }
 
+    /// What makes two reports of a problem the same one.
+    pub fn key(&self) -> String {
+        format!(
+            "{}:{}:{}:{}:{}",
+            self.file, self.line, self.column, self.code, self.message
+        )
+    }
+
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
     }

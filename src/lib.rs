@@ -964,10 +964,20 @@ fn broken_links(
                 .or_else(in_raw_html)
             {
                 let pos = doc.source.pos_of(doc.body_start + offset);
+                let (message, help) = match draft_behind(&loaded.site, &reference.target) {
+                    Some(draft) => (
+                        format!("链接“{url}”指向草稿 {draft}，它不会发布"),
+                        "发布那个草稿（去掉 draft: true），或先删去这个链接".to_string(),
+                    ),
+                    None => (
+                        format!("链接“{url}”指向的 {} 不存在", reference.target),
+                        "站内链接写成以 / 开头的网址（如 /factories/某个-slug/）或相对于本页的路径；先构建一次，在 output/ 中核对网址".to_string(),
+                    ),
+                };
                 problems.push(
-                    Diagnostic::error("broken-link", &doc.source.path, pos, format!("链接“{url}”指向的 {} 不存在", reference.target))
+                    Diagnostic::error("broken-link", &doc.source.path, pos, message)
                         .with_len(url.chars().count())
-                        .help("站内链接写成以 / 开头的网址（如 /factories/某个-slug/）或相对于本页的路径；先构建一次，在 output/ 中核对网址")
+                        .help(help)
                         .snippet_from(doc.source),
                 );
                 continue;
@@ -987,6 +997,21 @@ fn broken_links(
         );
     }
     problems
+}
+
+/// The draft left out of the build whose page an output path (`scenarios/x/index.html`)
+/// would be.
+fn draft_behind<'s>(site: &'s Site, target: &str) -> Option<&'s str> {
+    let page = target.strip_suffix("/index.html")?;
+    let sources = [
+        format!("content/{page}.md"),
+        format!("content/{page}/index.md"),
+        format!("{PAGES_DIR}/{page}.md"),
+    ];
+    site.drafts_left_out
+        .iter()
+        .find(|path| sources.contains(path))
+        .map(String::as_str)
 }
 
 /// A file published beside a case's or page's own page.

@@ -219,6 +219,8 @@ pub struct Site {
     pub compendia: Vec<crate::compendium::Compendium>,
     /// Every case id read, for checking `related` entries again after an edit.
     names: CaseNames,
+    /// The source paths of the drafts this site leaves out (none when drafts are shown).
+    pub drafts_left_out: Vec<String>,
 }
 
 /// Choices that change what the model holds.
@@ -269,10 +271,16 @@ pub fn build(
     }
     report_duplicate_slugs(&cases, diagnostics);
     resolve_related(&mut cases, related_names);
+    let mut drafts_left_out = Vec::new();
     if !options.drafts {
-        drop_drafts(&mut cases);
+        drafts_left_out = drop_drafts(&mut cases);
     }
-    let pages = validate_pages(content.pages, options.drafts, diagnostics);
+    let pages = validate_pages(
+        content.pages,
+        options.drafts,
+        &mut drafts_left_out,
+        diagnostics,
+    );
     Site {
         root: root.to_path_buf(),
         config,
@@ -281,6 +289,7 @@ pub fn build(
         pages,
         compendia: Vec::new(),
         names,
+        drafts_left_out,
     }
 }
 
@@ -918,8 +927,9 @@ fn check_related(
     ids
 }
 
-/// Removes drafts and renumbers `related` so indexes stay valid.
-fn drop_drafts(cases: &mut Vec<Case>) {
+/// Removes drafts and renumbers `related` so indexes stay valid; returns the drafts'
+/// source paths.
+fn drop_drafts(cases: &mut Vec<Case>) -> Vec<String> {
     let mut new_index = Vec::with_capacity(cases.len());
     let mut next = 0;
     for case in cases.iter() {
@@ -928,15 +938,22 @@ fn drop_drafts(cases: &mut Vec<Case>) {
             next - 1
         }));
     }
+    let dropped = cases
+        .iter()
+        .filter(|c| c.draft)
+        .map(|c| c.source.path.clone())
+        .collect();
     cases.retain(|c| !c.draft);
     for case in cases.iter_mut() {
         case.related = case.related.iter().filter_map(|&i| new_index[i]).collect();
     }
+    dropped
 }
 
 fn validate_pages(
     pages: Vec<RawPage>,
     drafts: bool,
+    left_out: &mut Vec<String>,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Vec<Page> {
     let mut result = Vec::new();
@@ -968,6 +985,7 @@ fn validate_pages(
         diagnostics.extend(found);
         if let (true, Some(title)) = (ok, raw.front.title) {
             if raw.front.draft && !drafts {
+                left_out.push(raw.file.path);
                 continue;
             }
             result.push(Page {

@@ -431,3 +431,44 @@ fn unsafe_settings_and_clashing_slugs_are_refused() {
     assert_eq!(blank.message, "必填字段 `title` 是空的");
     assert_eq!(found.len(), 4, "{found:#?}");
 }
+
+#[test]
+fn check_and_build_agree_on_drafts() {
+    let draft_case = "---\ntitle: 草稿案例\nunit: 单位（示例）\nregion: 江苏省\nscenarios: [车间智能排产]\nyear: 2023\nsummary: 摘要\ndraft: true\n---\n\n![缺图](missing.png)\n";
+    let site = common::site_with(&[
+        ("content/scenarios/wip.md", draft_case.as_bytes()),
+        ("content/pages/preface.md", "---\ntitle: 前言\ndraft: true\n---\n\n前言\n".as_bytes()),
+        ("site.yaml", "title: 测试站点\ncompendia:\n  - slug: all\n    title: 全部\n    preface: pages/preface.md\n".as_bytes()),
+    ]);
+    let ok = site.path().join("content/scenarios/ok.md");
+    let text = std::fs::read_to_string(&ok).unwrap();
+    std::fs::write(&ok, format!("{text}\n见[草稿](/scenarios/wip/)。\n")).unwrap();
+    let (code, found) = common::check_json_at(site.path(), &[]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        common::places(&found),
+        [
+            ("content/scenarios/ok.md", 14, 7, "broken-link"),
+            ("content/scenarios/wip.md", 11, 7, "missing-file"),
+            ("site.yaml", 5, 14, "missing-file"),
+        ],
+        "the published site's problems and the draft's own: {found:#?}"
+    );
+    assert_eq!(
+        found[0].message,
+        "链接“/scenarios/wip/”指向草稿 content/scenarios/wip.md，它不会发布"
+    );
+    assert_eq!(
+        found[2].message,
+        "前言页面 content/pages/preface.md 是草稿（draft: true），不会发布"
+    );
+    // `build` stops on the same two problems of the published site.
+    let out = tempfile::tempdir().unwrap();
+    let build = common::build(site.path(), out.path(), &["--no-pdf"]);
+    let report = common::stderr(&build);
+    assert!(!build.status.success());
+    assert!(
+        report.contains("前言页面 content/pages/preface.md 是草稿"),
+        "{report}"
+    );
+}

@@ -162,7 +162,15 @@ fn resolve_one(site: &Site, spec: &CompendiumSpec, reader: &mut FieldReader) -> 
 fn find_preface(site: &Site, preface: &Spanned<String>, reader: &mut FieldReader) -> Option<usize> {
     let wanted = format!("content/{}", preface.value.trim().trim_start_matches("./"));
     let found = site.pages.iter().position(|p| p.source.path == wanted);
-    if found.is_none() {
+    if found.is_none() && site.drafts_left_out.contains(&wanted) {
+        reader.error(
+            "missing-file",
+            preface.pos,
+            preface.len,
+            format!("前言页面 {wanted} 是草稿（draft: true），不会发布"),
+            "去掉前言的 draft: true，或换一篇前言".to_string(),
+        );
+    } else if found.is_none() {
         let pages: Vec<String> = site
             .pages
             .iter()
