@@ -59,16 +59,19 @@ pub fn check_output_dir(root: &Path, output: &Path) -> Result<(), String> {
     if output.exists() && !output.is_dir() {
         return refuse("它是一个文件");
     }
-    let is_empty = output
-        .read_dir()
-        .map(|mut d| d.next().is_none())
-        .unwrap_or(true);
-    if !is_empty && !output.join(MARKER).is_file() {
+    if !is_empty_dir(&output) && !output.join(MARKER).is_file() {
         return refuse(&format!(
             "这个文件夹不是空的，也不是 anli 生成的（没有 {MARKER}），构建会删除其中的文件；请换一个空文件夹，或先自行清空"
         ));
     }
     Ok(())
+}
+
+/// Whether `dir` holds nothing (or cannot be listed, as a missing folder cannot).
+fn is_empty_dir(dir: &Path) -> bool {
+    dir.read_dir()
+        .map(|mut d| d.next().is_none())
+        .unwrap_or(true)
 }
 
 /// An absolute, lexically normalised path (without touching the disk for missing parts).
@@ -163,7 +166,7 @@ impl Staging {
             old: parent.join(format!(".{name}.old")),
             committed: false,
         };
-        remove_if_exists(&staging.dir)?;
+        remove_ours(&staging.dir)?;
         fs::create_dir_all(&staging.dir)?;
         write_file(&staging.dir.join(MARKER), MARKER_TEXT)?;
         Ok(staging)
@@ -181,18 +184,18 @@ impl Staging {
 
     /// Makes the staging folder the output.
     pub fn commit(mut self) -> io::Result<()> {
-        remove_if_exists(&self.old)?;
+        remove_ours(&self.old)?;
         swap_in(&self.dir, &self.output, &self.old)?;
         self.committed = true;
-        remove_if_exists(&self.dir)?;
-        remove_if_exists(&self.old)
+        remove_ours(&self.dir)?;
+        remove_ours(&self.old)
     }
 }
 
 impl Drop for Staging {
     fn drop(&mut self) {
         if !self.committed {
-            let _ = remove_if_exists(&self.dir);
+            let _ = remove_ours(&self.dir);
         }
     }
 }
@@ -243,11 +246,21 @@ fn write_file(path: &Path, contents: &[u8]) -> io::Result<()> {
     fs::write(path, contents)
 }
 
-fn remove_if_exists(path: &Path) -> io::Result<()> {
-    match fs::remove_dir_all(path) {
-        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
-        other => other,
+/// Removes a folder anli made beside the output (`.<name>.staging`, `.<name>.old`): one
+/// holding anli's marker, or nothing. Anything else of that name is left alone and
+/// reported, so a build never deletes files it did not write.
+fn remove_ours(path: &Path) -> io::Result<()> {
+    let meta = match fs::symlink_metadata(path) {
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),
+        other => other?,
+    };
+    if !meta.is_dir() || !(path.join(MARKER).is_file() || is_empty_dir(path)) {
+        return Err(io::Error::other(format!(
+            "{} 不是 anli 生成的文件夹（其中没有 {MARKER}），拒绝删除；请把它移走或改名后再构建",
+            path.display()
+        )));
     }
+    fs::remove_dir_all(path)
 }
 
 #[cfg(test)]

@@ -302,3 +302,31 @@ fn dangerous_output_folders_are_refused() {
     assert!(build(&site, &out, &[]).status.success());
     assert!(build(&site, &out, &[]).status.success());
 }
+
+#[test]
+fn folders_beside_the_output_that_anli_did_not_make_are_never_deleted() {
+    let work = tempfile::tempdir().unwrap();
+    let site = fixture("valid-minimal");
+    let out = work.path().join("out");
+    assert!(build(&site, &out, &["--no-pdf"]).status.success());
+    for name in [".out.staging", ".out.old"] {
+        let precious = work.path().join(name);
+        fs::create_dir(&precious).unwrap();
+        fs::write(precious.join("thesis.docx"), "不能丢").unwrap();
+        let before = read_tree(&out);
+        let result = build(&site, &out, &["--no-pdf"]);
+        assert!(!result.status.success(), "{name}");
+        assert!(
+            stderr(&result).contains("不是 anli 生成的文件夹（其中没有 .anli-output），拒绝删除"),
+            "{}",
+            stderr(&result)
+        );
+        assert_eq!(
+            fs::read_to_string(precious.join("thesis.docx")).unwrap(),
+            "不能丢"
+        );
+        assert_eq!(read_tree(&out), before, "the output is as it was");
+        fs::remove_dir_all(&precious).unwrap();
+    }
+    assert!(build(&site, &out, &["--no-pdf"]).status.success());
+}
