@@ -344,14 +344,18 @@ pub fn did_you_mean<'c>(
     input: &str,
     candidates: impl IntoIterator<Item = &'c str>,
 ) -> Option<&'c str> {
-    let input_lower = input.to_lowercase();
-    let limit = match input.chars().count() {
+    let length = input.chars().count();
+    let limit = match length {
         0..=4 => 1,
         5..=8 => 2,
         _ => 3,
     };
+    let input_lower = input.to_lowercase();
+    // The edit distance is at least the difference in length: skip the comparison
+    // (quadratic in the lengths) when that alone is too far, as for a pasted paragraph.
     candidates
         .into_iter()
+        .filter(|c| c.chars().count().abs_diff(length) <= limit)
         .map(|c| (strsim::levenshtein(&input_lower, &c.to_lowercase()), c))
         .filter(|(distance, _)| *distance <= limit)
         .min_by_key(|(distance, c)| (*distance, *c))

@@ -38,7 +38,14 @@ struct State {
 }
 
 /// Pages connected to `/__anli/events`, told to reload after each rebuild.
-type Clients = Arc<Mutex<Vec<TcpStream>>>;
+/// The live-reload clients, each behind its own lock: writing to one never holds the
+/// list, so a slow client delays only itself.
+type Clients = Arc<Mutex<Vec<Client>>>;
+type Client = Arc<Mutex<TcpStream>>;
+
+/// How long a write to a browser may block before the connection is given up: a
+/// client that stops reading cannot stall rebuilds or other clients.
+const WRITE_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// Bytes of a request's line and headers read at most.
 const MAX_REQUEST_HEAD: u64 = 16 * 1024;
@@ -413,18 +420,27 @@ fn errors_json(state: &Mutex<State>) -> String {
 }
 
 fn broadcast(clients: &Clients, event: &str) {
-    let mut clients = clients.lock().expect("clients lock");
-    clients.retain_mut(|stream| {
-        stream
-            .write_all(event.as_bytes())
-            .and_then(|_| stream.flush())
-            .is_ok()
-    });
+    let listeners: Vec<Client> = clients.lock().expect("clients lock").clone();
+    let gone: Vec<Client> = listeners
+        .into_iter()
+        .filter(|client| {
+            let mut stream = client.lock().expect("client lock");
+            stream
+                .write_all(event.as_bytes())
+                .and_then(|_| stream.flush())
+                .is_err()
+        })
+        .collect();
+    clients
+        .lock()
+        .expect("clients lock")
+        .retain(|client| !gone.iter().any(|g| Arc::ptr_eq(g, client)));
 }
 
 /// Serves one request.
 fn handle(mut stream: TcpStream, state: &Mutex<State>, clients: &Clients) {
     let _ = stream.set_read_timeout(Some(Duration::from_secs(10)));
+    let _ = stream.set_write_timeout(Some(WRITE_TIMEOUT));
     let Some((method, target)) = read_request(&stream) else {
         return;
     };
@@ -453,11 +469,16 @@ fn handle(mut stream: TcpStream, state: &Mutex<State>, clients: &Clients) {
     match local {
         Some("/__anli/events") => {
             let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-cache\r\nConnection: keep-alive\r\n\r\n: anli\n\n";
-            // Registered before the greeting, so a client that has read it gets every event.
-            let mut clients = clients.lock().expect("clients lock");
-            if stream.write_all(head.as_bytes()).is_ok() {
-                clients.push(stream);
-            }
+            // Registered before the greeting, so a client that has read it gets every
+            // event; its own lock keeps events behind the greeting. A client the greeting
+            // cannot reach is dropped by the next broadcast.
+            let client = Arc::new(Mutex::new(stream));
+            let mut greeting = client.lock().expect("client lock");
+            clients
+                .lock()
+                .expect("clients lock")
+                .push(Arc::clone(&client));
+            let _ = greeting.write_all(head.as_bytes());
         }
         Some("/__anli/errors") => {
             let _ = respond(

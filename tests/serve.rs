@@ -501,3 +501,42 @@ fn every_kind_of_edit_is_rebuilt_incrementally_like_a_full_build() {
         session.assert_like_a_full_build();
     }
 }
+
+#[test]
+fn a_live_reload_client_that_never_reads_stalls_nothing() {
+    let site = tempfile::tempdir().unwrap();
+    copy_tree(&fixture("valid-minimal"), site.path());
+    // Twenty cases whose errors quote a long value: each errors event is megabytes, so
+    // a client that never reads fills its socket within a few rebuilds.
+    let region = "省".repeat(60_000);
+    let bad = |i: usize| {
+        format!(
+            "---\ntitle: 错误{i}\nunit: 单位（示例）\nregion: {region}\nscenarios: [车间智能排产]\nyear: 2023\nsummary: 摘要\n---\n\n正文\n"
+        )
+    };
+    for i in 0..20 {
+        std::fs::write(
+            site.path().join(format!("content/scenarios/bad-{i}.md")),
+            bad(i),
+        )
+        .unwrap();
+    }
+    let server = start(site.path());
+    let mut stalled = TcpStream::connect(("127.0.0.1", server.port)).unwrap();
+    write!(
+        stalled,
+        "GET /__anli/events HTTP/1.1\r\nHost: localhost\r\n\r\n"
+    )
+    .unwrap();
+    let listening = events(server.port, "");
+    for round in 0..8 {
+        let case = site.path().join("content/scenarios/bad-0.md");
+        std::fs::write(&case, bad(100 + round)).unwrap();
+        assert_eq!(
+            next_event(&listening),
+            "errors",
+            "round {round}: rebuilds go on"
+        );
+    }
+    drop(stalled);
+}
