@@ -42,3 +42,24 @@ PY
     printf '%-14s %5d KB: check median %6ss, peak RSS median %5d MB  %s\n' "$name" "$kb" "$(median < "$work/times")" "$(( $(median < "$work/rss") / 1024 ))" "${verdict:-ok}"
   done
 done
+
+# One compendium holding one case at each limit: what a single case can add to a
+# compendium's memory (the bound README states).
+printf 'compendia:\n  - {slug: all, title: 极限测试}\n' >> "$site/site.yaml"
+declare -A bodies=(
+  [baseline]="print('正文。')"
+  [text-2MiB]="p='智能制造示范工厂建设过程中，企业围绕设计、生产、管理、服务等环节开展数字化改造。'*20+'\n\n'; print(p*(2000*1000//len(p.encode())))"
+  [table-3x3333]="print('| 指标 | 数值 | 说明 |\n| --- | --- | --- |\n'+''.join(f'| 第{i}行数据0 | 第{i}行数据1 | 第{i}行数据2 |\n' for i in range(3332)))"
+  [table-10x1000]="print('|'+''.join(f' 列{j} |' for j in range(10))+'\n|'+' --- |'*10+'\n'+''.join('|'+''.join(f' 第{i}行数据{j} |' for j in range(10))+'\n' for i in range(999)))"
+)
+for name in baseline text-2MiB table-3x3333 table-10x1000; do
+  { printf '%s' "$front"; python3 -c "${bodies[$name]}"; } > "$site/content/scenarios/case.md"
+  : > "$work/times"; : > "$work/rss"
+  for _ in $(seq "$runs"); do
+    /usr/bin/time -f '%e %M' -o "$work/one" "$anli" compendium all --root "$site" --output "$work/out" > "$work/report" 2>&1 || true
+    read -r seconds kb_rss < <(tail -1 "$work/one")
+    echo "$seconds" >> "$work/times"; echo "$kb_rss" >> "$work/rss"
+  done
+  pages=$(pdfinfo "$work/out/compendium/all.pdf" 2>/dev/null | awk '/^Pages:/ {print $2}')
+  printf 'compendium, one case %-14s: median %6ss, peak RSS median %5d MB, %s pages\n' "$name" "$(median < "$work/times")" "$(( $(median < "$work/rss") / 1024 ))" "${pages:-?}"
+done

@@ -617,50 +617,63 @@ const MAX_PER_BODY: usize = 50;
 /// with the square of the depth, so a body past this is refused rather than cleaned.
 const MAX_RAW_TAGS: usize = 5000;
 
-/// Refuses bodies that cannot be cleaned in bounded time, with too much raw HTML or
-/// nested too deep; returns the positions in `docs` of those to empty.
+/// Refuses bodies that cannot be cleaned or typeset in bounded time and memory; returns
+/// the positions in `docs` of those to empty.
 fn limit_bodies(docs: &[&Document], diagnostics: &mut Vec<Diagnostic>) -> Vec<usize> {
     let mut refused = Vec::new();
     for (i, doc) in docs.iter().enumerate() {
-        let tags: usize = doc
-            .body
-            .raw_html
-            .iter()
-            .map(|(html, _)| html.matches('<').count())
-            .sum();
-        let at = |offset: usize| doc.source.pos_of(doc.body_start + offset);
-        let problem = if tags > MAX_RAW_TAGS {
-            let first = doc.body.raw_html.first().map_or(0, |(_, at)| *at);
-            Some(
-                Diagnostic::error(
-                    "too-much-html",
-                    &doc.source.path,
-                    at(first),
-                    format!("正文中的原始 HTML 标签太多（{tags} 个，上限 {MAX_RAW_TAGS} 个）"),
-                )
-                .help("正文请用 markdown 书写；大段 HTML 请精简或改写"),
-            )
-        } else {
-            doc.body.too_deep.map(|offset| {
-                Diagnostic::error(
-                    "too-deep",
-                    &doc.source.path,
-                    at(offset),
-                    format!(
-                        "正文的引用、列表和强调嵌套太深（超过 {} 层元素）",
-                        markdown::MAX_NESTING
-                    ),
-                )
-                .help("把嵌套拆平：引用和列表一般不超过三四层，更深的层次改写成小标题或表格")
-                .snippet_from(doc.source)
-            })
-        };
-        if let Some(problem) = problem {
+        if let Some(problem) = refusal(doc) {
             diagnostics.push(problem);
             refused.push(i);
         }
     }
     refused
+}
+
+/// Why a body is too much to publish, if it is: raw HTML, nesting or table cells.
+fn refusal(doc: &Document) -> Option<Diagnostic> {
+    let body = &doc.body;
+    let tags: usize = body
+        .raw_html
+        .iter()
+        .map(|(html, _)| html.matches('<').count())
+        .sum();
+    let (code, offset, message, help) = if tags > MAX_RAW_TAGS {
+        (
+            "too-much-html",
+            body.raw_html.first().map_or(0, |(_, at)| *at),
+            format!("正文中的原始 HTML 标签太多（{tags} 个，上限 {MAX_RAW_TAGS} 个）"),
+            "正文请用 markdown 书写；大段 HTML 请精简或改写",
+        )
+    } else if let Some(offset) = body.too_deep {
+        (
+            "too-deep",
+            offset,
+            format!(
+                "正文的引用、列表和强调嵌套太深（超过 {} 层元素）",
+                markdown::MAX_NESTING
+            ),
+            "把嵌套拆平：引用和列表一般不超过三四层，更深的层次改写成小标题或表格",
+        )
+    } else if let Some(offset) = body.too_many_cells {
+        (
+            "too-many-cells",
+            offset,
+            format!(
+                "正文的表格太大（超过 {} 个单元格）",
+                markdown::MAX_TABLE_CELLS
+            ),
+            "案例中的表格只放关键数据；完整数据另存为附件（如 xlsx），在正文中链接",
+        )
+    } else {
+        return None;
+    };
+    let pos = doc.source.pos_of(doc.body_start + offset);
+    Some(
+        Diagnostic::error(code, &doc.source.path, pos, message)
+            .help(help)
+            .snippet_from(doc.source),
+    )
 }
 
 /// A warning for each piece of raw HTML or link the sanitiser will remove.

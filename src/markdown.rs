@@ -73,7 +73,15 @@ pub struct Rendered {
     /// The byte offset where quotes, lists and emphasis first nest deeper than
     /// [`MAX_NESTING`]: such a body is refused.
     pub too_deep: Option<usize>,
+    /// The byte offset of the table cell past [`MAX_TABLE_CELLS`] in the body: such a
+    /// body is refused.
+    pub too_many_cells: Option<usize>,
 }
+
+/// Table cells one body may hold. Typst needs about 30 KB per cell to lay out a table
+/// (a 48,000-cell table took 1.45 GB), so this bounds what one case adds to a
+/// compendium's memory at about 300 MB; a 2 MiB body of text takes 440 MB.
+pub const MAX_TABLE_CELLS: usize = 10_000;
 
 /// How deep quotes, lists, emphasis and the like may nest in a body. The HTML sanitiser
 /// takes time that grows with depth times length, so a body of `> - ` repeated would take
@@ -127,6 +135,7 @@ fn parse<'a>(
     let mut events: Vec<Event> = Vec::new();
     let mut code: Option<(String, String)> = None;
     let mut depth = 0usize;
+    let mut cells = 0usize;
     for (event, range) in Parser::new_ext(markdown, OPTIONS).into_offset_iter() {
         if let Some((lang, text)) = &mut code {
             match event {
@@ -147,6 +156,12 @@ fn parse<'a>(
         }
         if depth > MAX_NESTING && rendered.too_deep.is_none() {
             rendered.too_deep = Some(range.start);
+        }
+        if matches!(event, Event::Start(Tag::TableCell)) {
+            cells += 1;
+            if cells == MAX_TABLE_CELLS + 1 {
+                rendered.too_many_cells = Some(range.start);
+            }
         }
         match event {
             Event::Start(Tag::CodeBlock(kind)) => {

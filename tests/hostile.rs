@@ -210,6 +210,19 @@ fn pathological_markdown_finishes_and_oversized_files_are_refused() {
     write("nested-quotes", format!("{}深\n", "> ".repeat(5000)));
     write("quotes-in-lists", format!("{}深\n", "> - ".repeat(20_000)));
     write("fine-nesting", format!("{}深\n", "> - ".repeat(8)));
+    let rows = |n: usize| {
+        (0..n)
+            .map(|i| format!("| 第{i}项 | {i} |\n"))
+            .collect::<String>()
+    };
+    write(
+        "huge-table",
+        format!("| 指标 | 数值 |\n| --- | --- |\n{}", rows(5_000)),
+    );
+    write(
+        "big-table",
+        format!("| 指标 | 数值 |\n| --- | --- |\n{}", rows(4_000)),
+    );
     write(
         "nested-lists",
         (0..500)
@@ -255,6 +268,7 @@ fn pathological_markdown_finishes_and_oversized_files_are_refused() {
         [
             ("content/scenarios/deep-html.md", "too-much-html"),
             ("content/scenarios/five-megabytes.md", "file-too-large"),
+            ("content/scenarios/huge-table.md", "too-many-cells"),
             ("content/scenarios/nested-lists.md", "too-deep"),
             ("content/scenarios/nested-quotes.md", "too-deep"),
             ("content/scenarios/quotes-in-lists.md", "too-deep"),
@@ -274,6 +288,7 @@ fn pathological_markdown_finishes_and_oversized_files_are_refused() {
     for refused in [
         "deep-html",
         "five-megabytes",
+        "huge-table",
         "nested-lists",
         "nested-quotes",
         "quotes-in-lists",
