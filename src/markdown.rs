@@ -95,8 +95,21 @@ pub struct Heading {
     pub text: String,
 }
 
-/// Ids the theme's templates use on every page, which headings must not take.
-const RESERVED_IDS: &[&str] = &["main", "overview", "latest", "related", "members", "toc"];
+/// Ids the theme's templates use, which headings and raw HTML in a body must not take.
+pub const RESERVED_IDS: &[&str] = &[
+    "main",
+    "overview",
+    "latest",
+    "related",
+    "members",
+    "toc",
+    "toc-title",
+    "compendia",
+    "unit-index",
+    "library-q",
+    "results-heading",
+    "site-search-q",
+];
 
 /// Renders `markdown`. Links stay as written: the rewrite stage puts `base_url` in front
 /// of root-relative ones and checks them all.

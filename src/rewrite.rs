@@ -294,6 +294,8 @@ impl Default for Sanitiser {
                 let lower = value.trim_start().to_ascii_lowercase();
                 match (element, attribute) {
                     ("input", "type") if value != "checkbox" => None,
+                    (_, "class") => body_classes(value),
+                    (_, "id") if is_theme_id(value) => None,
                     ("img", "src")
                         if lower.starts_with("data:image/")
                             && !lower.starts_with("data:image/svg") =>
@@ -306,6 +308,29 @@ impl Default for Sanitiser {
             });
         Sanitiser { builder }
     }
+}
+
+/// Of a `class` attribute in a body, the classes anli's own markdown writes (code blocks,
+/// highlighting, footnotes): raw HTML may not borrow the theme's (a current case showing
+/// the revoked banner).
+fn body_classes(value: &str) -> Option<std::borrow::Cow<'_, str>> {
+    const OWN: &[&str] = &[
+        "code",
+        "footnote-reference",
+        "footnote-definition",
+        "footnote-definition-label",
+    ];
+    let kept: Vec<&str> = value
+        .split_whitespace()
+        .filter(|c| OWN.contains(c) || c.starts_with("hl-"))
+        .collect();
+    (!kept.is_empty()).then(|| kept.join(" ").into())
+}
+
+/// Ids the theme's pages and `serve` use, which a body may not take (`id="anli-errors"`
+/// would take over serve's error overlay).
+fn is_theme_id(id: &str) -> bool {
+    crate::markdown::RESERVED_IDS.contains(&id) || id.starts_with("anli")
 }
 
 impl Sanitiser {
@@ -587,6 +612,17 @@ mod tests {
         assert!(unsafe_constructs("<p>onboarding=ok <scripts></p>").is_empty());
         assert!(is_unsafe_url(" java\tscript:alert(1)"));
         assert!(!is_unsafe_url("data:image/png;base64,AA"));
+    }
+
+    #[test]
+    fn bodies_keep_their_own_classes_and_ids_but_not_the_themes() {
+        let html = Sanitiser::default().clean(
+            r#"<div class="revoked-banner badge" id="anli-errors"><p id="main">x</p><p id="step-2" class="hl-keyword note">y</p><pre class="code"></pre></div>"#,
+        );
+        assert_eq!(
+            html,
+            r#"<div><p>x</p><p id="step-2" class="hl-keyword">y</p><pre class="code"></pre></div>"#
+        );
     }
 
     #[test]
