@@ -273,12 +273,32 @@ pub fn load(root: &Path, max_file_size: u64, diagnostics: &mut Vec<Diagnostic>) 
         return Content::default();
     }
     let mut files = Vec::new();
-    for entry in WalkDir::new(&content_dir)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_map(Result::ok)
-    {
+    for entry in WalkDir::new(&content_dir).sort_by_file_name() {
+        // A folder that cannot be read, or a linked one, would otherwise vanish in silence.
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(err) => {
+                let rel = err.path().map_or("content/".into(), |p| relative(root, p));
+                diagnostics.push(
+                    Diagnostic::error("io", &rel, Pos::START, format!("无法读取：{err}"))
+                        .help("检查文件和文件夹的权限"),
+                );
+                continue;
+            }
+        };
         let path = entry.path();
+        if entry.path_is_symlink() && path.is_dir() {
+            diagnostics.push(
+                Diagnostic::error(
+                    "symlink",
+                    &relative(root, path),
+                    Pos::START,
+                    "不支持符号链接的文件夹，其中的文件不会被读取",
+                )
+                .help("把文件夹本身放在 content/ 中，而不是指向别处的链接"),
+            );
+            continue;
+        }
         if !is_markdown(path) || entry.file_type().is_dir() {
             continue;
         }
