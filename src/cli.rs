@@ -106,6 +106,9 @@ enum Command {
         /// 只报告自这个 git 引用（分支、标签或提交）以来改动的文件中的问题，如 origin/main
         #[arg(long, value_name = "GIT_REF")]
         changed_since: Option<String>,
+        /// 不排版案例集（更快；排版中的问题要到 build 时才会发现）
+        #[arg(long)]
+        no_pdf: bool,
     },
 }
 
@@ -136,7 +139,11 @@ pub fn run() -> ExitCode {
             format,
             strict,
             changed_since,
-        } => check(root, format, strict, changed_since.as_deref()),
+            no_pdf,
+        } => {
+            let pdfs = if no_pdf { Pdfs::None } else { Pdfs::All };
+            check(root, format, strict, changed_since.as_deref(), pdfs)
+        }
         Command::New {
             kind,
             slug,
@@ -194,13 +201,20 @@ pub fn run() -> ExitCode {
 fn problems(options: &BuildOptions) -> Result<(Vec<Diagnostic>, Vec<String>), String> {
     let mut found = Vec::new();
     let loaded = crate::load(options, &mut found)?;
-    if let Err(errors) = crate::site_files(&loaded, &output::Sink::Discard) {
-        found.extend(errors);
+    match crate::site_files(&loaded, &output::Sink::Discard) {
+        Ok(written) => found.extend(written.warnings),
+        Err(errors) => found.extend(errors),
     }
     Ok((found, loaded.site.drafts_left_out.clone()))
 }
 
-fn check(root: PathBuf, format: Format, strict: bool, changed_since: Option<&str>) -> u8 {
+fn check(
+    root: PathBuf,
+    format: Format,
+    strict: bool,
+    changed_since: Option<&str>,
+    pdfs: Pdfs,
+) -> u8 {
     let changed = match changed_since
         .map(|r| crate::git::changed_since(&root, r))
         .transpose()
@@ -208,11 +222,12 @@ fn check(root: PathBuf, format: Format, strict: bool, changed_since: Option<&str
         Ok(changed) => changed,
         Err(message) => return usage_error(&message),
     };
+    // The compendia are typeset too, so what `build` would refuse in them fails here.
     let options = BuildOptions {
         root,
         drafts: false,
         base_url: None,
-        pdfs: Pdfs::None,
+        pdfs,
     };
     let (mut found, drafts) = match problems(&options) {
         Ok(found) => found,
@@ -224,6 +239,7 @@ fn check(root: PathBuf, format: Format, strict: bool, changed_since: Option<&str
     if !drafts.is_empty() {
         let with_drafts = BuildOptions {
             drafts: true,
+            pdfs: Pdfs::None,
             ..options
         };
         let (in_drafts, _) = problems(&with_drafts).unwrap_or_default();

@@ -448,6 +448,26 @@ fn a_character_no_font_has_is_a_warning_at_its_line_and_prints_as_geta() {
         let all = squeeze(&pdf_pages(&pdf).join("\n"));
         assert!(all.contains("排产时间显著缩短〓。"), "{book}: {all}");
     }
+    // `check` typesets the compendia as `build` does, so it warns the same; `--no-pdf`
+    // skips that.
+    let root_arg = root.to_str().unwrap();
+    let no_system_fonts = [("ANLI_SYSTEM_FONTS", Path::new("0"))];
+    for (extra, warned) in [(None, true), (Some("--no-pdf"), false)] {
+        let mut args = vec!["check", "--root", root_arg, "--format", "json"];
+        args.extend(extra);
+        let report = common::stdout(&common::anli_with_env(&args, &no_system_fonts));
+        let glyphs: Vec<&str> = report
+            .lines()
+            .filter(|l| l.contains("missing-glyph"))
+            .collect();
+        assert_eq!(glyphs.len(), usize::from(warned), "{extra:?}: {report}");
+        if warned {
+            assert!(
+                glyphs[0].contains(&format!("\"line\":{line},\"column\":{column}")),
+                "{report}"
+            );
+        }
+    }
 }
 
 #[test]
