@@ -198,3 +198,53 @@ proptest! {
         run_pipeline(case.as_bytes(), Some(page.as_bytes()));
     }
 }
+
+/// The deepest element nesting of an HTML fragment, by its tags (void elements and
+/// self-closing tags do not nest).
+fn html_depth(html: &str) -> usize {
+    const VOID: &[&str] = &["br", "hr", "img", "input", "meta", "link", "col", "wbr"];
+    let (mut depth, mut deepest) = (0usize, 0usize);
+    for tag in html.split('<').skip(1) {
+        let tag = tag.split('>').next().unwrap_or("");
+        let name: String = tag
+            .trim_start_matches('/')
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric())
+            .collect();
+        if name.is_empty() || VOID.contains(&name.as_str()) || tag.ends_with('/') {
+            continue;
+        }
+        if tag.starts_with('/') {
+            depth = depth.saturating_sub(1);
+        } else {
+            depth += 1;
+            deepest = deepest.max(depth);
+        }
+    }
+    deepest
+}
+
+proptest! {
+    #![proptest_config(config())]
+
+    /// A body is refused for nesting exactly when its HTML would nest deeper than the
+    /// limit, and for table size exactly when it holds more cells than the limit: the
+    /// bounds the sanitiser's and Typst's costs rest on.
+    #[test]
+    fn nesting_and_table_limits_match_what_the_body_holds(
+        markers in proptest::collection::vec(prop_oneof![Just("> "), Just("- "), Just("1. "), Just("* ")], 0..40),
+        emphasis in 0usize..8,
+        rows in 0usize..4000,
+        columns in 1usize..5,
+    ) {
+        let text = format!("{}{}深{}\n", markers.concat(), "*强调 **".repeat(emphasis), "** *".repeat(emphasis));
+        let header = format!("|{}\n|{}\n", " 列 |".repeat(columns), " --- |".repeat(columns));
+        let table = format!("{header}{}", format!("|{}\n", " 格 |".repeat(columns)).repeat(rows));
+        let body = format!("{text}\n\n{table}");
+        let rendered = anli::markdown::render(&body, &Default::default());
+        let depth = html_depth(&rendered.html);
+        prop_assert_eq!(rendered.too_deep.is_some(), depth > anli::markdown::MAX_NESTING, "depth {}", depth);
+        let cells = columns * (rows + 1);
+        prop_assert_eq!(rendered.too_many_cells.is_some(), cells > anli::markdown::MAX_TABLE_CELLS, "cells {}", cells);
+    }
+}
