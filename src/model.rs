@@ -560,8 +560,8 @@ pub(crate) fn resolve(
     value: &Spanned<String>,
 ) -> Option<TermId> {
     let taxonomy = taxonomies.get(kind);
-    if value.value.contains(PLACEHOLDER) {
-        return None; // reported as an unfilled placeholder
+    if value.value.contains(PLACEHOLDER) || taxonomy.unusable {
+        return None; // reported as an unfilled placeholder, or the vocabulary's problem
     }
     match taxonomy.resolve(&value.value) {
         Ok(id) => Some(id),

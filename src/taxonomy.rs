@@ -81,6 +81,9 @@ pub struct Taxonomy {
     pub recommenders: Vec<Recommender>,
     /// Normalised name or alias → term.
     lookup: HashMap<String, TermId>,
+    /// Whether its file could not be read or parsed (that is reported): values of this
+    /// kind are then not reported as unknown one by one.
+    pub unusable: bool,
 }
 
 /// Why a value did not resolve.
@@ -200,7 +203,10 @@ impl Taxonomies {
                 Ok(file) => parse(kind, &file, diagnostics),
                 Err(d) => {
                     diagnostics.push(d);
-                    empty(kind)
+                    Taxonomy {
+                        unusable: true,
+                        ..empty(kind)
+                    }
                 }
             }
         };
@@ -219,6 +225,7 @@ fn empty(kind: Kind) -> Taxonomy {
         terms: Vec::new(),
         recommenders: Vec::new(),
         lookup: HashMap::new(),
+        unusable: false,
     }
 }
 
@@ -290,6 +297,7 @@ pub fn parse(kind: Kind, file: &SourceFile, diagnostics: &mut Vec<Diagnostic>) -
         Ok(doc) => doc,
         Err(d) => {
             diagnostics.push(d);
+            taxonomy.unusable = true;
             return taxonomy;
         }
     };
