@@ -1,6 +1,8 @@
 //! Markdown to HTML in one pass over pulldown-cmark's event stream: heading ids, code
-//! highlighting with CSS classes, base_url on root-relative links, the CJK soft-break and
-//! emphasis fixes, image references for validation, and the plain text for summaries.
+//! highlighting with CSS classes, base_url on root-relative links, the CJK soft-break
+//! fix, image references for validation, and the plain text for summaries. Emphasis next
+//! to Chinese follows the CJK-friendly amendment to CommonMark inside the parser itself
+//! (`vendor/pulldown-cmark`, see its PATCHED.md for why there).
 
 use std::collections::{HashMap, HashSet};
 
@@ -116,7 +118,7 @@ pub const RESERVED_IDS: &[&str] = &[
 pub fn render(markdown: &str, highlighter: &Highlighter) -> Rendered {
     let mut rendered = Rendered::default();
     let events = parse(markdown, highlighter, &mut rendered);
-    let mut events = join_cjk_soft_breaks(fix_cjk_emphasis(events));
+    let mut events = join_cjk_soft_breaks(events);
     rendered.headings = name_headings(&mut events);
     rendered.text = paragraph_text(&events);
     pulldown_cmark::html::push_html(&mut rendered.html, events.into_iter());
@@ -130,12 +132,10 @@ const OPTIONS: Options = Options::ENABLE_TABLES
     .union(Options::ENABLE_TASKLISTS)
     .union(Options::ENABLE_HEADING_ATTRIBUTES);
 
-/// The body's events with the Chinese soft-break and emphasis fixes, for writers other
+/// The body's events with the Chinese soft-break fix, for writers other
 /// than HTML (the compendium's Typst). Footnote labels are as written.
 pub fn events(markdown: &str) -> Vec<Event<'_>> {
-    join_cjk_soft_breaks(fix_cjk_emphasis(
-        Parser::new_ext(markdown, OPTIONS).collect(),
-    ))
+    join_cjk_soft_breaks(Parser::new_ext(markdown, OPTIONS).collect())
 }
 
 /// The event stream with code highlighted and footnote labels prefixed; links and local
@@ -417,122 +417,6 @@ fn text_of<'e>(event: &'e Event) -> Option<&'e str> {
         Event::Text(t) => Some(t),
         _ => None,
     }
-}
-
-/// CommonMark's flanking rules reject `**实施成效：**生产效率提升` (a closing `**` after
-/// punctuation and before a letter), so the asterisks come through as text. Pair such
-/// leftover delimiter runs again where Chinese text stands next to them.
-fn fix_cjk_emphasis(events: Vec<Event>) -> Vec<Event> {
-    let mut out = Vec::with_capacity(events.len());
-    let mut text = String::new();
-    for event in events {
-        match event {
-            Event::Text(t) => text.push_str(&t),
-            other => {
-                flush_text(&mut text, &mut out);
-                out.push(other);
-            }
-        }
-    }
-    flush_text(&mut text, &mut out);
-    out
-}
-
-fn flush_text(text: &mut String, out: &mut Vec<Event>) {
-    if text.is_empty() {
-        return;
-    }
-    let taken = std::mem::take(text);
-    if taken.contains('*') {
-        out.extend(emphasise(&taken));
-    } else {
-        out.push(Event::Text(taken.into()));
-    }
-}
-
-/// A run of `*` inside a text, by byte range.
-struct Delimiter {
-    start: usize,
-    end: usize,
-}
-
-/// Unclosed emphasis openers remembered at a time.
-const MAX_OPENERS: usize = 32;
-
-/// Re-pairs `*` and `**` runs in `text` that touch Chinese text.
-fn emphasise(text: &str) -> Vec<Event<'static>> {
-    let delimiters = delimiter_runs(text);
-    // (index of the opening run, index of the closing run)
-    let mut pairs: Vec<(usize, usize)> = Vec::new();
-    let mut openers: Vec<usize> = Vec::new();
-    for (i, d) in delimiters.iter().enumerate() {
-        let before = text[..d.start].chars().next_back();
-        let after = text[d.end..].chars().next();
-        let touches_cjk = before.is_some_and(is_cjk) || after.is_some_and(is_cjk);
-        let can_close = touches_cjk && before.is_some_and(|c| !c.is_whitespace());
-        let can_open = touches_cjk && after.is_some_and(|c| !c.is_whitespace());
-        let width = d.end - d.start;
-        if can_close
-            && let Some(pos) = openers
-                .iter()
-                .rposition(|&o| delimiters[o].end - delimiters[o].start == width)
-        {
-            pairs.push((openers[pos], i));
-            openers.truncate(pos);
-        } else if can_open && width <= 2 {
-            // Bounded, so a line of thousands of unmatched `*` stays linear.
-            if openers.len() == MAX_OPENERS {
-                openers.remove(0);
-            }
-            openers.push(i);
-        }
-    }
-    if pairs.is_empty() {
-        return vec![Event::Text(text.to_string().into())];
-    }
-    let mut marks: Vec<(usize, usize, Event<'static>)> = Vec::new();
-    for (open, close) in pairs {
-        let strong = delimiters[open].end - delimiters[open].start == 2;
-        let (start, end) = if strong {
-            (Event::Start(Tag::Strong), Event::End(TagEnd::Strong))
-        } else {
-            (Event::Start(Tag::Emphasis), Event::End(TagEnd::Emphasis))
-        };
-        marks.push((delimiters[open].start, delimiters[open].end, start));
-        marks.push((delimiters[close].start, delimiters[close].end, end));
-    }
-    marks.sort_by_key(|(start, _, _)| *start);
-    let mut events = Vec::new();
-    let mut at = 0;
-    for (start, end, event) in marks {
-        if start > at {
-            events.push(Event::Text(text[at..start].to_string().into()));
-        }
-        events.push(event);
-        at = end;
-    }
-    if at < text.len() {
-        events.push(Event::Text(text[at..].to_string().into()));
-    }
-    events
-}
-
-fn delimiter_runs(text: &str) -> Vec<Delimiter> {
-    let mut runs = Vec::new();
-    let bytes = text.as_bytes();
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'*' {
-            let start = i;
-            while i < bytes.len() && bytes[i] == b'*' {
-                i += 1;
-            }
-            runs.push(Delimiter { start, end: i });
-        } else {
-            i += 1;
-        }
-    }
-    runs
 }
 
 /// A summary of at most `limit` characters, whitespace folded. It ends at the last

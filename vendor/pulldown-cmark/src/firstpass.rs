@@ -2258,9 +2258,9 @@ fn fixup_end_of_definition_list(tree: &mut Tree<Item>, list_ix: TreeIndex) {
     }
 }
 
-/// Determines whether the delimiter run starting at given index is
-/// left-flanking, as defined by the commonmark spec (and isn't intraword
-/// for _ delims).
+/// Determines whether the delimiter run starting at given index can open emphasis:
+/// left-flanking by the CJK-friendly amendment (`cjk::left_flanking`; anli's change),
+/// and for `_` and `~` not intraword.
 /// suffix is &s[ix..], which is passed in as an optimization, since taking
 /// a string subslice is O(n).
 fn delim_run_can_open(
@@ -2290,25 +2290,27 @@ fn delim_run_can_open(
         }
     }
     let delim = suffix.bytes().next().unwrap();
-    // `*` and `~~` can be intraword, `_` and `~` cannot
-    if delim == b'*' && !is_punctuation(next_char) {
-        return true;
+    let before = crate::cjk::Before::of(&s[..ix]);
+    if !crate::cjk::left_flanking(before, Some(next_char)) {
+        return false;
     }
-    if delim == b'~' && run_len > 1 {
+    // `*` and `~~` can be intraword, `_` and `~` cannot
+    if delim == b'*' || (delim == b'~' && run_len > 1) {
         return true;
     }
     let prev_char = s[..ix].chars().last().unwrap();
     if delim == b'~' && prev_char == '~' && !is_punctuation(next_char) {
         return true;
     }
-
-    prev_char.is_whitespace()
-        || is_punctuation(prev_char) && (delim != b'\'' || ![']', ')'].contains(&prev_char))
+    if delim == b'\'' && [']', ')'].contains(&prev_char) {
+        return false;
+    }
+    !crate::cjk::right_flanking(before, Some(next_char)) || before.is_punctuation()
 }
 
-/// Determines whether the delimiter run starting at given index is
-/// right-flanking, as defined by the commonmark spec (and isn't intraword
-/// for _ delims)
+/// Determines whether the delimiter run starting at given index can close emphasis:
+/// right-flanking by the CJK-friendly amendment (`cjk::right_flanking`; anli's change),
+/// and for `_` and `~` not intraword.
 fn delim_run_can_close(
     s: &str,
     suffix: &str,
@@ -2323,29 +2325,25 @@ fn delim_run_can_close(
     if prev_char.is_whitespace() {
         return false;
     }
-    let next_char = if let Some(c) = suffix[run_len..].chars().next() {
-        c
-    } else {
-        return true;
-    };
+    let next_char = suffix[run_len..].chars().next();
     if mode == TableParseMode::Active {
         if s.as_bytes()[..ix].ends_with(b"|") && !s.as_bytes()[..ix].ends_with(br"\|") {
             return false;
         }
-        if next_char == '|' {
+        if next_char == Some('|') {
             return true;
         }
     }
     let delim = suffix.bytes().next().unwrap();
+    let before = crate::cjk::Before::of(&s[..ix]);
+    if !crate::cjk::right_flanking(before, next_char) {
+        return false;
+    }
     // `*` and `~~` can be intraword, `_` and `~` cannot
-    if (delim == b'*' || (delim == b'~' && run_len > 1)) && !is_punctuation(prev_char) {
+    if delim == b'*' || (delim == b'~' && run_len > 1) || (delim == b'~' && prev_char == '~') {
         return true;
     }
-    if delim == b'~' && prev_char == '~' {
-        return true;
-    }
-
-    next_char.is_whitespace() || is_punctuation(next_char)
+    !crate::cjk::left_flanking(before, next_char) || next_char.map_or(true, is_punctuation)
 }
 
 fn create_lut(options: &Options) -> LookupTable {

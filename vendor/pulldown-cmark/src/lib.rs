@@ -85,6 +85,8 @@ pub mod html;
 
 pub mod utils;
 
+mod cjk;
+mod cjk_ranges;
 mod entities;
 mod firstpass;
 mod linklabel;
