@@ -248,3 +248,28 @@ proptest! {
         prop_assert_eq!(rendered.too_many_cells.is_some(), cells > anli::markdown::MAX_TABLE_CELLS, "cells {}", cells);
     }
 }
+
+proptest! {
+    #![proptest_config(config())]
+
+    /// An escaped or entity-encoded asterisk or underscore never becomes emphasis, next to
+    /// Chinese text or not: only real delimiter runs of the source open and close it.
+    #[test]
+    fn escaped_and_entity_asterisks_never_emphasise(
+        pieces in proptest::collection::vec(
+            prop_oneof![
+                Just("重点"), Just("说明"), Just("："), Just("「"), Just("」"), Just("（"), Just("）"),
+                Just("a"), Just("1"), Just(" "), Just("。"), Just(","),
+                Just(r"\*"), Just(r"\*\*"), Just("&#42;"), Just("&#x2A;"), Just(r"\_"), Just("&#95;"), Just(r"\~\~"),
+            ],
+            0..30,
+        )
+    ) {
+        let text = pieces.concat();
+        let html = anli::markdown::render(&text, &Default::default()).html;
+        prop_assert!(
+            !html.contains("<em>") && !html.contains("<strong>") && !html.contains("<del>"),
+            "{text:?} → {html}"
+        );
+    }
+}
