@@ -4,7 +4,8 @@
 //!
 //! - the CommonMark 0.31.2 spec examples: every example of "Emphasis and strong
 //!   emphasis" passes, and the whole spec passes as often as upstream pulldown-cmark;
-//! - the 115 examples of the markdown-cjk-friendly project: at least 98 %.
+//! - the 115 emphasis examples of the markdown-cjk-friendly project (at least 98 %) and
+//!   its 11 GFM strikethrough examples.
 //!
 //! Outputs are compared after normalising whitespace and entities. Each run prints the
 //! pass rates.
@@ -181,4 +182,17 @@ fn chinese_emphasis_cases() {
         }
     }
     assert!(failed.is_empty(), "{}", failed.join("\n"));
+}
+
+#[test]
+fn cjk_friendly_strikethrough_examples_pass() {
+    let cases = examples("cjk-friendly-strikethrough.json");
+    assert_eq!(cases.len(), 11);
+    let failed = failures(&cases, Options::ENABLE_STRIKETHROUGH, |e| e.source.clone());
+    let rate = report(
+        "markdown-cjk-friendly, GFM strikethrough",
+        cases.len(),
+        &failed,
+    );
+    assert!(rate == 100.0);
 }
