@@ -28,6 +28,10 @@ const HEAD: u64 = 8192;
 /// SVG elements past this are refused: an SVG "bomb" of nested entities stops here.
 const MAX_SVG_NODES: u32 = 200_000;
 
+/// How deep SVG elements may nest; the rewrite recurses per level. Drawings nest a few
+/// dozen levels at most.
+const MAX_SVG_DEPTH: usize = 256;
+
 /// The lowercase extension of a file name, `""` when it has none.
 pub fn extension(path: &str) -> String {
     Path::new(path)
@@ -157,6 +161,15 @@ pub fn clean_svg(text: &str) -> Result<(String, Vec<Removed>), String> {
             "不是 SVG 图片（根元素应为 <svg xmlns=\"http://www.w3.org/2000/svg\">）".to_string(),
         );
     }
+    let too_deep = doc
+        .descendants()
+        .filter(|n| n.is_element() && n.first_element_child().is_none())
+        .any(|leaf| leaf.ancestors().nth(MAX_SVG_DEPTH).is_some());
+    if too_deep {
+        return Err(format!(
+            "元素嵌套超过 {MAX_SVG_DEPTH} 层，不是正常的 SVG 图片"
+        ));
+    }
     let mut out = String::with_capacity(text.len());
     let mut removed = Vec::new();
     write_element(root, &mut out, &mut removed, true);
@@ -167,7 +180,7 @@ fn write_element(node: roxmltree::Node, out: &mut String, removed: &mut Vec<Remo
     let name = node.tag_name().name();
     let offset = node.range().start;
     if node.tag_name().namespace() != Some(SVG_NS)
-        || SVG_UNSAFE.contains(&name)
+        || SVG_UNSAFE.iter().any(|u| u.eq_ignore_ascii_case(name))
         || animates_link(node)
     {
         removed.push(Removed {
@@ -250,7 +263,7 @@ fn is_safe_link(value: &str) -> bool {
 
 /// `<set>` and `<animate>` that change a link can turn it into `javascript:`.
 fn animates_link(node: roxmltree::Node) -> bool {
-    let name = node.tag_name().name();
+    let name = node.tag_name().name().to_ascii_lowercase();
     (name.starts_with("animate") || name == "set")
         && node
             .attribute("attributeName")
@@ -324,6 +337,20 @@ mod tests {
             "&a;".repeat(1000)
         );
         assert!(clean_svg(&bomb).is_err());
+    }
+
+    #[test]
+    fn deep_nesting_is_refused_not_a_stack_overflow() {
+        let deep = format!(
+            "<svg xmlns=\"{SVG_NS}\">{}{}</svg>",
+            "<g>".repeat(50_000),
+            "</g>".repeat(50_000)
+        );
+        assert!(clean_svg(&deep).unwrap_err().contains("嵌套超过"));
+        let (_, removed) = clean(&format!(
+            "<svg xmlns=\"{SVG_NS}\"><SCRIPT>1</SCRIPT><SET attributeName=\"href\"/></svg>"
+        ));
+        assert_eq!(removed, ["<SCRIPT>", "<SET>"]);
     }
 
     #[test]

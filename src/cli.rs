@@ -196,6 +196,17 @@ pub fn run() -> ExitCode {
     ExitCode::from(code)
 }
 
+/// Whether a diagnostic's file is one of the drafts' own: the draft's file, or any file
+/// in a draft bundle's folder.
+fn in_draft(file: &str, drafts: &[String]) -> bool {
+    drafts.iter().any(|draft| {
+        file == draft
+            || draft
+                .strip_suffix("index.md")
+                .is_some_and(|folder| folder.ends_with('/') && file.starts_with(folder))
+    })
+}
+
 /// Every problem `build` would report for the site loaded with `options`, rendering in
 /// memory, and the source paths of the drafts it left out.
 fn problems(options: &BuildOptions) -> Result<(Vec<Diagnostic>, Vec<String>), String> {
@@ -247,7 +258,7 @@ fn check(
         found.extend(
             in_drafts
                 .into_iter()
-                .filter(|d| drafts.contains(&d.file) && !seen.contains(&d.key())),
+                .filter(|d| in_draft(&d.file, &drafts) && !seen.contains(&d.key())),
         );
     }
     if let Some(changed) = &changed {

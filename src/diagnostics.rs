@@ -225,12 +225,14 @@ fn render_human(out: &mut String, d: &Diagnostic, color: bool) {
         let chars: Vec<char> = line.chars().collect();
         let column = d.column.saturating_sub(1).min(chars.len());
         let start = column.saturating_sub(SNIPPET_BEFORE);
-        let end = chars.len().min(column + d.len.max(1) + SNIPPET_AFTER);
+        let end = chars
+            .len()
+            .min(column + d.len.clamp(1, SNIPPET_AFTER) + SNIPPET_AFTER);
         let cut = |from: usize, to: usize| expand(chars[from..to].iter().collect());
         let lead = if start > 0 { "…" } else { "" };
         let tail = if end < chars.len() { "…" } else { "" };
         let before = format!("{lead}{}", cut(start, column));
-        let target = cut(column, end.min(column + d.len));
+        let target = cut(column, end.min(column + d.len.min(SNIPPET_AFTER)));
         let line = format!("{lead}{}{tail}", cut(start, end));
         let carets = "^".repeat(display_width(&target).max(1));
         let _ = writeln!(out, "{gutter} {bar}");

@@ -1056,9 +1056,7 @@ fn published_assets<'a>(
         let named = named.chain(doc.body.images.iter().map(|(url, _)| asset_path(url)));
         if !doc.bundle {
             let valid = named.filter(|rel| model::check_asset(root, doc.dir, rel).is_ok());
-            let rels: BTreeSet<String> = valid
-                .map(|rel| rel.trim_start_matches("./").into())
-                .collect();
+            let rels: BTreeSet<String> = valid.map(|rel| normal_path(&rel)).collect();
             assets.extend(rels.into_iter().map(|rel| Asset {
                 doc,
                 rel,
@@ -1066,9 +1064,7 @@ fn published_assets<'a>(
             }));
             continue;
         }
-        let shown: BTreeSet<String> = named
-            .map(|rel| rel.trim_start_matches("./").into())
-            .collect();
+        let shown: BTreeSet<String> = named.map(|rel| normal_path(&rel)).collect();
         let folder = root.join(doc.dir);
         for entry in walkdir::WalkDir::new(&folder)
             .sort_by_file_name()
@@ -1098,6 +1094,19 @@ fn published_assets<'a>(
         }
     }
     assets
+}
+
+/// A relative path as its plain parts joined by `/`: `./a//b.png` is `a/b.png`, and
+/// `.//tmp/x.png` is `tmp/x.png` inside the folder, never the absolute `/tmp/x.png`.
+fn normal_path(rel: &str) -> String {
+    Path::new(rel)
+        .components()
+        .filter_map(|c| match c {
+            std::path::Component::Normal(part) => Some(part.to_string_lossy()),
+            _ => None,
+        })
+        .collect::<Vec<_>>()
+        .join("/")
 }
 
 /// Every file a bundle publishes must be an image or an allowed attachment whose contents

@@ -207,18 +207,36 @@ pub fn is_hidden_control(c: char) -> bool {
         || matches!(c, '\u{61C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
-/// The first string value holding a [hidden control](is_hidden_control).
+/// The innermost node whose value holds a [hidden control](is_hidden_control), with
+/// the character. Which value holds one is read from the value itself (tags, keys and
+/// aliases included); positions only narrow down where to point.
 fn control_character(node: Node) -> Option<(Node, char)> {
-    match node.value {
-        Value::String(text) => text
-            .chars()
-            .find(|&c| is_hidden_control(c))
-            .map(|c| (node, c)),
+    let c = hidden_control_in(node.value)?;
+    let inner = match node.value {
         Value::Mapping(_) => node
             .keys()
             .iter()
             .find_map(|(key, _)| control_character(node.get(key)?.1)),
-        Value::Sequence(_) => node.items().into_iter().find_map(control_character),
+        // An alias past the position budget has no item positions: `items` gives the
+        // node itself back, which must not be entered again.
+        Value::Sequence(_) => node
+            .items()
+            .into_iter()
+            .filter(|item| !std::ptr::eq(item.value, node.value))
+            .find_map(control_character),
+        _ => None,
+    };
+    Some(inner.unwrap_or((node, c)))
+}
+
+fn hidden_control_in(value: &Value) -> Option<char> {
+    match value {
+        Value::String(text) => text.chars().find(|&c| is_hidden_control(c)),
+        Value::Sequence(items) => items.iter().find_map(hidden_control_in),
+        Value::Mapping(map) => map
+            .iter()
+            .find_map(|(k, v)| hidden_control_in(k).or_else(|| hidden_control_in(v))),
+        Value::Tagged(tagged) => hidden_control_in(&tagged.value),
         _ => None,
     }
 }

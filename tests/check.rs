@@ -438,6 +438,9 @@ fn check_and_build_agree_on_drafts() {
     let site = common::site_with(&[
         ("content/scenarios/wip.md", draft_case.as_bytes()),
         ("content/pages/preface.md", "---\ntitle: 前言\ndraft: true\n---\n\n前言\n".as_bytes()),
+        ("content/scenarios/wip-bundle/index.md", draft_case.replace("missing.png", "wip.png").as_bytes()),
+        ("content/scenarios/wip-bundle/wip.png", b"\x89PNG\r\n\x1a\n"),
+        ("content/scenarios/wip-bundle/evil.html", b"<script>1</script>"),
         ("site.yaml", "title: 测试站点\ncompendia:\n  - slug: all\n    title: 全部\n    preface: pages/preface.md\n".as_bytes()),
     ]);
     let ok = site.path().join("content/scenarios/ok.md");
@@ -449,6 +452,12 @@ fn check_and_build_agree_on_drafts() {
         common::places(&found),
         [
             ("content/scenarios/ok.md", 14, 7, "broken-link"),
+            (
+                "content/scenarios/wip-bundle/evil.html",
+                1,
+                1,
+                "unpublishable-file"
+            ),
             ("content/scenarios/wip.md", 11, 7, "missing-file"),
             ("site.yaml", 5, 14, "missing-file"),
         ],
@@ -459,7 +468,7 @@ fn check_and_build_agree_on_drafts() {
         "链接“/scenarios/wip/”指向草稿 content/scenarios/wip.md，它不会发布"
     );
     assert_eq!(
-        found[2].message,
+        found[3].message,
         "前言页面 content/pages/preface.md 是草稿（draft: true），不会发布"
     );
     // `build` stops on the same two problems of the published site.

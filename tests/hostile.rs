@@ -615,3 +615,24 @@ fn a_draft_key_without_a_value_is_an_error_and_never_publishes() {
     );
     assert_eq!(found[0].message, "draft 没有写值");
 }
+
+#[test]
+fn tagged_values_and_many_aliases_are_checked_without_a_crash() {
+    let tagged =
+        "---\ntitle: !x \"伪造\\u202E标题\"\nunit: 单位（示例）\nregion: 江苏省\n---\n\n正文\n";
+    let ones = vec!["1"; 1000].join(",");
+    let aliases = vec!["*a"; 120].join(",");
+    let many = format!("---\ntitle: 别名\nx_pad: &a [{ones}]\nx_more: [{aliases}]\n---\n\n正文\n");
+    let site = common::site_with(&[
+        ("content/scenarios/tagged.md", tagged.as_bytes()),
+        ("content/scenarios/aliases.md", many.as_bytes()),
+    ]);
+    let (code, found) = common::check_json_at(site.path(), &[]);
+    assert_eq!(code, 1, "a diagnostic, not a crash: {found:#?}");
+    assert!(
+        found
+            .iter()
+            .any(|d| d.file.ends_with("tagged.md") && d.code == "control-character" && d.line == 2),
+        "{found:#?}"
+    );
+}

@@ -253,3 +253,32 @@ fn an_allowed_attachment_type_is_published() {
     assert!(output.status.success(), "{}", stderr(&output));
     assert!(Path::new(&out.path().join("scenarios/zipped/data.zip")).is_file());
 }
+
+#[test]
+fn an_image_path_with_an_empty_segment_stays_inside_the_case_folder() {
+    let secret = tempfile::tempdir().unwrap();
+    fs::write(secret.path().join("leak.png"), [PNG, b"SECRET"].concat()).unwrap();
+    let outside = secret
+        .path()
+        .strip_prefix("/")
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_string();
+    let decoy = format!("content/scenarios/{outside}/leak.png");
+    let site = site_with(&[
+        (
+            "content/scenarios/dot.md",
+            &case("", &format!("![图](.//{outside}/leak.png)")),
+        ),
+        (&decoy, PNG),
+    ]);
+    let out = tempfile::tempdir().unwrap();
+    let output = build(site.path(), out.path(), &["--no-pdf"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let published = fs::read(out.path().join(format!("scenarios/dot/{outside}/leak.png"))).unwrap();
+    assert_eq!(
+        published, PNG,
+        "the file inside the case folder, not the one outside"
+    );
+}
