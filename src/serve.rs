@@ -37,11 +37,15 @@ struct State {
     generation: u64,
 }
 
-/// Pages connected to `/__anli/events`, told to reload after each rebuild.
-/// The live-reload clients, each behind its own lock: writing to one never holds the
-/// list, so a slow client delays only itself.
-type Clients = Arc<Mutex<Vec<Client>>>;
-type Client = Arc<Mutex<TcpStream>>;
+/// Pages connected to `/__anli/events`, told to reload after each rebuild: each has a
+/// thread of its own that writes its events, fed by a short queue. A broadcast only
+/// queues, so no client, however slow, holds up a rebuild or another client; one whose
+/// queue is full has stopped reading and is dropped.
+type Clients = Arc<Mutex<Vec<mpsc::SyncSender<Arc<str>>>>>;
+
+/// Events queued for one client at most, and live-reload clients at most.
+const CLIENT_QUEUE: usize = 16;
+const MAX_CLIENTS: usize = 64;
 
 /// How long a write to a browser may block before the connection is given up: a
 /// client that stops reading cannot stall rebuilds or other clients.
@@ -420,21 +424,40 @@ fn errors_json(state: &Mutex<State>) -> String {
 }
 
 fn broadcast(clients: &Clients, event: &str) {
-    let listeners: Vec<Client> = clients.lock().expect("clients lock").clone();
-    let gone: Vec<Client> = listeners
-        .into_iter()
-        .filter(|client| {
-            let mut stream = client.lock().expect("client lock");
-            stream
-                .write_all(event.as_bytes())
-                .and_then(|_| stream.flush())
-                .is_err()
-        })
-        .collect();
+    let event: Arc<str> = event.into();
     clients
         .lock()
         .expect("clients lock")
-        .retain(|client| !gone.iter().any(|g| Arc::ptr_eq(g, client)));
+        .retain(|client| client.try_send(Arc::clone(&event)).is_ok());
+}
+
+/// Registers a live-reload client and writes its greeting, then its events, on a thread
+/// of its own; the greeting goes first, so a client that has read it gets every event.
+fn add_client(mut stream: TcpStream, clients: &Clients) {
+    let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-cache\r\nConnection: keep-alive\r\n\r\n: anli\n\n";
+    let (sender, events) = mpsc::sync_channel::<Arc<str>>(CLIENT_QUEUE);
+    {
+        let mut clients = clients.lock().expect("clients lock");
+        if clients.len() >= MAX_CLIENTS {
+            let _ = stream.write_all(b"HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+            return;
+        }
+        clients.push(sender);
+    }
+    std::thread::spawn(move || {
+        if stream.write_all(head.as_bytes()).is_err() {
+            return;
+        }
+        for event in events {
+            if stream
+                .write_all(event.as_bytes())
+                .and_then(|_| stream.flush())
+                .is_err()
+            {
+                return;
+            }
+        }
+    });
 }
 
 /// Serves one request.
@@ -467,19 +490,7 @@ fn handle(mut stream: TcpStream, state: &Mutex<State>, clients: &Clients) {
         .strip_prefix(&base_path)
         .filter(|rest| rest.is_empty() || rest.starts_with('/'));
     match local {
-        Some("/__anli/events") => {
-            let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-cache\r\nConnection: keep-alive\r\n\r\n: anli\n\n";
-            // Registered before the greeting, so a client that has read it gets every
-            // event; its own lock keeps events behind the greeting. A client the greeting
-            // cannot reach is dropped by the next broadcast.
-            let client = Arc::new(Mutex::new(stream));
-            let mut greeting = client.lock().expect("client lock");
-            clients
-                .lock()
-                .expect("clients lock")
-                .push(Arc::clone(&client));
-            let _ = greeting.write_all(head.as_bytes());
-        }
+        Some("/__anli/events") => add_client(stream, clients),
         Some("/__anli/errors") => {
             let _ = respond(
                 &mut stream,
