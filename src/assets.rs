@@ -179,9 +179,12 @@ pub fn clean_svg(text: &str) -> Result<(String, Vec<Removed>), String> {
 fn write_element(node: roxmltree::Node, out: &mut String, removed: &mut Vec<Removed>, root: bool) {
     let name = node.tag_name().name();
     let offset = node.range().start;
+    let external_style = name.eq_ignore_ascii_case("style")
+        && !node.children().filter_map(|c| c.text()).all(is_local_css);
     if node.tag_name().namespace() != Some(SVG_NS)
         || SVG_UNSAFE.iter().any(|u| u.eq_ignore_ascii_case(name))
         || animates_link(node)
+        || external_style
     {
         removed.push(Removed {
             offset,
@@ -196,7 +199,7 @@ fn write_element(node: roxmltree::Node, out: &mut String, removed: &mut Vec<Remo
     }
     for attr in node.attributes() {
         match attribute_name(&attr) {
-            Some(qname) if is_safe_attribute(&attr) => {
+            Some(qname) if is_safe_attribute(name, &attr) => {
                 out.push_str(&format!(" {qname}=\"{}\"", escape(attr.value(), true)));
             }
             _ => removed.push(Removed {
@@ -226,17 +229,45 @@ fn attribute_name(attr: &roxmltree::Attribute) -> Option<String> {
     }
 }
 
-fn is_safe_attribute(attr: &roxmltree::Attribute) -> bool {
+fn is_safe_attribute(element: &str, attr: &roxmltree::Attribute) -> bool {
     let name = attr.name().to_ascii_lowercase();
     if name.starts_with("on") || (name == "base" && attr.namespace() == Some(XML_NS)) {
         return false;
     }
-    name != "href" || is_safe_link(attr.value())
+    if name == "style" {
+        return is_local_css(attr.value());
+    }
+    // Only a link the reader follows may leave the site; `<use>`, `<image>` and the like
+    // load what they name as the SVG opens.
+    name != "href" || is_safe_link(attr.value(), element.eq_ignore_ascii_case("a"))
 }
 
-/// A link inside the SVG (`#id`), a relative path, a web or mail address, or an embedded
-/// raster image; never `javascript:` however it is spelled.
-fn is_safe_link(value: &str) -> bool {
+/// CSS that loads nothing from elsewhere: no `@import`, and `url()` only to `#id` or an
+/// embedded raster image.
+fn is_local_css(css: &str) -> bool {
+    let css = css.to_ascii_lowercase();
+    !css.contains("@import")
+        && css.split("url(").skip(1).all(|rest| {
+            let target = rest.trim_start().trim_start_matches(['"', '\'']);
+            target.starts_with('#') || is_raster_data(target)
+        })
+}
+
+fn is_raster_data(url: &str) -> bool {
+    [
+        "data:image/png",
+        "data:image/jpeg",
+        "data:image/gif",
+        "data:image/webp",
+    ]
+    .iter()
+    .any(|p| url.starts_with(p))
+}
+
+/// A link inside the SVG (`#id`), a relative path, an embedded raster image or, for a
+/// link the reader follows (`followed`), a web or mail address; never `javascript:`
+/// however it is spelled.
+fn is_safe_link(value: &str, followed: bool) -> bool {
     let plain: String = value
         .chars()
         .filter(|c| !c.is_whitespace() && !c.is_control())
@@ -247,16 +278,9 @@ fn is_safe_link(value: &str) -> bool {
         .map(|(s, _)| s)
         .filter(|s| !s.contains(['/', '?', '#']));
     match scheme {
-        None => true,
-        Some("http" | "https" | "mailto") => true,
-        Some("data") => [
-            "data:image/png",
-            "data:image/jpeg",
-            "data:image/gif",
-            "data:image/webp",
-        ]
-        .iter()
-        .any(|p| plain.starts_with(p)),
+        None => !plain.starts_with("//") || followed,
+        Some("http" | "https" | "mailto") => followed,
+        Some("data") => is_raster_data(&plain),
         Some(_) => false,
     }
 }
@@ -351,6 +375,21 @@ mod tests {
             "<svg xmlns=\"{SVG_NS}\"><SCRIPT>1</SCRIPT><SET attributeName=\"href\"/></svg>"
         ));
         assert_eq!(removed, ["<SCRIPT>", "<SET>"]);
+    }
+
+    #[test]
+    fn nothing_is_loaded_from_elsewhere() {
+        let (out, removed) = clean(&format!(
+            r##"<svg xmlns="{SVG_NS}"><style>@import url(https://x.example/a.css);</style><style>.a {{ fill: url(#g) }}</style><rect style="fill: url('https://x.example/t.png')"/><rect style="fill: url(#g)"/><use href="https://x.example/s.svg#a"/><use href="//x.example/s.svg#a"/><use href="#a"/><a href="https://example.org/"><text>链接</text></a></svg>"##
+        ));
+        assert_eq!(
+            removed,
+            ["<style>", "style 属性", "href 属性", "href 属性"],
+            "{out}"
+        );
+        assert!(!out.contains("x.example"), "{out}");
+        assert!(out.contains(".a { fill: url(#g) }") && out.contains(r##"<use href="#a">"##));
+        assert!(out.contains(r#"<a href="https://example.org/">"#), "{out}");
     }
 
     #[test]

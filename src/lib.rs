@@ -1138,23 +1138,27 @@ fn check_assets(site: &Site, docs: &[&Document], diagnostics: &mut Vec<Diagnosti
 fn svg_cleaned(path: &Path, file: &str, removed: &[assets::Removed]) -> Diagnostic {
     let what: BTreeSet<&str> = removed.iter().map(|r| r.what.as_str()).collect();
     let message = format!(
-        "SVG 图片中可以运行脚本的内容已删除：{}",
+        "SVG 图片中可以运行脚本或从别处加载内容的部分已删除：{}",
         what.into_iter().collect::<Vec<_>>().join("、")
     );
-    let help = "网站发布的是删去这些内容后的图片：检查它是否仍然显示正常；SVG 图片中不能有脚本、事件属性或 javascript: 链接";
-    let source = std::fs::read(path)
+    let help = "网站发布的是删去这些内容后的图片：检查它是否仍然显示正常；SVG 图片中不能有脚本、事件属性、javascript: 链接，也不能从其他网站加载样式或图片";
+    // The offset is in the file as read; the line and column are counted there too (a
+    // SourceFile would have dropped the CRs of CRLF lines and a BOM).
+    let text = std::fs::read(path)
         .ok()
-        .and_then(|bytes| SourceFile::decode(file.to_string(), &bytes).ok());
-    match source {
-        Some(source) => Diagnostic::warning(
-            "svg-script",
-            file,
-            source.pos_of(removed[0].offset),
-            message,
-        )
-        .help(help)
-        .snippet_from(&source),
-        None => Diagnostic::warning("svg-script", file, source::Pos::START, message).help(help),
+        .and_then(|bytes| String::from_utf8(bytes).ok());
+    let pos = text.as_deref().map_or(source::Pos::START, |text| {
+        let before = text.get(..removed[0].offset).unwrap_or("");
+        let line_start = before.rsplit('\n').next().unwrap_or("");
+        source::Pos {
+            line: before.matches('\n').count() + 1,
+            column: line_start.trim_start_matches('\u{feff}').chars().count() + 1,
+        }
+    });
+    let warning = Diagnostic::warning("svg-script", file, pos, message).help(help);
+    match text.and_then(|t| SourceFile::decode(file.to_string(), t.as_bytes()).ok()) {
+        Some(source) => warning.snippet_from(&source),
+        None => warning,
     }
 }
 

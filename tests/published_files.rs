@@ -34,6 +34,8 @@ const SVG: &str = r#"<svg xmlns="http://www.w3.org/2000/svg" width="20" height="
 #[test]
 fn a_bundle_publishes_images_and_allowed_attachments_and_nothing_else() {
     let bundle = "content/scenarios/beside";
+    // CRLF line ends, as Windows editors save: the warning's line and column still hold.
+    let crlf_svg = SVG.replace('\n', "\r\n");
     let site = site_with(&[
         (
             &format!("{bundle}/index.md"),
@@ -43,7 +45,7 @@ fn a_bundle_publishes_images_and_allowed_attachments_and_nothing_else() {
             ),
         ),
         (&format!("{bundle}/photo.png"), PNG),
-        (&format!("{bundle}/flow.svg"), SVG.as_bytes()),
+        (&format!("{bundle}/flow.svg"), crlf_svg.as_bytes()),
         (&format!("{bundle}/report.pdf"), PDF),
         (&format!("{bundle}/data/table.xlsx"), b"PK\x03\x04rest"),
         (
@@ -104,7 +106,7 @@ fn a_bundle_publishes_images_and_allowed_attachments_and_nothing_else() {
     assert_eq!((svg[0].line, svg[0].column), (3, 3), "at the <script>");
     assert_eq!(
         svg[0].message,
-        "SVG 图片中可以运行脚本的内容已删除：<script>、onclick 属性"
+        "SVG 图片中可以运行脚本或从别处加载内容的部分已删除：<script>、onclick 属性"
     );
 
     // The same site builds once the refused files are gone: what is published is safe.
