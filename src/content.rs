@@ -528,12 +528,15 @@ pub fn read_source(
             "把文件夹本身放在站点中，而不是指向别处的链接",
         );
     }
-    if !meta.is_file() {
-        return refuse(
+    let not_a_file = || {
+        refuse(
             "not-a-file",
             "这不是普通文件（可能是管道或设备）".into(),
             "换成普通的文本文件",
-        );
+        )
+    };
+    if !meta.is_file() {
+        return not_a_file();
     }
     let too_large = |size: u64| {
         refuse(
@@ -545,11 +548,17 @@ pub fn read_source(
     if meta.len() > max_size {
         return too_large(meta.len());
     }
-    // Read at most one byte past the limit: a file that grows while read stops there.
+    // What was checked above may be swapped before the open: the opened file is checked
+    // again. Read at most one byte past the limit: a file that grows while read stops there.
+    let file = match open_without_following(&path) {
+        Ok(file) => file,
+        Err(err) => return refuse("io", format!("无法读取文件：{err}"), "检查文件权限"),
+    };
+    if !file.metadata().is_ok_and(|m| m.is_file()) {
+        return not_a_file();
+    }
     let mut bytes = Vec::new();
-    if let Err(err) =
-        std::fs::File::open(&path).and_then(|f| f.take(max_size + 1).read_to_end(&mut bytes))
-    {
+    if let Err(err) = file.take(max_size + 1).read_to_end(&mut bytes) {
         return refuse("io", format!("无法读取文件：{err}"), "检查文件权限");
     }
     if bytes.len() as u64 > max_size {
@@ -558,6 +567,20 @@ pub fn read_source(
     SourceFile::decode(rel.to_string(), &bytes)
         .map(Some)
         .map_err(Box::new)
+}
+
+/// Opens a file for reading; on Linux without following a symbolic link and without
+/// waiting on a FIFO, so a file swapped after it was checked cannot lead out or hang.
+fn open_without_following(path: &Path) -> std::io::Result<std::fs::File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(target_os = "linux")]
+    {
+        use rustix::fs::OFlags;
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags((OFlags::NOFOLLOW | OFlags::NONBLOCK).bits() as i32);
+    }
+    options.open(path)
 }
 
 /// Splits `---`-fenced YAML front matter from the body. Returns the YAML text, the byte
