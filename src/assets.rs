@@ -3,8 +3,11 @@
 //! allows. A file is judged by its contents as well as its name, so a page renamed
 //! `report.pdf` is refused rather than served from the site's origin.
 
+use std::collections::BTreeSet;
 use std::io::Read;
 use std::path::Path;
+
+use crate::source::Pos;
 
 /// Image types a page may show; SVG is published only as [`clean_svg`] rewrites it.
 pub const IMAGES: &[&str] = &["png", "jpg", "jpeg", "gif", "webp", "avif", "svg"];
@@ -33,7 +36,7 @@ const MAX_SVG_NODES: u32 = 200_000;
 const MAX_SVG_DEPTH: usize = 256;
 
 /// The lowercase extension of a file name, `""` when it has none.
-pub fn extension(path: &str) -> String {
+fn extension(path: &str) -> String {
     Path::new(path)
         .extension()
         .map_or(String::new(), |e| e.to_string_lossy().to_lowercase())
@@ -44,43 +47,91 @@ pub fn is_hidden(rel: &str) -> bool {
     rel.split('/').any(|part| part.starts_with('.'))
 }
 
+/// What cleaning an SVG left out, for its warning: the kinds of thing, sorted and
+/// unique, and where the first one stands (position and the text of its line).
+#[derive(Debug)]
+pub struct Cleaning {
+    pub what: Vec<String>,
+    pub at: Pos,
+    pub line: String,
+}
+
 /// Checks that `path` may be published as an image or, when `attachments` is given, as
-/// an attachment of one of those types. Returns what cleaning an SVG removes, or the
-/// problem as the end of a sentence ("“a.html”不是…").
+/// an attachment of one of those types, from its first bytes (an SVG whole). Returns
+/// what cleaning an SVG removes, or the problem as the end of a sentence ("“a.html”不是…").
 pub fn check(
     path: &Path,
     name: &str,
     attachments: Option<&[String]>,
-) -> Result<Vec<Removed>, String> {
-    let ext = extension(name);
-    if ext == "svg" {
-        let text = read_svg(path, name)?;
-        return clean_svg(&text)
-            .map(|(_, removed)| removed)
-            .map_err(|e| format!("“{name}”{e}"));
-    }
-    allowed(name, &ext, attachments)?;
-    let mut head = Vec::new();
-    std::fs::File::open(path)
-        .and_then(|f| f.take(HEAD).read_to_end(&mut head))
-        .map_err(|e| format!("“{name}”无法读取：{e}"))?;
-    if looks_like(&ext, &head) {
-        Ok(Vec::new())
-    } else {
-        Err(format!(
-            "“{name}”的内容不是 {} 格式（文件名与内容不符）",
-            ext.to_uppercase()
-        ))
-    }
+) -> Result<Option<Cleaning>, String> {
+    let head = (extension(name) != "svg").then_some(HEAD);
+    let bytes = read(path, name, head)?;
+    Ok(judge(name, &bytes, attachments)?.cleaning)
 }
 
-/// Reads a file that [`check`] accepted, as it is published: an SVG cleaned.
-pub fn publish(path: &Path, name: &str) -> Option<Vec<u8>> {
-    if extension(name) == "svg" {
-        let text = read_svg(path, name).ok()?;
-        return clean_svg(&text).ok().map(|(svg, _)| svg.into_bytes());
+/// The contents `path` is published with, judged as [`check`] does: an SVG cleaned.
+pub fn publish(path: &Path, name: &str, attachments: Option<&[String]>) -> Result<Vec<u8>, String> {
+    let bytes = read(path, name, None)?;
+    let judged = judge(name, &bytes, attachments)?;
+    Ok(judged.svg.map_or(bytes, String::into_bytes))
+}
+
+/// A file's verdict: an SVG's cleaned text and what cleaning it removed.
+struct Judged {
+    svg: Option<String>,
+    cleaning: Option<Cleaning>,
+}
+
+fn judge(name: &str, bytes: &[u8], attachments: Option<&[String]>) -> Result<Judged, String> {
+    let ext = extension(name);
+    allowed(name, &ext, attachments)?;
+    if ext == "svg" {
+        let text =
+            std::str::from_utf8(bytes).map_err(|_| format!("“{name}”不是 UTF-8 编码的 SVG"))?;
+        let (svg, removed) = clean_svg(text).map_err(|e| format!("“{name}”{e}"))?;
+        let cleaning = removed
+            .first()
+            .map(|first| cleaning(text, first.offset, &removed));
+        return Ok(Judged {
+            svg: Some(svg),
+            cleaning,
+        });
     }
-    std::fs::read(path).ok()
+    if !looks_like(&ext, bytes) {
+        return Err(format!(
+            "“{name}”的内容不是 {} 格式（文件名与内容不符）",
+            ext.to_uppercase()
+        ));
+    }
+    Ok(Judged {
+        svg: None,
+        cleaning: None,
+    })
+}
+
+/// Where the first removal stands, counted in the text as read (CRLF lines, a BOM).
+fn cleaning(text: &str, offset: usize, removed: &[Removed]) -> Cleaning {
+    let before = text.get(..offset).unwrap_or("");
+    let line = before.matches('\n').count() + 1;
+    let column = before
+        .rsplit('\n')
+        .next()
+        .unwrap_or("")
+        .trim_start_matches('\u{feff}')
+        .chars()
+        .count()
+        + 1;
+    let what: BTreeSet<&str> = removed.iter().map(|r| r.what.as_str()).collect();
+    Cleaning {
+        what: what.into_iter().map(str::to_string).collect(),
+        at: Pos { line, column },
+        line: text
+            .lines()
+            .nth(line - 1)
+            .unwrap_or("")
+            .trim_start_matches('\u{feff}')
+            .to_string(),
+    }
 }
 
 fn allowed(name: &str, ext: &str, attachments: Option<&[String]>) -> Result<(), String> {
@@ -96,9 +147,13 @@ fn allowed(name: &str, ext: &str, attachments: Option<&[String]>) -> Result<(), 
     Ok(())
 }
 
-fn read_svg(path: &Path, name: &str) -> Result<String, String> {
-    let bytes = std::fs::read(path).map_err(|e| format!("“{name}”无法读取：{e}"))?;
-    String::from_utf8(bytes).map_err(|_| format!("“{name}”不是 UTF-8 编码的 SVG"))
+/// The file's bytes, or its first `limit` bytes.
+fn read(path: &Path, name: &str, limit: Option<u64>) -> Result<Vec<u8>, String> {
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|f| f.take(limit.unwrap_or(u64::MAX)).read_to_end(&mut bytes))
+        .map_err(|e| format!("“{name}”无法读取：{e}"))?;
+    Ok(bytes)
 }
 
 /// Whether the first bytes of a file are what its extension says.
@@ -147,7 +202,7 @@ const SVG_UNSAFE: &[&str] = &[
 /// leaving out script, event handlers, links to `javascript:` and the like, elements of
 /// other namespaces (an XHTML `<script>` runs inside SVG) and the DTD (its entities are
 /// expanded first). Whatever the input, the output is plain SVG that runs nothing.
-pub fn clean_svg(text: &str) -> Result<(String, Vec<Removed>), String> {
+fn clean_svg(text: &str) -> Result<(String, Vec<Removed>), String> {
     let options = roxmltree::ParsingOptions {
         allow_dtd: true,
         nodes_limit: MAX_SVG_NODES,
@@ -200,7 +255,9 @@ fn write_element(node: roxmltree::Node, out: &mut String, removed: &mut Vec<Remo
     for attr in node.attributes() {
         match attribute_name(&attr) {
             Some(qname) if is_safe_attribute(name, &attr) => {
-                out.push_str(&format!(" {qname}=\"{}\"", escape(attr.value(), true)));
+                out.push_str(&format!(" {qname}=\""));
+                escape(out, attr.value());
+                out.push('"');
             }
             _ => removed.push(Removed {
                 offset: attr.range().start,
@@ -213,7 +270,7 @@ fn write_element(node: roxmltree::Node, out: &mut String, removed: &mut Vec<Remo
         if child.is_element() {
             write_element(child, out, removed, false);
         } else if let Some(text) = child.text().filter(|_| child.is_text()) {
-            out.push_str(&escape(text, false));
+            escape(out, text);
         }
     }
     out.push_str(&format!("</{name}>"));
@@ -285,6 +342,11 @@ fn is_safe_link(value: &str, followed: bool) -> bool {
     }
 }
 
+/// XML-escapes text or an attribute value into `out` (`&`, `<`, `>`, quotes).
+fn escape(out: &mut String, text: &str) {
+    pulldown_cmark_escape::escape_html(out, text).expect("writing to a String cannot fail");
+}
+
 /// `<set>` and `<animate>` that change a link can turn it into `javascript:`.
 fn animates_link(node: roxmltree::Node) -> bool {
     let name = node.tag_name().name().to_ascii_lowercase();
@@ -292,20 +354,6 @@ fn animates_link(node: roxmltree::Node) -> bool {
         && node
             .attribute("attributeName")
             .is_some_and(|a| a.trim().to_ascii_lowercase().ends_with("href"))
-}
-
-fn escape(text: &str, attribute: bool) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' if attribute => out.push_str("&quot;"),
-            _ => out.push(c),
-        }
-    }
-    out
 }
 
 #[cfg(test)]

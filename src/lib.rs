@@ -1040,6 +1040,12 @@ impl Asset<'_> {
     fn path(&self, root: &Path) -> PathBuf {
         root.join(self.doc.dir).join(&self.rel)
     }
+
+    /// The attachment types it may be: the site's for a file of a bundle; none for a
+    /// single file's cover or image, which must be an image.
+    fn attachments<'c>(&self, config: &'c config::Config) -> Option<&'c [String]> {
+        Some(config.attachments.as_slice()).filter(|_| self.doc.bundle)
+    }
 }
 
 /// The files a case or page publishes: a bundle's whole folder but its markdown and
@@ -1114,12 +1120,10 @@ fn normal_path(rel: &str) -> String {
 /// an SVG removes is a warning at its line.
 fn check_assets(site: &Site, docs: &[&Document], diagnostics: &mut Vec<Diagnostic>) {
     let root = &site.root;
-    let attachments = Some(site.config.attachments.as_slice());
     for asset in published_assets(root, docs, diagnostics) {
         let path = asset.path(root);
         let file = content::relative(root, &path);
-        let allowed = attachments.filter(|_| asset.doc.bundle);
-        match assets::check(&path, &asset.rel, allowed) {
+        match assets::check(&path, &asset.rel, asset.attachments(&site.config)) {
             Err(_) if asset.shown => {}
             Err(problem) => diagnostics.push(
                 Diagnostic::error("unpublishable-file", &file, source::Pos::START, format!("案例文件夹中的 {problem}"))
@@ -1128,38 +1132,22 @@ fn check_assets(site: &Site, docs: &[&Document], diagnostics: &mut Vec<Diagnosti
                         site.config.attachments.join("、")
                     )),
             ),
-            Ok(removed) if !removed.is_empty() => diagnostics.push(svg_cleaned(&path, &file, &removed)),
-            Ok(_) => {}
+            Ok(Some(cleaning)) => diagnostics.push(svg_cleaned(&file, cleaning)),
+            Ok(None) => {}
         }
     }
 }
 
 /// The warning for an SVG published without what would run: at the first removal.
-fn svg_cleaned(path: &Path, file: &str, removed: &[assets::Removed]) -> Diagnostic {
-    let what: BTreeSet<&str> = removed.iter().map(|r| r.what.as_str()).collect();
+fn svg_cleaned(file: &str, cleaning: assets::Cleaning) -> Diagnostic {
     let message = format!(
         "SVG 图片中可以运行脚本或从别处加载内容的部分已删除：{}",
-        what.into_iter().collect::<Vec<_>>().join("、")
+        cleaning.what.join("、")
     );
-    let help = "网站发布的是删去这些内容后的图片：检查它是否仍然显示正常；SVG 图片中不能有脚本、事件属性、javascript: 链接，也不能从其他网站加载样式或图片";
-    // The offset is in the file as read; the line and column are counted there too (a
-    // SourceFile would have dropped the CRs of CRLF lines and a BOM).
-    let text = std::fs::read(path)
-        .ok()
-        .and_then(|bytes| String::from_utf8(bytes).ok());
-    let pos = text.as_deref().map_or(source::Pos::START, |text| {
-        let before = text.get(..removed[0].offset).unwrap_or("");
-        let line_start = before.rsplit('\n').next().unwrap_or("");
-        source::Pos {
-            line: before.matches('\n').count() + 1,
-            column: line_start.trim_start_matches('\u{feff}').chars().count() + 1,
-        }
-    });
-    let warning = Diagnostic::warning("svg-script", file, pos, message).help(help);
-    match text.and_then(|t| SourceFile::decode(file.to_string(), t.as_bytes()).ok()) {
-        Some(source) => warning.snippet_from(&source),
-        None => warning,
-    }
+    let mut warning = Diagnostic::warning("svg-script", file, cleaning.at, message)
+        .help("网站发布的是删去这些内容后的图片：检查它是否仍然显示正常；SVG 图片中不能有脚本、事件属性、javascript: 链接，也不能从其他网站加载样式或图片");
+    warning.snippet = Some(cleaning.line);
+    warning
 }
 
 /// The files a case or page shows, copied beside its page so relative paths keep
@@ -1168,16 +1156,15 @@ fn document_assets(loaded: &Loaded) -> Vec<OutputFile> {
     let root = &loaded.site.root;
     let documents = documents(loaded);
     let docs: Vec<&Document> = documents.iter().collect();
-    let attachments = loaded.site.config.attachments.as_slice();
+    let config = &loaded.site.config;
     published_assets(root, &docs, &mut Vec::new())
         .into_iter()
         .filter_map(|asset| {
-            let path = asset.path(root);
-            let allowed = Some(attachments).filter(|_| asset.doc.bundle);
-            assets::check(&path, &asset.rel, allowed).ok()?;
+            let attachments = asset.attachments(config);
+            let contents = assets::publish(&asset.path(root), &asset.rel, attachments).ok()?;
             Some(OutputFile {
                 path: format!("{}/{}", asset.doc.out_dir, asset.rel),
-                contents: assets::publish(&path, &asset.rel)?,
+                contents,
             })
         })
         .collect()
