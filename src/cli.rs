@@ -196,20 +196,9 @@ pub fn run() -> ExitCode {
     ExitCode::from(code)
 }
 
-/// Whether a diagnostic's file is one of the drafts' own: the draft's file, or any file
-/// in a draft bundle's folder.
-fn in_draft(file: &str, drafts: &[String]) -> bool {
-    drafts.iter().any(|draft| {
-        file == draft
-            || draft
-                .strip_suffix("index.md")
-                .is_some_and(|folder| folder.ends_with('/') && file.starts_with(folder))
-    })
-}
-
 /// Every problem `build` would report for the site loaded with `options`, rendering in
 /// memory, and the source paths of the drafts it left out.
-fn problems(options: &BuildOptions) -> Result<(Vec<Diagnostic>, Vec<String>), String> {
+fn problems(options: &BuildOptions) -> Result<(Vec<Diagnostic>, Vec<crate::model::Draft>), String> {
     let mut found = Vec::new();
     let loaded = crate::load(options, &mut found)?;
     match crate::site_files(&loaded, &output::Sink::Discard) {
@@ -255,11 +244,9 @@ fn check(
         };
         let (in_drafts, _) = problems(&with_drafts).unwrap_or_default();
         let seen: BTreeSet<String> = found.iter().map(Diagnostic::key).collect();
-        found.extend(
-            in_drafts
-                .into_iter()
-                .filter(|d| in_draft(&d.file, &drafts) && !seen.contains(&d.key())),
-        );
+        found.extend(in_drafts.into_iter().filter(|d| {
+            drafts.iter().any(|draft| draft.holds(&d.file)) && !seen.contains(&d.key())
+        }));
     }
     if let Some(changed) = &changed {
         found = crate::only_changed(found, changed);

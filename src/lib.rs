@@ -1016,15 +1016,8 @@ fn broken_links(
 /// would be.
 fn draft_behind<'s>(site: &'s Site, target: &str) -> Option<&'s str> {
     let page = target.strip_suffix("/index.html")?;
-    let sources = [
-        format!("content/{page}.md"),
-        format!("content/{page}/index.md"),
-        format!("{PAGES_DIR}/{page}.md"),
-    ];
-    site.drafts_left_out
-        .iter()
-        .find(|path| sources.contains(path))
-        .map(String::as_str)
+    let draft = site.drafts_left_out.iter().find(|d| d.page == page)?;
+    Some(&draft.source)
 }
 
 /// A file published beside a case's or page's own page.

@@ -219,8 +219,31 @@ pub struct Site {
     pub compendia: Vec<crate::compendium::Compendium>,
     /// Every case id read, for checking `related` entries again after an edit.
     names: CaseNames,
-    /// The source paths of the drafts this site leaves out (none when drafts are shown).
-    pub drafts_left_out: Vec<String>,
+    /// The drafts this site leaves out (none when drafts are shown).
+    pub drafts_left_out: Vec<Draft>,
+}
+
+/// A draft left out of the site: its file, the page it would be, and its bundle folder.
+#[derive(Debug, Clone)]
+pub struct Draft {
+    /// As in [`SourceFile::path`] (`content/scenarios/x.md`).
+    pub source: String,
+    /// Its page's folder in the output (`scenarios/x`, or a free page's slug).
+    pub page: String,
+    /// A bundle's folder with a trailing `/` (`content/scenarios/x/`), whose files are the
+    /// draft's too.
+    folder: Option<String>,
+}
+
+impl Draft {
+    /// Whether `file` (as diagnostics name it) is the draft's own.
+    pub fn holds(&self, file: &str) -> bool {
+        file == self.source
+            || self
+                .folder
+                .as_ref()
+                .is_some_and(|f| file.starts_with(f.as_str()))
+    }
 }
 
 /// Choices that change what the model holds.
@@ -927,9 +950,8 @@ fn check_related(
     ids
 }
 
-/// Removes drafts and renumbers `related` so indexes stay valid; returns the drafts'
-/// source paths.
-fn drop_drafts(cases: &mut Vec<Case>) -> Vec<String> {
+/// Removes drafts and renumbers `related` so indexes stay valid; returns the drafts.
+fn drop_drafts(cases: &mut Vec<Case>) -> Vec<Draft> {
     let mut new_index = Vec::with_capacity(cases.len());
     let mut next = 0;
     for case in cases.iter() {
@@ -941,7 +963,13 @@ fn drop_drafts(cases: &mut Vec<Case>) -> Vec<String> {
     let dropped = cases
         .iter()
         .filter(|c| c.draft)
-        .map(|c| c.source.path.clone())
+        .map(|c| Draft {
+            source: c.source.path.clone(),
+            page: c.id(),
+            folder: c
+                .is_bundle()
+                .then(|| format!("{}/", crate::content::relative(Path::new(""), &c.dir))),
+        })
         .collect();
     cases.retain(|c| !c.draft);
     for case in cases.iter_mut() {
@@ -953,7 +981,7 @@ fn drop_drafts(cases: &mut Vec<Case>) -> Vec<String> {
 fn validate_pages(
     pages: Vec<RawPage>,
     drafts: bool,
-    left_out: &mut Vec<String>,
+    left_out: &mut Vec<Draft>,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Vec<Page> {
     let mut result = Vec::new();
@@ -985,7 +1013,11 @@ fn validate_pages(
         diagnostics.extend(found);
         if let (true, Some(title)) = (ok, raw.front.title) {
             if raw.front.draft && !drafts {
-                left_out.push(raw.file.path);
+                left_out.push(Draft {
+                    source: raw.file.path,
+                    page: raw.slug,
+                    folder: None,
+                });
                 continue;
             }
             result.push(Page {

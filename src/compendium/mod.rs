@@ -162,7 +162,7 @@ fn resolve_one(site: &Site, spec: &CompendiumSpec, reader: &mut FieldReader) -> 
 fn find_preface(site: &Site, preface: &Spanned<String>, reader: &mut FieldReader) -> Option<usize> {
     let wanted = format!("content/{}", preface.value.trim().trim_start_matches("./"));
     let found = site.pages.iter().position(|p| p.source.path == wanted);
-    if found.is_none() && site.drafts_left_out.contains(&wanted) {
+    if found.is_none() && site.drafts_left_out.iter().any(|d| d.source == wanted) {
         reader.error(
             "missing-file",
             preface.pos,
