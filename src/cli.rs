@@ -197,7 +197,7 @@ pub fn run() -> ExitCode {
 }
 
 /// Every problem `build` would report for the site loaded with `options`, rendering in
-/// memory, and the source paths of the drafts it left out.
+/// memory, and the drafts it left out.
 fn problems(options: &BuildOptions) -> Result<(Vec<Diagnostic>, Vec<crate::model::Draft>), String> {
     let mut found = Vec::new();
     let loaded = crate::load(options, &mut found)?;
@@ -297,13 +297,14 @@ fn build(options: BuildOptions, output_dir: PathBuf, no_search: bool) -> u8 {
             ));
         }
     };
-    let written = crate::files_unless_errors(&loaded, &mut found, &output::Sink::Staging(&staging));
-    if !report(found, &output_dir, written.is_some()) {
+    let sink = output::Sink::Staging(&staging);
+    let Some(written) = crate::files_unless_errors(&loaded, &mut found, &sink) else {
+        report(found, &output_dir, false);
         return 1;
-    }
+    };
+    report(found, &output_dir, true);
     match staging.commit() {
         Ok(()) => {
-            let written = written.expect("reported as built");
             report_pdf_fonts(&written);
             eprintln!(
                 "已构建 {} 个案例、{} 个文件到 {}（用时 {:.2} 秒）",
@@ -389,8 +390,8 @@ fn report_pdf_fonts(written: &crate::Written) {
     }
 }
 
-/// Prints the diagnostics, and that the build stopped unless it `built`; returns `built`.
-fn report(found: Vec<Diagnostic>, output_dir: &Path, built: bool) -> bool {
+/// Prints the diagnostics, and that the build stopped unless it `built`.
+fn report(found: Vec<Diagnostic>, output_dir: &Path, built: bool) {
     let diagnostics = collect(found);
     eprint!(
         "{}",
@@ -406,7 +407,6 @@ fn report(found: Vec<Diagnostic>, output_dir: &Path, built: bool) -> bool {
             output_dir.display()
         );
     }
-    built
 }
 
 /// A progress bar on stderr for long work; hidden when stderr is not a terminal or in CI.

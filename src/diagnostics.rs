@@ -260,15 +260,15 @@ fn render_human(out: &mut String, d: &Diagnostic, color: bool) {
 /// (which reorder what is shown) written out as `\u{1b}`; tabs stay.
 pub fn printable(text: &str) -> String {
     let hidden = |c: char| matches!(c, '\n' | '\r') || crate::source::is_hidden_control(c);
-    text.chars()
-        .map(|c| {
-            if hidden(c) {
-                format!("\\u{{{:x}}}", c as u32)
-            } else {
-                c.to_string()
-            }
-        })
-        .collect()
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if hidden(c) {
+            let _ = write!(out, "\\u{{{:x}}}", c as u32);
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// GitHub Actions workflow commands: one annotation per diagnostic.
