@@ -142,13 +142,11 @@ fn embedded_files<'d>(dir: &'d Dir<'d>, prefix: &str) -> Vec<&'d include_dir::Fi
 
 /// A text file of the built-in default theme, e.g. `archetypes/scenario.md`.
 pub fn builtin_theme_file(path: &str) -> Option<String> {
-    DEFAULT_THEME
-        .get_file(path)
-        .and_then(|f| f.contents_utf8())
-        .map(str::to_string)
+    let bytes = builtin_theme_bytes(path)?;
+    std::str::from_utf8(bytes).ok().map(str::to_string)
 }
 
-/// A binary file of the built-in theme (its fonts).
+/// A file of the built-in default theme as bytes (its fonts, say).
 pub fn builtin_theme_bytes(path: &str) -> Option<&'static [u8]> {
     DEFAULT_THEME.get_file(path).map(|f| f.contents())
 }
@@ -1289,4 +1287,35 @@ fn print_page(
     };
     job.context.insert("book", &print);
     job
+}
+
+#[cfg(test)]
+mod tests {
+    /// Every fixed id in the default theme's templates is one that headings and raw HTML
+    /// in a body may not take (`markdown::RESERVED_IDS` is written by hand).
+    #[test]
+    fn reserved_ids_cover_the_themes_own() {
+        fn templates(dir: &include_dir::Dir<'static>, out: &mut Vec<&'static str>) {
+            out.extend(dir.files().filter_map(|f| f.contents_utf8()));
+            dir.dirs().for_each(|d| templates(d, out));
+        }
+        let mut texts = Vec::new();
+        templates(
+            super::DEFAULT_THEME.get_dir("templates").unwrap(),
+            &mut texts,
+        );
+        let ids: Vec<&str> = texts
+            .iter()
+            .flat_map(|t| t.split("id=\"").skip(1))
+            .filter_map(|rest| rest.split('"').next())
+            .filter(|id| !id.contains("{{"))
+            .collect();
+        assert!(ids.len() >= 10, "{ids:?}");
+        for id in ids {
+            assert!(
+                crate::markdown::RESERVED_IDS.contains(&id),
+                "theme id “{id}” is not reserved"
+            );
+        }
+    }
 }
