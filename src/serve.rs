@@ -436,13 +436,23 @@ fn broadcast(clients: &Clients, event: &str) {
 fn add_client(mut stream: TcpStream, clients: &Clients) {
     let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-cache\r\nConnection: keep-alive\r\n\r\n: anli\n\n";
     let (sender, events) = mpsc::sync_channel::<Arc<str>>(CLIENT_QUEUE);
-    {
+    let registered = {
         let mut clients = clients.lock().expect("clients lock");
-        if clients.len() >= MAX_CLIENTS {
-            let _ = stream.write_all(b"HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
-            return;
+        let room = clients.len() < MAX_CLIENTS;
+        if room {
+            clients.push(sender);
         }
-        clients.push(sender);
+        room
+    };
+    if !registered {
+        let _ = respond(
+            &mut stream,
+            "503 Service Unavailable",
+            "text/plain; charset=utf-8",
+            b"",
+            false,
+        );
+        return;
     }
     std::thread::spawn(move || {
         if stream.write_all(head.as_bytes()).is_err() {
