@@ -604,8 +604,8 @@ fn control_characters_in_values_are_refused_and_never_reach_the_terminal() {
 
 #[test]
 fn a_draft_key_without_a_value_is_an_error_and_never_publishes() {
-    let case = "---\ntitle: 未完成\nunit: 单位（示例）\nregion: 江苏省\nscenarios: [车间智能排产]\nyear: 2023\nsummary: 摘要。\ndraft:\n---\n\n尚未公开。\n";
-    let site = common::site_with(&[("content/scenarios/held-back.md", case.as_bytes())]);
+    let case = common::case_file("draft:\n", "尚未公开。");
+    let site = common::site_with(&[("content/scenarios/held-back.md", &case)]);
     let (code, found) = common::check_json_at(site.path(), &[]);
     assert_eq!(code, 1);
     assert_eq!(
@@ -614,6 +614,10 @@ fn a_draft_key_without_a_value_is_an_error_and_never_publishes() {
         "{found:#?}"
     );
     assert_eq!(found[0].message, "draft 没有写值");
+    let out = tempfile::tempdir().unwrap();
+    let build = common::build(site.path(), out.path(), &["--no-pdf"]);
+    assert!(!build.status.success());
+    assert!(!out.path().join("scenarios/held-back").exists());
 }
 
 #[test]

@@ -7,18 +7,11 @@ mod common;
 use std::fs;
 use std::path::Path;
 
-use common::{Found, build, check_json_at, read_tree, site_with, stderr};
+use common::{Found, build, case_file, check_json_at, read_tree, site_with, stderr};
 
 const PDF: &[u8] = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n";
 const PNG: &[u8] =
     b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1f\x15\xc4\x89";
-
-fn case(extra_front: &str, body: &str) -> Vec<u8> {
-    format!(
-        "---\ntitle: 附件测试场景\nunit: 测试单位（示例）\nregion: 江苏省\nscenarios: [车间智能排产]\nyear: 2023\nsummary: 摘要。\n{extra_front}---\n\n## 企业概况\n\n{body}\n"
-    )
-    .into_bytes()
-}
 
 fn found_at<'a>(found: &'a [Found], file: &str) -> Vec<&'a Found> {
     found.iter().filter(|d| d.file.ends_with(file)).collect()
@@ -39,7 +32,7 @@ fn a_bundle_publishes_images_and_allowed_attachments_and_nothing_else() {
     let site = site_with(&[
         (
             &format!("{bundle}/index.md"),
-            &case(
+            &case_file(
                 "cover: photo.png\n",
                 "![流程图](flow.svg)\n\n[报告](report.pdf)",
             ),
@@ -145,18 +138,18 @@ fn a_bundle_publishes_images_and_allowed_attachments_and_nothing_else() {
 
 #[test]
 fn images_and_covers_are_never_markdown_drafts_or_another_cases_files() {
-    let draft = case("draft: true\n", "草稿正文：尚未公开的数据。");
+    let draft = case_file("draft: true\n", "草稿正文：尚未公开的数据。");
     let site = site_with(&[
         ("content/scenarios/secret.md", &draft),
         ("content/scenarios/hidden/index.md", &draft),
         (
             "content/scenarios/other/index.md",
-            &case("", "另一个案例。"),
+            &case_file("", "另一个案例。"),
         ),
         ("content/scenarios/other/photo.png", PNG),
         (
             "content/scenarios/leak.md",
-            &case(
+            &case_file(
                 "cover: secret.md\n",
                 "![](hidden/index.md)\n\n![](other/photo.png)\n\n![](notes.txt)",
             ),
@@ -241,7 +234,7 @@ fn an_allowed_attachment_type_is_published() {
         ("site.yaml", b"title: t\nattachments: [zip]\n"),
         (
             "content/scenarios/zipped/index.md",
-            &case("", "[数据](data.zip)"),
+            &case_file("", "[数据](data.zip)"),
         ),
         ("content/scenarios/zipped/data.zip", b"PK\x03\x04"),
         ("content/scenarios/zipped/report.pdf", PDF),
@@ -271,7 +264,7 @@ fn an_image_path_with_an_empty_segment_stays_inside_the_case_folder() {
     let site = site_with(&[
         (
             "content/scenarios/dot.md",
-            &case("", &format!("![图](.//{outside}/leak.png)")),
+            &case_file("", &format!("![图](.//{outside}/leak.png)")),
         ),
         (&decoy, PNG),
     ]);

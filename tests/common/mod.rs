@@ -237,3 +237,12 @@ pub fn site_with(files: &[(&str, &[u8])]) -> tempfile::TempDir {
     }
     dir
 }
+
+/// A valid scenario file with `extra_front` added to its front matter (from line 8) and
+/// `body` under its first heading.
+pub fn case_file(extra_front: &str, body: &str) -> Vec<u8> {
+    format!(
+        "---\ntitle: 附件测试场景\nunit: 测试单位（示例）\nregion: 江苏省\nscenarios: [车间智能排产]\nyear: 2023\nsummary: 摘要。\n{extra_front}---\n\n## 企业概况\n\n{body}\n"
+    )
+    .into_bytes()
+}
