@@ -1,7 +1,8 @@
 //! What may be published from beside a case or a page: images (raster, and SVG with
 //! scripts removed) and, from a bundle's folder, attachments of the types `site.yaml`
 //! allows. A file is judged by its contents as well as its name, so a page renamed
-//! `report.pdf` is refused rather than served from the site's origin.
+//! `report.pdf` is refused rather than served from the site's origin. An input stage:
+//! it reads files beside the content and imports nothing of anli but positions.
 
 use std::collections::BTreeSet;
 use std::io::Read;
