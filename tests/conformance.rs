@@ -174,7 +174,7 @@ fn chinese_emphasis_cases() {
     ];
     let mut failed = Vec::new();
     for (markdown, expected) in cases {
-        let got = anli::markdown::render(markdown, &Default::default()).html;
+        let got = anli::markup::markdown::render(markdown, &Default::default()).html;
         if normalise(&got) != normalise(expected) {
             failed.push(format!(
                 "{markdown}\n  expected {expected}\n  got      {got}"

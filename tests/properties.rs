@@ -5,7 +5,7 @@
 
 use std::path::Path;
 
-use anli::BuildOptions;
+use anli::build::BuildOptions;
 use proptest::prelude::*;
 use serde_yaml::{Mapping, Value};
 
@@ -40,9 +40,9 @@ fn run_pipeline(case: &[u8], page: Option<&[u8]>) {
         pdfs: Default::default(),
     };
     let mut found = Vec::new();
-    let loaded =
-        anli::load(&options, &mut found).expect("content problems are diagnostics, not failures");
-    if let Err(more) = anli::site_files(&loaded, &anli::output::Sink::Discard) {
+    let loaded = anli::build::load(&options, &mut found)
+        .expect("content problems are diagnostics, not failures");
+    if let Err(more) = anli::build::site_files(&loaded, &anli::outputs::sink::Sink::Discard) {
         found.extend(more);
     }
     for d in &found {
@@ -241,11 +241,11 @@ proptest! {
         let header = format!("|{}\n|{}\n", " 列 |".repeat(columns), " --- |".repeat(columns));
         let table = format!("{header}{}", format!("|{}\n", " 格 |".repeat(columns)).repeat(rows));
         let body = format!("{text}\n\n{table}");
-        let rendered = anli::markdown::render(&body, &Default::default());
+        let rendered = anli::markup::markdown::render(&body, &Default::default());
         let depth = html_depth(&rendered.html);
-        prop_assert_eq!(rendered.too_deep.is_some(), depth > anli::markdown::MAX_NESTING, "depth {}", depth);
+        prop_assert_eq!(rendered.too_deep.is_some(), depth > anli::markup::markdown::MAX_NESTING, "depth {}", depth);
         let cells = columns * (rows + 1);
-        prop_assert_eq!(rendered.too_many_cells.is_some(), cells > anli::markdown::MAX_TABLE_CELLS, "cells {}", cells);
+        prop_assert_eq!(rendered.too_many_cells.is_some(), cells > anli::markup::markdown::MAX_TABLE_CELLS, "cells {}", cells);
     }
 }
 
@@ -266,7 +266,7 @@ proptest! {
         )
     ) {
         let text = pieces.concat();
-        let html = anli::markdown::render(&text, &Default::default()).html;
+        let html = anli::markup::markdown::render(&text, &Default::default()).html;
         prop_assert!(
             !html.contains("<em>") && !html.contains("<strong>") && !html.contains("<del>"),
             "{text:?} → {html}"

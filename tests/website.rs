@@ -368,7 +368,7 @@ fn feeds_and_data_describe_every_case() {
             };
             assert_eq!(
                 value,
-                anli::feeds::neutralise(expected),
+                anli::outputs::feeds::neutralise(expected),
                 "{header} of {}",
                 record["id"]
             );

@@ -1,0 +1,4 @@
+//! The command line: parsing, the commands, progress and exit codes.
+
+pub mod archetype;
+pub mod cli;

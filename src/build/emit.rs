@@ -1,0 +1,260 @@
+//! Emitting a loaded site: every file of a full build into a sink, or what an edit
+//! changes for `serve`.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use rayon::prelude::*;
+
+use super::documents::document_assets;
+use super::incremental::{self, Prints};
+use super::{Loaded, links};
+use crate::base::diagnostics::Diagnostic;
+use crate::base::paths::OutputFile;
+use crate::base::source;
+use crate::markup::rewrite;
+use crate::outputs::sink::Sink;
+use crate::outputs::{feeds, pdf, search};
+use crate::render;
+
+/// What a build put into its sink.
+pub struct Written {
+    pub paths: BTreeSet<String>,
+    /// Problems that did not stop the build (characters no PDF font has).
+    pub warnings: Vec<Diagnostic>,
+    /// The fonts the PDFs are set in, when PDFs were made.
+    pub pdf_fonts: Option<String>,
+    /// The fingerprint of every page, for the next incremental rebuild.
+    pub prints: Prints,
+}
+
+/// Puts every file of the built site into `sink`: static files, case assets, pages
+/// (rewritten), feeds and data, and PDFs, in that order (a later file of the same path
+/// wins). Returns what was written, or every broken internal link or template problem.
+pub fn site_files(loaded: &Loaded, sink: &Sink) -> Result<Written, Vec<Diagnostic>> {
+    let site = &loaded.site;
+    let mut files = crate::site::theme::theme_static_files(&site.root, &site.config.theme);
+    for file in &mut files {
+        if file.path == "style.css" {
+            file.contents = render::stylesheet(&file.contents);
+        }
+    }
+    let own_static = site.root.join("static");
+    if own_static.is_dir() {
+        files.extend(crate::base::paths::read_tree(&own_static));
+    }
+    files.extend(document_assets(site, &loaded.bodies, &loaded.page_bodies));
+    files.extend(pdf::cover_files(site));
+    let sizes = loaded.sizes.get_or_init(|| {
+        rewrite::image_sizes(
+            files
+                .iter()
+                .map(|f| (f.path.as_str(), f.contents.as_slice())),
+        )
+    });
+    let mut all = put_all(sink, files)?;
+    let templates = render::Templates::load(&site.root, &site.config.theme)?;
+    let renderer = render::Renderer::new(&loaded.inputs(), &templates);
+    let plan = render::plan(site, &loaded.index);
+    let prints = incremental::prints(loaded, &plan, &renderer);
+    let references = pages(loaded, &renderer, plan, sizes, sink)?;
+    let html_paths: Vec<&str> = references.iter().map(|(p, _)| p.as_str()).collect();
+    let feeds = feeds::files(site, &html_paths, &loaded.rows);
+    all.extend(html_paths.iter().map(|p| p.to_string()));
+    all.extend(put_all(sink, feeds)?);
+    let typeset = pdf::pdf_files(site, &loaded.options.pdfs)?;
+    all.extend(put_all(sink, typeset.files)?);
+    let problems = links::broken_links(loaded, &references, |path| all.contains(path));
+    if problems.is_empty() {
+        Ok(Written {
+            paths: all,
+            warnings: typeset.warnings,
+            pdf_fonts: typeset.fonts,
+            prints,
+        })
+    } else {
+        Err(problems)
+    }
+}
+
+/// Puts `files` into `sink` in parallel, the last of any path only, returning the paths.
+fn put_all(sink: &Sink, files: Vec<OutputFile>) -> Result<BTreeSet<String>, Vec<Diagnostic>> {
+    let by_path: BTreeMap<String, Vec<u8>> =
+        files.into_iter().map(|f| (f.path, f.contents)).collect();
+    let paths = by_path.keys().cloned().collect();
+    by_path
+        .into_par_iter()
+        .try_for_each(|(path, contents)| put(sink, OutputFile { path, contents }))
+        .map_err(|d| vec![d])?;
+    Ok(paths)
+}
+
+fn put(sink: &Sink, file: OutputFile) -> Result<(), Diagnostic> {
+    let path = file.path.clone();
+    sink.put(file).map_err(|err| {
+        Diagnostic::error(
+            "output",
+            &path,
+            source::Pos::START,
+            format!("写出失败：{err}"),
+        )
+        .help("检查输出目录所在磁盘的空间和权限")
+    })
+}
+
+/// What an incremental rebuild changes in the served site.
+pub struct Changed {
+    /// The pages whose inputs changed or that are new, and the feeds.
+    pub files: Vec<OutputFile>,
+    /// The pages that are gone (a listing lost a page, a case was removed).
+    pub removed: Vec<String>,
+    /// The fingerprint of every page now.
+    pub prints: Prints,
+}
+
+/// The files an edit changes: the pages of the new plan whose fingerprint differs from
+/// `old` or that `old` lacks, the atom feed, the sitemap when pages come or go and the
+/// data files when `rows_changed`. `built` is the site as served, for image sizes and
+/// the link check.
+pub fn changed_files(
+    loaded: &Loaded,
+    old: &Prints,
+    rows_changed: bool,
+    built: &HashMap<String, Vec<u8>>,
+) -> Result<Changed, Vec<Diagnostic>> {
+    let site = &loaded.site;
+    let sizes = loaded.sizes.get_or_init(|| {
+        rewrite::image_sizes(built.iter().map(|(p, c)| (p.as_str(), c.as_slice())))
+    });
+    let templates = render::Templates::load(&site.root, &site.config.theme)?;
+    let renderer = render::Renderer::new(&loaded.inputs(), &templates);
+    let plan = render::plan(site, &loaded.index);
+    let prints = incremental::prints(loaded, &plan, &renderer);
+    let removed: Vec<String> = old
+        .keys()
+        .filter(|path| !prints.contains_key(*path))
+        .cloned()
+        .collect();
+    let html_paths: Vec<String> = plan.iter().map(|p| p.path.clone()).collect();
+    let changed: Vec<render::Planned> = plan
+        .into_iter()
+        .filter(|page| old.get(&page.path) != prints.get(&page.path))
+        .collect();
+    let new_pages = changed.iter().any(|p| !old.contains_key(&p.path));
+    let sink = Sink::memory();
+    let references = pages(loaded, &renderer, changed, sizes, &sink)?;
+    let mut files = sink.into_files();
+    let made: BTreeSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
+    let problems = links::broken_links(loaded, &references, |path| {
+        made.contains(path) || (built.contains_key(path) && !removed.iter().any(|r| r == path))
+    });
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    drop(made);
+    files.push(feeds::atom_file(site));
+    if new_pages || !removed.is_empty() {
+        let paths: Vec<&str> = html_paths.iter().map(String::as_str).collect();
+        files.push(feeds::sitemap_file(site, &paths));
+    }
+    if rows_changed {
+        files.extend(feeds::data_files(&loaded.rows));
+    }
+    Ok(Changed {
+        files,
+        removed,
+        prints,
+    })
+}
+
+/// Renders and rewrites the planned pages into `sink`, each page in one go, so that
+/// only the pages in the making are held. Returns each page's links.
+fn pages(
+    loaded: &Loaded,
+    renderer: &render::Renderer,
+    plan: Vec<render::Planned>,
+    sizes: &HashMap<String, (u32, u32)>,
+    sink: &Sink,
+) -> Result<References, Vec<Diagnostic>> {
+    let base_path = loaded.site.config.base_path();
+    let results: Vec<Result<(String, Vec<rewrite::Reference>), Diagnostic>> = plan
+        .into_par_iter()
+        .map(|page| {
+            let html = renderer.render(&page)?;
+            let (page, references) = rewrite_page(page.path, &html, &base_path, sizes)?;
+            let path = page.path.clone();
+            put(sink, page)?;
+            Ok((path, references))
+        })
+        .collect();
+    let (references, errors): (Vec<_>, Vec<_>) = results.into_iter().partition(Result::is_ok);
+    if errors.is_empty() {
+        Ok(references.into_iter().filter_map(Result::ok).collect())
+    } else {
+        Err(errors.into_iter().filter_map(Result::err).collect())
+    }
+}
+
+/// Puts the built site's files into `sink`, the search index last (unless `search` is
+/// off), and returns what was written, its warnings moved to `found`; `None` when
+/// `found` (the load's diagnostics) or the rendering holds an error, which is then added
+/// to `found`.
+pub fn files_unless_errors(
+    loaded: &Loaded,
+    found: &mut Vec<Diagnostic>,
+    sink: &Sink,
+) -> Option<Written> {
+    if found.iter().any(Diagnostic::is_error) {
+        return None;
+    }
+    let mut written = match site_files(loaded, sink) {
+        Ok(written) => written,
+        Err(errors) => {
+            found.extend(errors);
+            return None;
+        }
+    };
+    found.append(&mut written.warnings);
+    if loaded.site.config.search {
+        match put_all(sink, search_bundle(loaded)) {
+            Ok(paths) => written.paths.extend(paths),
+            Err(errors) => {
+                found.extend(errors);
+                return None;
+            }
+        }
+    }
+    Some(written)
+}
+
+/// The search index of the listed cases, with the summaries their cards show.
+pub fn search_bundle(loaded: &Loaded) -> Vec<OutputFile> {
+    let summaries: Vec<&str> = loaded.cards.iter().map(render::Card::summary).collect();
+    search::bundle(&loaded.site, &loaded.bodies, &summaries)
+}
+
+/// Each page's links and images, for the link check.
+pub(super) type References = Vec<(String, Vec<rewrite::Reference>)>;
+
+/// Runs the rewrite stage over the rendered page `html` at `path`.
+fn rewrite_page(
+    path: String,
+    html: &str,
+    base_path: &str,
+    sizes: &HashMap<String, (u32, u32)>,
+) -> Result<(OutputFile, Vec<rewrite::Reference>), Diagnostic> {
+    match rewrite::rewrite(&path, html, base_path, sizes) {
+        Ok(done) => Ok((
+            OutputFile {
+                path,
+                contents: done.html.into_bytes(),
+            },
+            done.references,
+        )),
+        Err(message) => Err(Diagnostic::error(
+            "rewrite",
+            &path,
+            source::Pos::START,
+            message,
+        )),
+    }
+}

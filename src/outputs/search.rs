@@ -1,0 +1,534 @@
+//! The search stage: a static index of the listed cases under `/search/`, which the case
+//! library `/cases/` searches in the browser (`themes/default/static/search.js`).
+//!
+//! - `search/index.json`: per case (in the site's order, the case's number is its place)
+//!   its year, token count, title token count and filter values, and the filter values;
+//!   the browser loads it once and filters, counts and sorts by itself.
+//! - `search/docs/<n>.json`: what the result card of case `n` shows, and its text for the
+//!   excerpt; loaded only for the cards shown.
+//! - `search/shards/<n>.bin`: the postings (case numbers and token positions) of the
+//!   tokens whose key hashes to `n`; a query loads one shard per token.
+//!
+//! **Chinese.** Word segmenters at index time and in the browser disagree, and a query
+//! then silently finds nothing. So every Chinese character position is indexed as the
+//! bigram that starts there (the last character of a run as itself): whole words, parts
+//! of words and names all match, and `search.js` turns a query into the same tokens (a
+//! lone character matches every token it starts). Runs of ASCII letters and digits are
+//! words, lower-cased; full-width ones count as ASCII; any other character only separates
+//! tokens. Positions make a query's tokens checkable as a phrase, which ranks first.
+//!
+//! Pagefind did this job before: it keeps every page's word map until the end and took
+//! 149 s and 6 GiB for 10,000 cases (BENCHMARKS.md). This index is built in bounded
+//! batches, so its memory is the postings themselves.
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+
+use lol_html::{RewriteStrSettings, doc_text, element, rewrite_str};
+use rayon::prelude::*;
+
+use crate::base::paths::OutputFile;
+use crate::markup::markdown::Rendered;
+use crate::model::{Case, Site};
+use crate::site::labels::{Filter, filters};
+
+/// Where the index goes in the output.
+pub const BUNDLE_DIR: &str = "search";
+
+/// The index format, which `search.js` checks.
+const VERSION: u32 = 1;
+
+/// Postings bytes aimed at per shard, and the most shards written.
+const SHARD_BYTES: usize = 64 * 1024;
+const MAX_SHARDS: usize = 4096;
+
+/// Cases tokenised at once: bounds the token lists waiting to be merged.
+const BATCH: usize = 256;
+
+/// What the result card of a case shows, and the text its excerpt comes from.
+#[derive(serde::Serialize)]
+struct Fragment<'a> {
+    url: String,
+    title: &'a str,
+    unit: &'a str,
+    region: &'a str,
+    year: i32,
+    kind: &'static str,
+    summary: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    image: Option<String>,
+    text: String,
+}
+
+/// One case, tokenised: its entries in `index.json` and its token positions.
+struct Indexed {
+    fragment: Vec<u8>,
+    year: i32,
+    length: u32,
+    title_length: u32,
+    filters: Vec<Filter>,
+    tokens: Vec<(String, Vec<u32>)>,
+}
+
+/// The index of the listed cases, as files under [`BUNDLE_DIR`]. `summaries[i]` is the
+/// card summary of `site.cases[i]`.
+pub fn bundle(site: &Site, bodies: &[Rendered], summaries: &[&str]) -> Vec<OutputFile> {
+    let listed = site.listing(|_| true);
+    let mut files = Vec::with_capacity(listed.len() + 2);
+    let mut postings = Postings::default();
+    let mut filters = FilterValues::default();
+    let mut docs = Vec::with_capacity(listed.len());
+    for batch in listed.chunks(BATCH) {
+        let indexed: Vec<Indexed> = batch
+            .par_iter()
+            .map(|&i| index_case(site, &site.cases[i], &bodies[i], summaries[i]))
+            .collect();
+        for case in indexed {
+            let number = docs.len() as u32;
+            files.push(OutputFile {
+                path: format!("{BUNDLE_DIR}/docs/{number}.json"),
+                contents: case.fragment,
+            });
+            postings.add(number, case.tokens);
+            let mut doc = vec![case.year as u32, case.length, case.title_length];
+            doc.extend(filters.ids(&case.filters));
+            docs.push(doc);
+        }
+    }
+    let shards = postings.shards();
+    let index = serde_json::json!({
+        "version": VERSION,
+        "shards": shards.len(),
+        "filters": filters.keys,
+        "docs": docs,
+    });
+    files.push(OutputFile {
+        path: format!("{BUNDLE_DIR}/index.json"),
+        contents: index.to_string().into_bytes(),
+    });
+    files.extend(
+        shards
+            .into_iter()
+            .enumerate()
+            .map(|(n, contents)| OutputFile {
+                path: format!("{BUNDLE_DIR}/shards/{n}.bin"),
+                contents,
+            }),
+    );
+    files
+}
+
+/// Tokenises one case: the title (which ranks higher), then the unit, summary, places and
+/// terms, then the body, a position apart so no phrase spans two of them.
+fn index_case(site: &Site, case: &Case, body: &Rendered, summary: &str) -> Indexed {
+    let t = &site.taxonomies;
+    let region = &t.regions.term(case.region).name;
+    let mut head = vec![case.unit.as_str(), summary, region];
+    head.extend(case.city.iter().chain(&case.cities).map(String::as_str));
+    let terms = site
+        .category(case)
+        .into_iter()
+        .chain(case.industry)
+        .map(|i| &t.industries.term(i).name)
+        .chain(case.scenarios.iter().map(|&s| &t.scenarios.term(s).name))
+        .chain(
+            case.technologies
+                .iter()
+                .map(|&s| &t.technologies.term(s).name),
+        );
+    head.extend(terms.map(String::as_str));
+    let text = html_text(&body.html);
+    let mut found: Vec<(Cow<str>, u32)> = Vec::with_capacity(text.len() / 3);
+    let title_length = tokenize(&case.title, 0, |token, at| found.push((token, at)));
+    let mut next = title_length;
+    for part in head.into_iter().chain([text.as_str()]) {
+        next = tokenize(part, next + 1, |token, at| found.push((token, at)));
+    }
+    found.sort_unstable();
+    let mut tokens: Vec<(String, Vec<u32>)> = Vec::new();
+    for (token, at) in found {
+        match tokens.last_mut() {
+            Some((last, positions)) if *last == token => positions.push(at),
+            _ => tokens.push((token.into_owned(), vec![at])),
+        }
+    }
+    let base = site.config.base_path();
+    let url = format!("{base}/{}/{}/", case.kind.folder(), case.slug);
+    let fragment = Fragment {
+        image: case.cover.as_ref().map(|cover| format!("{url}{cover}")),
+        url,
+        title: &case.title,
+        unit: &case.unit,
+        region,
+        year: case.year,
+        kind: case.kind.short_label(),
+        summary,
+        text: squeeze_spaces(&text),
+    };
+    Indexed {
+        // Plain data: serialising it cannot fail.
+        fragment: serde_json::to_vec(&fragment).unwrap_or_default(),
+        year: case.year,
+        length: next,
+        title_length,
+        filters: filters(site, case),
+        tokens,
+    }
+}
+
+/// Text with each run of white space as one space, for excerpts.
+fn squeeze_spaces(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The filter values met so far, numbered per key in the order first met.
+#[derive(Default)]
+struct FilterValues {
+    keys: Vec<Filter>,
+    numbers: HashMap<(&'static str, String), u32>,
+}
+
+impl FilterValues {
+    /// A case's filters as `[key number, value number, …]` pairs, flattened.
+    fn ids(&mut self, filters: &[Filter]) -> Vec<u32> {
+        let mut ids = Vec::new();
+        for filter in filters {
+            let key = match self.keys.iter().position(|k| k.key == filter.key) {
+                Some(key) => key,
+                None => {
+                    self.keys.push(Filter {
+                        key: filter.key,
+                        values: Vec::new(),
+                    });
+                    self.keys.len() - 1
+                }
+            };
+            for value in &filter.values {
+                let values = &mut self.keys[key].values;
+                let number = *self
+                    .numbers
+                    .entry((filter.key, value.clone()))
+                    .or_insert_with(|| {
+                        values.push(value.clone());
+                        values.len() as u32 - 1
+                    });
+                ids.extend([key as u32, number]);
+            }
+        }
+        ids
+    }
+}
+
+/// Each token's postings: for every case holding it (ascending), the case number as the
+/// gap from the previous one, the count of positions and the positions as gaps, all as
+/// LEB128 varints.
+#[derive(Default)]
+struct Postings {
+    lists: HashMap<String, List>,
+}
+
+#[derive(Default)]
+struct List {
+    cases: u32,
+    last: u32,
+    bytes: Vec<u8>,
+}
+
+impl Postings {
+    fn add(&mut self, case: u32, tokens: Vec<(String, Vec<u32>)>) {
+        for (token, positions) in tokens {
+            let list = self.lists.entry(token).or_default();
+            push_varint(&mut list.bytes, case - list.last);
+            list.last = case;
+            list.cases += 1;
+            push_varint(&mut list.bytes, positions.len() as u32);
+            let mut previous = 0;
+            for at in positions {
+                push_varint(&mut list.bytes, at - previous);
+                previous = at;
+            }
+        }
+    }
+
+    /// The shard files: enough that each holds about [`SHARD_BYTES`]; in each, its
+    /// tokens in byte order, each as its length, bytes, case count, postings length and
+    /// postings.
+    fn shards(self) -> Vec<Vec<u8>> {
+        let total: usize = self.lists.values().map(|l| l.bytes.len()).sum();
+        let count = total.div_ceil(SHARD_BYTES).clamp(1, MAX_SHARDS);
+        let mut lists: Vec<(String, List)> = self.lists.into_iter().collect();
+        lists.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        let mut shards: Vec<(u32, Vec<u8>)> = vec![(0, Vec::new()); count];
+        for (token, list) in lists {
+            let (tokens, bytes) = &mut shards[shard_of(&token, count)];
+            *tokens += 1;
+            push_varint(bytes, token.len() as u32);
+            bytes.extend_from_slice(token.as_bytes());
+            push_varint(bytes, list.cases);
+            push_varint(bytes, list.bytes.len() as u32);
+            bytes.extend_from_slice(&list.bytes);
+        }
+        shards
+            .into_iter()
+            .map(|(tokens, bytes)| {
+                let mut out = Vec::with_capacity(bytes.len() + 4);
+                push_varint(&mut out, tokens);
+                out.extend(bytes);
+                out
+            })
+            .collect()
+    }
+}
+
+/// The shard of a token: the FNV-1a hash of its key modulo the shard count. A Chinese
+/// token's key is its first character, so a lone character finds every token it starts
+/// in one shard; a word's key is the word.
+fn shard_of(token: &str, count: usize) -> usize {
+    let key = match token.chars().next() {
+        Some(c) if is_han(c) => &token[..c.len_utf8()],
+        _ => token,
+    };
+    let hash = key.bytes().fold(0x811c_9dc5_u32, |hash, byte| {
+        (hash ^ u32::from(byte)).wrapping_mul(0x0100_0193)
+    });
+    hash as usize % count
+}
+
+fn push_varint(out: &mut Vec<u8>, mut n: u32) {
+    while n >= 0x80 {
+        out.push((n as u8 & 0x7f) | 0x80);
+        n >>= 7;
+    }
+    out.push(n as u8);
+}
+
+/// Elements that start a new block of text: a space goes before each.
+const BLOCKS: &str =
+    "p, li, h1, h2, h3, h4, h5, h6, td, th, pre, blockquote, dt, dd, div, br, figcaption";
+
+/// The text of an HTML fragment, a space between blocks.
+fn html_text(html: &str) -> String {
+    let out = std::cell::RefCell::new(String::with_capacity(html.len() / 2));
+    let settings = RewriteStrSettings::new()
+        .append_element_content_handler(element!(BLOCKS, |_| {
+            out.borrow_mut().push(' ');
+            Ok(())
+        }))
+        .append_document_content_handler(doc_text!(|t| {
+            out.borrow_mut().push_str(&decode_entities(t.as_str()));
+            Ok(())
+        }));
+    // The body was rendered and sanitised by anli itself: it always parses.
+    let _ = rewrite_str(html, settings);
+    out.into_inner()
+}
+
+/// Undoes the escaping of HTML text: named entities of markup and numeric ones.
+fn decode_entities(text: &str) -> String {
+    if !text.contains('&') {
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find('&') {
+        out.push_str(&rest[..at]);
+        rest = &rest[at..];
+        let entity = rest
+            .find(';')
+            .filter(|&end| end <= 10)
+            .map(|end| &rest[1..end]);
+        let decoded = entity.and_then(|e| match e {
+            "amp" => Some('&'),
+            "lt" => Some('<'),
+            "gt" => Some('>'),
+            "quot" => Some('"'),
+            "apos" | "#39" => Some('\''),
+            "nbsp" => Some(' '),
+            _ => e
+                .strip_prefix("#x")
+                .or_else(|| e.strip_prefix("#X"))
+                .and_then(|hex| u32::from_str_radix(hex, 16).ok())
+                .or_else(|| e.strip_prefix('#').and_then(|d| d.parse().ok()))
+                .and_then(char::from_u32),
+        });
+        match (decoded, entity) {
+            (Some(c), Some(e)) => {
+                out.push(c);
+                rest = &rest[e.len() + 2..];
+            }
+            _ => {
+                out.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Whether a character is a Chinese ideograph (the characters indexed as bigrams).
+fn is_han(c: char) -> bool {
+    matches!(c as u32,
+        0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x323AF)
+}
+
+/// Full-width ASCII letters and digits (`５Ｇ`) as ASCII, as people type both.
+fn fold_width(c: char) -> char {
+    match c {
+        '\u{FF10}'..='\u{FF19}' | '\u{FF21}'..='\u{FF3A}' | '\u{FF41}'..='\u{FF5A}' => {
+            char::from_u32(c as u32 - 0xFEE0).unwrap_or(c)
+        }
+        _ => c,
+    }
+}
+
+/// Calls `each(token, position)` for every index token of `text`, numbering positions
+/// from `next`, and returns the position after the last: each Chinese character as the
+/// bigram it starts (the last of a run alone), each run of ASCII letters and digits as a
+/// lower-cased word. `search.js` tokenises queries and excerpts exactly so.
+fn tokenize<'a>(text: &'a str, mut next: u32, mut each: impl FnMut(Cow<'a, str>, u32)) -> u32 {
+    // The current word: where it starts and whether it needs folding.
+    let mut word: Option<(usize, bool)> = None;
+    let mut chars = text.char_indices().peekable();
+    while let Some((at, c)) = chars.next() {
+        let ascii = fold_width(c);
+        if ascii.is_ascii_alphanumeric() {
+            let (_, folded) = word.get_or_insert((at, false));
+            *folded |= ascii != c || ascii.is_ascii_uppercase();
+            continue;
+        }
+        if let Some((start, folded)) = word.take() {
+            each(word_token(&text[start..at], folded), next);
+            next += 1;
+        }
+        if is_han(c) {
+            let end = match chars.peek() {
+                Some(&(after, n)) if is_han(n) => after + n.len_utf8(),
+                _ => at + c.len_utf8(),
+            };
+            each(Cow::Borrowed(&text[at..end]), next);
+            next += 1;
+        }
+    }
+    if let Some((start, folded)) = word {
+        each(word_token(&text[start..], folded), next);
+        next += 1;
+    }
+    next
+}
+
+fn word_token(raw: &str, folded: bool) -> Cow<'_, str> {
+    if folded {
+        Cow::Owned(
+            raw.chars()
+                .map(|c| fold_width(c).to_ascii_lowercase())
+                .collect(),
+        )
+    } else {
+        Cow::Borrowed(raw)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeMap;
+
+    fn tokens(text: &str) -> Vec<(String, u32)> {
+        let mut out = Vec::new();
+        tokenize(text, 0, |token, at| out.push((token.into_owned(), at)));
+        out
+    }
+
+    #[test]
+    fn chinese_becomes_overlapping_bigrams_and_ascii_runs_words() {
+        let found: Vec<String> = tokens("智能排产，5G专网 提升32.5%（示例）ＭＥＳ")
+            .into_iter()
+            .map(|(t, _)| t)
+            .collect();
+        assert_eq!(
+            found,
+            [
+                "智能", "能排", "排产", "产", "5g", "专网", "网", "提升", "升", "32", "5", "示例",
+                "例", "mes"
+            ]
+        );
+        let positions: Vec<u32> = tokens("甲乙 a").into_iter().map(|(_, at)| at).collect();
+        assert_eq!(positions, [0, 1, 2], "separators take no position");
+    }
+
+    #[test]
+    fn entities_decode_and_blocks_are_spaced() {
+        assert_eq!(
+            decode_entities("a&amp;b &lt;c&gt; &#20013;&#x6587; &bogus; &"),
+            "a&b <c> 中文 &bogus; &"
+        );
+        assert_eq!(
+            squeeze_spaces(&html_text("<p>甲<b>乙</b></p><p>丙&amp;</p>")),
+            "甲乙 丙&"
+        );
+    }
+
+    /// Reads one varint at `at`, moving past it.
+    fn varint(bytes: &[u8], at: &mut usize) -> u32 {
+        let mut n = 0;
+        let mut shift = 0;
+        loop {
+            let byte = bytes[*at];
+            *at += 1;
+            n |= u32::from(byte & 0x7f) << shift;
+            if byte < 0x80 {
+                return n;
+            }
+            shift += 7;
+        }
+    }
+
+    #[test]
+    fn postings_round_trip_through_a_shard() {
+        let mut postings = Postings::default();
+        postings.add(
+            0,
+            vec![("智能".into(), vec![3, 200]), ("mes".into(), vec![1])],
+        );
+        postings.add(7, vec![("智能".into(), vec![5])]);
+        let shards = postings.shards();
+        assert_eq!(shards.len(), 1);
+        let bytes = &shards[0];
+        let mut at = 0;
+        assert_eq!(varint(bytes, &mut at), 2, "two tokens");
+        let mut read = BTreeMap::new();
+        for _ in 0..2 {
+            let length = varint(bytes, &mut at) as usize;
+            let token = std::str::from_utf8(&bytes[at..at + length])
+                .unwrap()
+                .to_string();
+            at += length;
+            let cases = varint(bytes, &mut at);
+            let end = varint(bytes, &mut at) as usize + at;
+            let mut case = 0;
+            let mut list = Vec::new();
+            for _ in 0..cases {
+                case += varint(bytes, &mut at);
+                let mut position = 0;
+                let positions: Vec<u32> = (0..varint(bytes, &mut at))
+                    .map(|_| {
+                        position += varint(bytes, &mut at);
+                        position
+                    })
+                    .collect();
+                list.push((case, positions));
+            }
+            assert_eq!(at, end);
+            read.insert(token, list);
+        }
+        assert_eq!(read["智能"], [(0, vec![3, 200]), (7, vec![5])]);
+        assert_eq!(read["mes"], [(0, vec![1])]);
+    }
+
+    #[test]
+    fn a_chinese_token_goes_to_the_shard_of_its_first_character() {
+        assert_eq!(shard_of("智能", 97), shard_of("智", 97));
+        assert_eq!(shard_of("智慧", 97), shard_of("智", 97));
+    }
+}
