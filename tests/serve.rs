@@ -279,19 +279,27 @@ impl Session {
     /// which must come from an incremental rebuild, and for the search index to follow
     /// (if the site has one).
     fn edit(&self, file: &str, replacements: &[(&str, &str)], more: &str) {
-        let case = self.site.path().join(file);
-        let text = fs::read_to_string(&case).unwrap();
-        let edited = replacements.iter().fold(text.clone(), |t, (from, to)| {
-            assert!(t.contains(from), "{file} holds {from}");
-            t.replace(from, to)
-        }) + more;
-        fs::write(&case, &edited).unwrap();
+        self.change(file, |root| {
+            let case = root.join(file);
+            let text = fs::read_to_string(&case).unwrap();
+            let edited = replacements.iter().fold(text.clone(), |t, (from, to)| {
+                assert!(t.contains(from), "{file} holds {from}");
+                t.replace(from, to)
+            }) + more;
+            fs::write(&case, &edited).unwrap();
+        });
+    }
+
+    /// Makes a change (`what` says which) to the site's files, and waits as
+    /// [`Session::edit`] does.
+    fn change(&self, what: &str, change: impl FnOnce(&Path)) {
+        change(self.site.path());
         let event = self.events.recv_timeout(Duration::from_secs(30));
         let report = self.report();
         assert_eq!(
             event.as_deref(),
             Ok("reload"),
-            "after editing {file}: {report}"
+            "after changing {what}: {report}"
         );
         let rebuilds = report.matches("重新构建").count();
         assert_eq!(
@@ -391,6 +399,64 @@ fn an_edited_case_is_rebuilt_incrementally_exactly_like_a_full_build() {
         "{report}"
     );
     session.assert_like_a_full_build();
+}
+
+/// New, removed and renamed case files, and edits that change the site's counts, are
+/// rebuilt incrementally into exactly what a full build gives, the search index too.
+#[test]
+fn new_removed_and_renamed_cases_are_rebuilt_incrementally_like_a_full_build() {
+    let session = Session::start(&common::example_site(), "page_size: 2");
+    let port = session.server.port;
+    let source = "content/factories/xian-xinpian-fengce.md";
+    let copy = |root: &Path, to: &str, replacements: &[(&str, &str)]| {
+        let text = fs::read_to_string(root.join(source)).unwrap();
+        let text = replacements
+            .iter()
+            .fold(text, |t, (from, to)| t.replace(from, to));
+        fs::write(root.join(to), text).unwrap();
+    };
+    // A new case, in a year before the first: a new year page and every count.
+    session.change("a new case", |root| {
+        copy(
+            root,
+            "content/factories/xinjian-shili-gongchang.md",
+            &[
+                ("title: ", "title: 新建的示例工厂 "),
+                ("year: 2025", "year: 2015"),
+            ],
+        )
+    });
+    assert!(get(port, "/factories/xinjian-shili-gongchang/").2.contains("新建的示例工厂"));
+    assert_eq!(get(port, "/years/2015/").0, "HTTP/1.1 200 OK");
+    session.assert_like_a_full_build();
+    // Renamed: one page goes, another comes.
+    session.change("a renamed case", |root| {
+        fs::rename(
+            root.join("content/factories/xinjian-shili-gongchang.md"),
+            root.join("content/factories/gaiming-shili-gongchang.md"),
+        )
+        .unwrap()
+    });
+    assert_eq!(
+        get(port, "/factories/xinjian-shili-gongchang/").0,
+        "HTTP/1.1 404 Not Found"
+    );
+    session.assert_like_a_full_build();
+    // Removed, with its year page.
+    session.change("a removed case", |root| {
+        fs::remove_file(root.join("content/factories/gaiming-shili-gongchang.md")).unwrap()
+    });
+    assert_eq!(get(port, "/years/2015/").0, "HTTP/1.1 404 Not Found");
+    session.assert_like_a_full_build();
+    // Revoked: it leaves every listing and count, but keeps its page.
+    session.edit(source, &[("status: 揭榜", "status: 已撤销")], "");
+    session.assert_like_a_full_build();
+    // A case every other names in `related` cannot go incrementally: the full rebuild
+    // reports the broken entries and serves the last good site.
+    let named = "content/scenarios/shaoxing-yinran-nengyuan.md";
+    fs::remove_file(session.site.path().join(named)).unwrap();
+    let event = session.events.recv_timeout(Duration::from_secs(60)).unwrap();
+    assert!(event.starts_with("errors"), "{event}");
 }
 
 /// A file, the replacements made in it, and the text then appended.
