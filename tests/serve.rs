@@ -426,7 +426,11 @@ fn new_removed_and_renamed_cases_are_rebuilt_incrementally_like_a_full_build() {
             ],
         )
     });
-    assert!(get(port, "/factories/xinjian-shili-gongchang/").2.contains("新建的示例工厂"));
+    assert!(
+        get(port, "/factories/xinjian-shili-gongchang/")
+            .2
+            .contains("新建的示例工厂")
+    );
     assert_eq!(get(port, "/years/2015/").0, "HTTP/1.1 200 OK");
     session.assert_like_a_full_build();
     // Renamed: one page goes, another comes.
@@ -455,7 +459,10 @@ fn new_removed_and_renamed_cases_are_rebuilt_incrementally_like_a_full_build() {
     // reports the broken entries and serves the last good site.
     let named = "content/scenarios/shaoxing-yinran-nengyuan.md";
     fs::remove_file(session.site.path().join(named)).unwrap();
-    let event = session.events.recv_timeout(Duration::from_secs(60)).unwrap();
+    let event = session
+        .events
+        .recv_timeout(Duration::from_secs(60))
+        .unwrap();
     assert!(event.starts_with("errors"), "{event}");
 }
 

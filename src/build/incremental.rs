@@ -67,12 +67,14 @@ pub(super) fn prints(loaded: &Loaded, plan: &[Planned], renderer: &render::Rende
         .collect()
 }
 
-/// Every count a page can state: of each kind, year (from the first to the last) and
-/// term.
+/// Every count a page can state: of all cases, each kind, year (from the first to the
+/// last), term and compendium.
 fn all_counts(loaded: &Loaded) -> Vec<usize> {
     let (site, index) = (&loaded.site, &loaded.index);
     let years = render::year_range(site);
     let mut counts = vec![*years.start() as usize, *years.end() as usize];
+    counts.push(index.listed().len());
+    counts.extend(site.compendia.iter().map(|c| c.case_count()));
     counts.extend(model::CaseKind::ALL.iter().map(|&k| index.of_kind(k).len()));
     counts.extend(years.map(|y| index.of_year(y).len()));
     for kind in Kind::ALL {

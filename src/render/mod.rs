@@ -77,13 +77,9 @@ struct SiteContext<'a> {
     publisher: Option<&'a str>,
     footer: Option<&'a str>,
     nav: Vec<Link>,
-    kinds: Vec<KindContext>,
-    /// Cases in listings and counts.
-    total: usize,
+    kinds: Vec<KindLink>,
     /// Whether the site has the search box and the case library `/cases/`.
     search: bool,
-    /// Every compendium, for the home page.
-    compendia: Vec<CompendiumLink>,
 }
 
 /// A compendium as a link: its print page, and its PDF when this build makes it.
@@ -102,12 +98,20 @@ struct Link {
     url: String,
 }
 
+/// A kind of cases, linked to its listing.
 #[derive(Serialize)]
-struct KindContext {
+struct KindLink {
     key: &'static str,
     label: &'static str,
     short_label: &'static str,
     url: String,
+}
+
+/// A kind with its count of listed cases.
+#[derive(Serialize)]
+struct KindContext {
+    #[serde(flatten)]
+    link: KindLink,
     count: usize,
 }
 
@@ -246,6 +250,8 @@ fn pager_numbers(current: usize, total: usize) -> Vec<usize> {
 struct Shared<'a> {
     site: &'a Site,
     context: SiteContext<'a>,
+    /// Every compendium as a link, with its count.
+    compendia: Vec<CompendiumLink>,
     cards: &'a [Card],
     index: &'a Index,
     pdfs: &'a Pdfs,
@@ -257,7 +263,7 @@ impl Shared<'_> {
         self.site
             .compendia
             .iter()
-            .zip(&self.context.compendia)
+            .zip(&self.compendia)
             .filter(|(c, _)| keep(c))
             .map(|(_, link)| link)
             .collect()
@@ -336,7 +342,8 @@ impl<'a> Renderer<'a> {
     pub fn new(inputs: &Inputs<'a>, templates: &'a Templates) -> Renderer<'a> {
         let shared = Shared {
             site: inputs.site,
-            context: site_context(inputs.site, inputs.index, inputs.pdfs),
+            context: site_context(inputs.site),
+            compendia: compendium_links(inputs.site, inputs.pdfs),
             cards: inputs.cards,
             index: inputs.index,
             pdfs: inputs.pdfs,
@@ -407,6 +414,7 @@ impl<'a> Renderer<'a> {
             }
             Spec::Library => {
                 context.insert("facets", &facets(shared));
+                context.insert("total", &shared.index.listed().len());
                 "cases.html"
             }
             Spec::NotFound => "404.html",
@@ -469,7 +477,25 @@ fn year_link(index: &Index, year: i32) -> TermLink {
     }
 }
 
-fn site_context<'a>(site: &'a Site, index: &Index, pdfs: &Pdfs) -> SiteContext<'a> {
+/// Every compendium as a link, with its count.
+fn compendium_links(site: &Site, pdfs: &Pdfs) -> Vec<CompendiumLink> {
+    site.compendia
+        .iter()
+        .map(|c| CompendiumLink {
+            title: c.title.clone(),
+            subtitle: c.subtitle.clone(),
+            url: format!("/{}/", urls::compendium_folder(&c.slug)),
+            pdf: pdfs
+                .wants(&c.slug)
+                .then(|| format!("/{}", urls::compendium_pdf(&c.slug))),
+            count: c.case_count(),
+        })
+        .collect()
+}
+
+/// What every page shows: nothing that changes when a case is edited, added or
+/// removed (no count), so such an edit renders only the pages that show the case.
+fn site_context(site: &Site) -> SiteContext<'_> {
     let config = &site.config;
     let default_nav = || {
         let mut nav: Vec<Link> = CaseKind::ALL
@@ -506,36 +532,25 @@ fn site_context<'a>(site: &'a Site, index: &Index, pdfs: &Pdfs) -> SiteContext<'
         language: &config.language,
         publisher: config.publisher.as_deref(),
         footer: config.footer.as_deref(),
-        kinds: CaseKind::ALL
-            .iter()
-            .map(|&k| kind_context(index, k))
-            .collect(),
-        total: index.listed().len(),
-        compendia: site
-            .compendia
-            .iter()
-            .map(|c| CompendiumLink {
-                title: c.title.clone(),
-                subtitle: c.subtitle.clone(),
-                url: format!("/{}/", urls::compendium_folder(&c.slug)),
-                pdf: pdfs
-                    .wants(&c.slug)
-                    .then(|| format!("/{}", urls::compendium_pdf(&c.slug))),
-                count: c.case_count(),
-            })
-            .collect(),
+        kinds: CaseKind::ALL.iter().map(|&k| kind_link(k)).collect(),
         nav,
         base_path: config.base_path(),
         search: config.search,
     }
 }
 
-fn kind_context(index: &Index, kind: CaseKind) -> KindContext {
-    KindContext {
+fn kind_link(kind: CaseKind) -> KindLink {
+    KindLink {
         key: kind.folder(),
         label: kind.label(),
         short_label: kind.short_label(),
-        url: format!("/{}/", kind.folder()),
+        url: kind_url(kind),
+    }
+}
+
+fn kind_context(index: &Index, kind: CaseKind) -> KindContext {
+    KindContext {
+        link: kind_link(kind),
         count: index.of_kind(kind).len(),
     }
 }
@@ -695,8 +710,8 @@ fn facets(shared: &Shared) -> Vec<Facet> {
         let kind = kind_context(shared.index, k);
         FacetValue {
             key: "kind",
-            name: kind.short_label.to_string(),
-            url: kind.url,
+            name: kind.link.short_label.to_string(),
+            url: kind.link.url,
             count: kind.count,
             children: Vec::new(),
         }
@@ -777,6 +792,13 @@ fn home(shared: &Shared, latest: &[usize], context: &mut Context) {
                 .collect::<Vec<_>>(),
         ),
     };
+    let kinds: Vec<KindContext> = CaseKind::ALL
+        .iter()
+        .map(|&k| kind_context(shared.index, k))
+        .collect();
+    context.insert("kinds", &kinds);
+    context.insert("total", &shared.index.listed().len());
+    context.insert("compendia", &shared.compendia);
     context.insert("latest", &shared.cards(latest));
     context.insert("industries", &industries);
     context.insert("years", &years);
