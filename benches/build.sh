@@ -33,19 +33,37 @@ for n in ${sizes[@]}; do
   serve_pid=$!
   until grep -q 正在预览 "$work/serve.out" 2>/dev/null; do sleep 0.2; done
   case_file=$(find "$site/content/scenarios" -name '*.md' | sort | sed -n 1p) # sed reads all: no SIGPIPE under pipefail
-  : > "$work/rebuilds"
-  : > "$work/walls"
-  for i in $(seq "$runs"); do
+  # Runs one change (a shell command) and records the rebuild it causes.
+  timed() {
     before=$(grep -c 重新构建 "$work/serve.err" || true)
-    edited=$(sed "s/^summary: .*/summary: 第 $i 次修改后的摘要。/" "$case_file")
     start=$(date +%s%N)
-    printf '%s\n' "$edited" > "$case_file" # one write in place, as an editor saves
+    eval "$1"
     until [ "$(grep -c 重新构建 "$work/serve.err" || true)" -gt "$before" ]; do sleep 0.01; done
     echo $(( ($(date +%s%N) - start) / 1000000 )) >> "$work/walls"
     grep 重新构建 "$work/serve.err" | tail -n 1 | grep -o '用时 [0-9]* 毫秒' | grep -o '[0-9]*' >> "$work/rebuilds"
     sleep 0.5
+  }
+  report() {
+    grep 重新构建 "$work/serve.err" | tail -n 1 >&2
+    printf '%6d cases: serve rebuild after %s, median %s ms (write to rebuilt: %s ms)\n' "$n" "$1" "$(median < "$work/rebuilds")" "$(median < "$work/walls")"
+    : > "$work/rebuilds"; : > "$work/walls"
+  }
+  : > "$work/rebuilds"
+  : > "$work/walls"
+  for i in $(seq "$runs"); do
+    edited=$(sed "s/^summary: .*/summary: 第 $i 次修改后的摘要。/" "$case_file")
+    timed 'printf "%s\n" "$edited" > "$case_file"' # one write in place, as an editor saves
   done
-  grep 重新构建 "$work/serve.err" | tail -n 1 >&2
+  report "one edited case"
+  # A new case (a copy under a new name, a new title), then the same file removed.
+  for i in $(seq "$runs"); do
+    added=$(sed "s/^title: .*/title: 新增的第 $i 个示例案例/" "$case_file")
+    timed 'printf "%s\n" "$added" > "$site/content/scenarios/zz-new-$i.md"'
+  done
+  report "one new case"
+  for i in $(seq "$runs"); do
+    timed 'rm "$site/content/scenarios/zz-new-$i.md"'
+  done
+  report "one removed case"
   kill "$serve_pid"; wait "$serve_pid" 2>/dev/null || true; serve_pid=
-  printf '%6d cases: serve rebuild after one change, median %s ms (write to rebuilt: %s ms)\n' "$n" "$(median < "$work/rebuilds")" "$(median < "$work/walls")"
 done

@@ -107,12 +107,16 @@ pub fn apply_edits(
         |loaded: &Loaded, rel: &str| loaded.site.cases.iter().position(|c| c.source.path == rel);
     let exists = |rel: &str| root.join(rel).symlink_metadata().is_ok();
     let mut rows_changed = false;
+    // The cases as they were, while no case comes or goes: the index is then updated
+    // in place rather than made again.
+    let mut replaced = Some(Vec::new());
     // Removed first, then edited, then added: each step's positions stay valid.
     for rel in changed.iter().filter(|rel| !exists(rel)) {
         let i = position(&loaded, rel)?;
         model::remove_case(&mut loaded.site, i)?;
         loaded.remove_at(i);
         rows_changed = true;
+        replaced = None;
     }
     let mut touched = Vec::new();
     for rel in changed.iter().filter(|rel| exists(rel)) {
@@ -124,7 +128,10 @@ pub fn apply_edits(
             Some(i) => {
                 // Its history is that of its commits, which an edit does not change.
                 case.history = loaded.site.cases[i].history;
-                loaded.site.cases[i] = case;
+                let old = std::mem::replace(&mut loaded.site.cases[i], case);
+                if let Some(replaced) = &mut replaced {
+                    replaced.push((i, old));
+                }
                 loaded.bodies[i] = body;
                 touched.push(rel.as_str());
             }
@@ -133,6 +140,7 @@ pub fn apply_edits(
                 loaded.insert_at(i, body);
                 touched.push(rel.as_str());
                 rows_changed = true;
+                replaced = None;
             }
         }
     }
@@ -148,7 +156,10 @@ pub fn apply_edits(
         return None;
     }
     warnings.extend(found);
-    loaded.index = loaded.site.index();
+    match replaced {
+        Some(old) => loaded.site.reindex(&mut loaded.index, &old),
+        None => loaded.index = loaded.site.index(),
+    }
     for &i in &indexes {
         rows_changed |= loaded.refresh(i);
     }

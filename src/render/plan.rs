@@ -4,6 +4,8 @@
 //! planned page is [`super::Renderer::render`]. An incremental rebuild compares the
 //! plans before and after an edit and renders only the pages whose inputs changed.
 
+use rayon::prelude::*;
+
 use crate::base::kind::CaseKind;
 use crate::input::taxonomy::{Kind, TermId};
 use crate::model::{Index, Site};
@@ -112,7 +114,11 @@ pub fn plan(site: &Site, index: &Index) -> Vec<Planned> {
     for year in year_range(site) {
         pages.extend(listing(site, index, Listing::Year(year), Vec::new()));
     }
-    pages.extend((0..site.cases.len()).map(|i| case_page(site, index, i)));
+    let cases: Vec<Planned> = (0..site.cases.len())
+        .into_par_iter()
+        .map(|i| case_page(site, index, i))
+        .collect();
+    pages.extend(cases);
     pages.extend(site.pages.iter().enumerate().map(|(j, page)| Planned {
         path: urls::page_file_of(&page.slug),
         spec: Spec::Page(j),
