@@ -92,10 +92,12 @@ fn the_crate_root_holds_only_its_layers() {
         .map(str::trim)
         .filter(|l| !l.is_empty() && !l.starts_with("//") && !l.starts_with("#!["))
         .collect();
-    let mods: Vec<String> = LAYERS.iter().map(|l| format!("pub mod {l};")).collect();
+    // rustfmt sorts the lines; the order of the layers is LAYERS'.
+    let mut mods: Vec<String> = LAYERS.iter().map(|l| format!("pub mod {l};")).collect();
+    mods.sort();
     assert_eq!(
         code, mods,
-        "src/lib.rs declares the layers, in order, and nothing else"
+        "src/lib.rs declares the layers and nothing else"
     );
 }
 

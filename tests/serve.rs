@@ -613,3 +613,83 @@ fn a_live_reload_client_that_never_reads_stalls_nothing() {
     }
     drop(stalled);
 }
+
+/// The plan diff through the library: after an edit, the pages whose inputs changed are
+/// made and no other; a new case adds its page and the sitemap; a removed one drops its
+/// page.
+#[test]
+fn the_plan_diff_renders_exactly_the_pages_an_edit_changes() {
+    use anli::build::{BuildOptions, apply_edits, changed_files, load, site_files};
+    use anli::outputs::sink::Sink;
+    let site = tempfile::tempdir().unwrap();
+    copy_tree(&common::example_site(), site.path());
+    let options = BuildOptions {
+        root: site.path().to_path_buf(),
+        ..BuildOptions::default()
+    };
+    let loaded = load(&options, &mut Vec::new()).unwrap();
+    let sink = Sink::memory();
+    let written = site_files(&loaded, &sink).unwrap();
+    let built: std::collections::HashMap<String, Vec<u8>> = sink
+        .into_files()
+        .into_iter()
+        .map(|f| (f.path, f.contents))
+        .collect();
+    let highlighter = anli::markup::markdown::Highlighter::default();
+    let edit = |loaded, file: &str| {
+        let applied = apply_edits(loaded, &[file.to_string()], &highlighter, &mut Vec::new());
+        applied.expect("applied in place")
+    };
+
+    // The body only: the case's page and the feed.
+    let file = "content/factories/xian-xinpian-fengce.md";
+    let path = site.path().join(file);
+    let text = fs::read_to_string(&path).unwrap();
+    fs::write(&path, format!("{text}\n新增的一段正文。\n")).unwrap();
+    let applied = edit(loaded, file);
+    let changed = changed_files(
+        &applied.loaded,
+        &written.prints,
+        applied.rows_changed,
+        &built,
+    );
+    let changed = changed.unwrap();
+    let mut paths: Vec<&str> = changed.files.iter().map(|f| f.path.as_str()).collect();
+    paths.sort();
+    assert_eq!(
+        paths,
+        ["atom.xml", "factories/xian-xinpian-fengce/index.html"]
+    );
+    assert!(changed.removed.is_empty());
+
+    // A new case: its page, the sitemap, the data files, and the pages that show it.
+    let new = "content/factories/xinjian-gongchang.md";
+    fs::write(
+        site.path().join(new),
+        text.replace("title: ", "title: 新建 "),
+    )
+    .unwrap();
+    let prints = changed.prints;
+    let applied = edit(applied.loaded, new);
+    assert!(applied.rows_changed);
+    let changed = changed_files(&applied.loaded, &prints, true, &built).unwrap();
+    let paths: Vec<&str> = changed.files.iter().map(|f| f.path.as_str()).collect();
+    for made in [
+        "factories/xinjian-gongchang/index.html",
+        "sitemap.xml",
+        "data/cases.csv",
+        "index.html",
+        "factories/index.html",
+    ] {
+        assert!(paths.contains(&made), "{made} in {paths:?}");
+    }
+    // Free pages show no case: they stay.
+    assert!(!paths.iter().any(|p| p.starts_with("about/")), "{paths:?}");
+
+    // Removed again: its page goes.
+    fs::remove_file(site.path().join(new)).unwrap();
+    let prints = changed.prints;
+    let applied = edit(applied.loaded, new);
+    let changed = changed_files(&applied.loaded, &prints, true, &built).unwrap();
+    assert_eq!(changed.removed, ["factories/xinjian-gongchang/index.html"]);
+}

@@ -412,17 +412,11 @@ fn report(found: Vec<Diagnostic>, output_dir: &Path, built: bool) {
 }
 
 fn new(root: &Path, kind: CaseKind, slug: &str, title: Option<&str>) -> u8 {
-    let Ok(bytes) = std::fs::read(root.join(crate::input::config::FILE_NAME)) else {
-        return usage_error(&format!(
-            "找不到 {}：{} 不像是 anli 站点的根目录，可用 --root 指定",
-            crate::input::config::FILE_NAME,
-            root.display()
-        ));
+    // Only the theme matters here: `site.yaml`'s problems are for `check` to report.
+    let theme = match crate::build::read_config(root, &mut Vec::new()) {
+        Ok((_, config)) => config.theme,
+        Err(message) => return usage_error(&message),
     };
-    let theme =
-        crate::base::source::SourceFile::decode(crate::input::config::FILE_NAME.into(), &bytes)
-            .map(|file| crate::input::config::Config::parse(&file).0.theme)
-            .unwrap_or_else(|_| "default".into());
     match crate::app::archetype::create(root, &theme, kind, slug, title, crate::model::today()) {
         Ok(rel) => {
             eprintln!("已创建 {rel}：请填写其中带“请填写”的内容，然后运行 anli check");
