@@ -35,7 +35,7 @@ pub struct Spanned<T> {
 }
 
 /// One input file, as text with line endings normalised to `\n` and the BOM removed.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct SourceFile {
     /// Path relative to the site root, with `/` separators: what diagnostics print.
     pub path: String,

@@ -10,7 +10,7 @@ use crate::input::taxonomy::{Kind, TermId};
 use crate::model::{Case, CaseKind, Site, Status, TitleState};
 
 /// A compendium with its selection resolved into chapters of cases.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Compendium {
     pub slug: String,
     pub title: String,
@@ -24,7 +24,7 @@ pub struct Compendium {
     pub chapters: Vec<Chapter>,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Chapter {
     pub title: String,
     /// Indexes into [`Site::cases`], in book order.
@@ -32,7 +32,7 @@ pub struct Chapter {
 }
 
 /// One resolved selector: a case must match one of its values.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub enum Condition {
     Kinds(Vec<CaseKind>),
     /// Terms of one vocabulary; a case matches through a term or one of its sub-terms.

@@ -88,7 +88,7 @@ pub struct Lifecycle {
 }
 
 /// One validated case.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Case {
     pub kind: CaseKind,
     pub slug: String,
@@ -148,7 +148,7 @@ impl Case {
 }
 
 /// A free page.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Page {
     pub slug: String,
     pub title: String,
@@ -166,7 +166,7 @@ impl Page {
 }
 
 /// The whole validated site.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Site {
     pub root: PathBuf,
     pub config: Config,
@@ -887,7 +887,7 @@ fn resolve_related(cases: &mut [Case], names: Vec<Vec<String>>) {
 
 /// Every case id that was read, valid or not, so `related` is checked against what the
 /// editor wrote rather than against what passed validation.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 struct CaseNames {
     ids: BTreeSet<String>,
     by_slug: HashMap<String, Vec<String>>,

@@ -246,28 +246,52 @@ fn rebuild_cases(
     ))
 }
 
+/// What the search index is made from: a copy of the site as built, so the index
+/// follows the build without holding up the next edit.
+struct SearchInput {
+    generation: u64,
+    site: crate::model::Site,
+    bodies: Vec<crate::markup::markdown::Rendered>,
+    summaries: Vec<String>,
+}
+
+impl SearchInput {
+    /// A copy of what the search index of `loaded` needs; `None` without search.
+    fn of(loaded: &crate::build::Loaded, generation: u64) -> Option<SearchInput> {
+        loaded.site.config.search.then(|| SearchInput {
+            generation,
+            site: loaded.site.clone(),
+            bodies: loaded.bodies.clone(),
+            summaries: loaded
+                .cards
+                .iter()
+                .map(|c| c.summary().to_string())
+                .collect(),
+        })
+    }
+}
+
 /// Makes the search index again after incremental rebuilds (which leave it as it was),
-/// in the background on one thread: it loads the site from disk on its own, so the
-/// served site stays available and the next edit is not held up. Send it the
-/// generation of the build to index; the index is served only if that build is still
-/// the latest (a full rebuild makes its own).
-fn spawn_indexer(options: BuildOptions, state: Arc<Mutex<State>>) -> mpsc::Sender<u64> {
-    let (sender, receiver) = mpsc::channel::<u64>();
+/// in the background on one thread, from a copy of the site the rebuild made, so the
+/// served site stays available and the next edit is not held up. The index is served
+/// only if its build is still the latest (a full rebuild makes its own).
+fn spawn_indexer(state: Arc<Mutex<State>>) -> mpsc::Sender<SearchInput> {
+    let (sender, receiver) = mpsc::channel::<SearchInput>();
     std::thread::spawn(move || {
         let Ok(pool) = rayon::ThreadPoolBuilder::new().num_threads(1).build() else {
             return;
         };
-        while let Ok(mut generation) = receiver.recv() {
+        while let Ok(mut input) = receiver.recv() {
             // Edits in quick succession: only the latest build matters.
             while let Ok(later) = receiver.try_recv() {
-                generation = later;
+                input = later;
             }
             let started = Instant::now();
-            let Some(files) = pool.install(|| search_files(&options)) else {
-                continue;
-            };
+            let summaries: Vec<&str> = input.summaries.iter().map(String::as_str).collect();
+            let files = pool
+                .install(|| crate::outputs::search::bundle(&input.site, &input.bodies, &summaries));
             let mut state = state.lock().expect("state lock");
-            if state.generation != generation {
+            if state.generation != input.generation {
                 continue;
             }
             let folder = format!("{}/", crate::outputs::search::BUNDLE_DIR);
@@ -282,17 +306,6 @@ fn spawn_indexer(options: BuildOptions, state: Arc<Mutex<State>>) -> mpsc::Sende
         }
     });
     sender
-}
-
-/// The search index of the site as it is on disk; `None` when it has errors (the
-/// rebuild reports them).
-fn search_files(options: &BuildOptions) -> Option<Vec<crate::base::paths::OutputFile>> {
-    let mut found = Vec::new();
-    let loaded = crate::build::load(options, &mut found).ok()?;
-    if found.iter().any(Diagnostic::is_error) || !loaded.site.config.search {
-        return None;
-    }
-    Some(crate::build::search_bundle(&loaded))
 }
 
 /// How long the files must stay quiet before a rebuild: an editor's save is a burst of
@@ -340,7 +353,7 @@ fn watch(
         .canonicalize()
         .unwrap_or_else(|_| options.root.clone());
     let highlighter = crate::markup::markdown::Highlighter::default();
-    let indexer = spawn_indexer(build_options(&options), Arc::clone(&state));
+    let indexer = spawn_indexer(Arc::clone(&state));
     std::thread::spawn(move || {
         while let Ok(first) = receiver.recv() {
             let Some((mut changed, wait)) = change(&root, first) else {
@@ -376,15 +389,9 @@ fn watch(
             let incremental = (cases.len() == changed.len())
                 .then(|| rebuild_cases(&state, &cases, &highlighter))
                 .flatten();
+            let incremental = incremental.inspect(|report| eprintln!("{report}"));
             let ok = match incremental {
-                Some(report) => {
-                    eprintln!("{report}");
-                    let state = state.lock().expect("state lock");
-                    if state.loaded.as_ref().is_some_and(|l| l.site.config.search) {
-                        let _ = indexer.send(state.generation);
-                    }
-                    true
-                }
+                Some(_) => true,
                 None => rebuild(
                     &options,
                     &state,
@@ -397,6 +404,17 @@ fn watch(
                 (false, _) => format!("event: errors\ndata: {}\n\n", errors_json(&state)),
             };
             broadcast(&clients, &event);
+            // The pages are reloading: now the copy for the search index.
+            if incremental.is_some() {
+                let state = state.lock().expect("state lock");
+                let input = state
+                    .loaded
+                    .as_ref()
+                    .and_then(|l| SearchInput::of(l, state.generation));
+                if let Some(input) = input {
+                    let _ = indexer.send(input);
+                }
+            }
         }
     });
     Ok(watcher)
