@@ -134,26 +134,29 @@ pub fn changed_files(
         .filter(|path| !prints.contains_key(*path))
         .cloned()
         .collect();
-    let html_paths: Vec<String> = plan.iter().map(|p| p.path.clone()).collect();
+    // The sitemap lists every page: made again only when pages come or go.
+    let pages_come_or_go = !removed.is_empty() || plan.iter().any(|p| !old.contains_key(&p.path));
+    let sitemap_paths: Option<Vec<String>> =
+        pages_come_or_go.then(|| plan.iter().map(|p| p.path.clone()).collect());
     let changed: Vec<render::Planned> = plan
         .into_iter()
         .filter(|page| old.get(&page.path) != prints.get(&page.path))
         .collect();
-    let new_pages = changed.iter().any(|p| !old.contains_key(&p.path));
     let sink = Sink::memory();
     let references = pages(loaded, &renderer, changed, sizes, &sink)?;
     let mut files = sink.into_files();
     let made: BTreeSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
+    let gone: BTreeSet<&str> = removed.iter().map(String::as_str).collect();
     let problems = links::broken_links(loaded, &references, |path| {
-        made.contains(path) || (built.contains_key(path) && !removed.iter().any(|r| r == path))
+        made.contains(path) || (built.contains_key(path) && !gone.contains(path))
     });
     if !problems.is_empty() {
         return Err(problems);
     }
-    drop(made);
+    drop((made, gone));
     files.push(feeds::atom_file(site));
-    if new_pages || !removed.is_empty() {
-        let paths: Vec<&str> = html_paths.iter().map(String::as_str).collect();
+    if let Some(paths) = sitemap_paths {
+        let paths: Vec<&str> = paths.iter().map(String::as_str).collect();
         files.push(feeds::sitemap_file(site, &paths));
     }
     if rows_changed {

@@ -118,11 +118,11 @@ pub fn apply_edits(
         rows_changed = true;
         replaced = None;
     }
+    let (drafts, today) = (loaded.options.drafts, model::today());
     let mut touched = Vec::new();
     for rel in changed.iter().filter(|rel| exists(rel)) {
         let raw = content::read_case(&root, rel, loaded.site.config.max_file_size)?;
-        let options = (loaded.options.drafts, model::today());
-        let mut case = model::revalidate(&loaded.site, raw, options.0, options.1, &mut found)?;
+        let mut case = model::revalidate(&loaded.site, raw, drafts, today, &mut found)?;
         let body = markdown::render(case.body(), highlighter);
         match position(&loaded, rel) {
             Some(i) => {

@@ -12,6 +12,7 @@ use crate::base::paths::OutputFile;
 use crate::base::text::xml_escape;
 use crate::input::taxonomy::Taxonomy;
 use crate::model::{Case, Site, TitleState};
+use crate::site::urls::case_path;
 
 /// Entries in the Atom feed.
 const FEED_ENTRIES: usize = 20;
@@ -167,11 +168,7 @@ fn record(site: &Site, case: &Case) -> Map<String, Value> {
         text(case.kind.folder()),
         text(case.kind.short_label()),
         text(&case.slug),
-        text(
-            &site
-                .config
-                .absolute_url(&format!("{}/{}/", case.kind.folder(), case.slug)),
-        ),
+        text(&site.config.absolute_url(&case_path(case))),
         text(&case.title),
         text(&case.unit),
         text(&t.regions.term(case.region).name),
@@ -310,9 +307,7 @@ fn atom(site: &Site) -> String {
     ));
     for &i in &newest {
         let case = &site.cases[i];
-        let url = site
-            .config
-            .absolute_url(&format!("{}/{}/", case.kind.folder(), case.slug));
+        let url = site.config.absolute_url(&case_path(case));
         xml.push_str(&format!(
             "  <entry>\n    <title>{}</title>\n    <id>{}</id>\n    <link href=\"{}\"/>\n    <published>{}</published>\n    <updated>{}</updated>\n    <author><name>{}</name></author>\n    <summary>{}</summary>\n  </entry>\n",
             xml_escape(&case.title),
@@ -338,10 +333,7 @@ fn sitemap(site: &Site, html_pages: &[&str]) -> String {
     let lastmod: HashMap<String, NaiveDate> = site
         .cases
         .iter()
-        .filter_map(|c| {
-            c.history
-                .map(|h| (format!("{}/{}/", c.kind.folder(), c.slug), h.last))
-        })
+        .filter_map(|c| c.history.map(|h| (case_path(c), h.last)))
         .collect();
     for page in html_pages.into_iter().filter(|p| *p != "404.html") {
         let path = page.strip_suffix("index.html").unwrap_or(page);

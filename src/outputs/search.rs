@@ -153,7 +153,7 @@ fn index_case(site: &Site, case: &Case, body: &Rendered, summary: &str) -> Index
         }
     }
     let base = site.config.base_path();
-    let url = format!("{base}/{}/{}/", case.kind.folder(), case.slug);
+    let url = format!("{base}{}", crate::site::urls::case_url(case));
     let fragment = Fragment {
         image: case.cover.as_ref().map(|cover| format!("{url}{cover}")),
         url,

@@ -428,7 +428,7 @@ impl<'a> Renderer<'a> {
 fn vocabulary_heading(kind: Kind) -> Link {
     Link {
         title: kind.label().to_string(),
-        url: format!("/{}/", segment(kind)),
+        url: vocabulary_url(kind),
     }
 }
 
@@ -502,16 +502,16 @@ fn site_context(site: &Site) -> SiteContext<'_> {
             .iter()
             .map(|k| Link {
                 title: k.short_label().to_string(),
-                url: format!("/{}/", k.folder()),
+                url: kind_url(*k),
             })
             .collect();
         nav.extend(VOCABULARIES.iter().map(|v| Link {
             title: v.kind.label().to_string(),
-            url: format!("/{}/", v.segment),
+            url: vocabulary_url(v.kind),
         }));
         nav.extend(site.pages.iter().filter(|p| p.menu).map(|p| Link {
             title: p.title.clone(),
-            url: format!("/{}/", p.slug),
+            url: page_url(&p.slug),
         }));
         nav
     };
@@ -576,13 +576,13 @@ pub fn card(site: &Site, case: &Case, body: &Rendered) -> Card {
         title: t.get(kind).term(id).name.clone(),
         url: term_url(site, kind, id),
     };
-    let url = format!("/{}/{}/", case.kind.folder(), case.slug);
+    let url = case_url(case);
     Card {
         title: case.title.clone(),
         unit: case.unit.clone(),
         kind: case.kind,
         kind_label: case.kind.short_label(),
-        kind_url: format!("/{}/", case.kind.folder()),
+        kind_url: kind_url(case.kind),
         region: link(Kind::Region, case.region),
         city: case.city.clone(),
         industry: case.industry.map(|i| link(Kind::Industry, i)),
@@ -591,7 +591,7 @@ pub fn card(site: &Site, case: &Case, body: &Rendered) -> Card {
             .filter(|&c| Some(c) != case.industry)
             .map(|c| link(Kind::Industry, c)),
         year: case.year,
-        year_url: format!("/years/{}/", case.year),
+        year_url: year_url(case.year),
         status: case.status.label(),
         state: case.lifecycle.state,
         badge: labels::badge(case),
@@ -925,7 +925,7 @@ fn print_book<'a>(
                 .iter()
                 .map(|&i| {
                     let case = &site.cases[i];
-                    let dir = format!("{}/{}", case.kind.folder(), case.slug);
+                    let dir = case_dir(case);
                     PrintCase {
                         anchor: anchor(i),
                         card: &shared.cards[i],

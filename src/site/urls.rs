@@ -12,6 +12,12 @@ pub fn case_url(case: &Case) -> String {
     format!("/{}/", case.id())
 }
 
+/// A case's page relative to the site's root, as feeds and the sitemap join it to
+/// `base_url`: `factories/slug/`.
+pub fn case_path(case: &Case) -> String {
+    format!("{}/", case.id())
+}
+
 /// The output folder of a case's page, where its images go too: `factories/slug`.
 pub fn case_dir(case: &Case) -> String {
     case.id()
@@ -20,6 +26,16 @@ pub fn case_dir(case: &Case) -> String {
 /// The output file of a case's page.
 pub fn case_file(case: &Case) -> String {
     format!("{}/index.html", case.id())
+}
+
+/// A free page: `/about/`.
+pub fn page_url(slug: &str) -> String {
+    format!("/{slug}/")
+}
+
+/// The index of a vocabulary: `/regions/`.
+pub fn vocabulary_url(kind: Kind) -> String {
+    format!("/{}/", segment(kind))
 }
 
 /// The output file of a free page.
