@@ -25,6 +25,15 @@ impl CaseKind {
         }
     }
 
+    /// The singular English name, as `site.yaml` and the command line write it.
+    pub fn key(self) -> &'static str {
+        match self {
+            CaseKind::Scenario => "scenario",
+            CaseKind::Factory => "factory",
+            CaseKind::Zone => "zone",
+        }
+    }
+
     /// The programme's name for the collection.
     pub fn label(self) -> &'static str {
         match self {

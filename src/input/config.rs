@@ -420,6 +420,7 @@ pub enum SelectKey {
     Scenario,
     ScenarioGroup,
     Technology,
+    Level,
     Year,
     Status,
 }
@@ -454,6 +455,10 @@ const SELECT_FIELDS: &[FieldSpec] = &[
         label: "技术",
     },
     FieldSpec {
+        key: "level",
+        label: "级别",
+    },
+    FieldSpec {
         key: "year",
         label: "年度",
     },
@@ -463,7 +468,7 @@ const SELECT_FIELDS: &[FieldSpec] = &[
     },
 ];
 
-const SELECT_KEYS: [SelectKey; 9] = [
+const SELECT_KEYS: [SelectKey; 10] = [
     SelectKey::Kind,
     SelectKey::Category,
     SelectKey::Industry,
@@ -471,6 +476,7 @@ const SELECT_KEYS: [SelectKey; 9] = [
     SelectKey::Scenario,
     SelectKey::ScenarioGroup,
     SelectKey::Technology,
+    SelectKey::Level,
     SelectKey::Year,
     SelectKey::Status,
 ];
@@ -484,6 +490,7 @@ pub enum GroupBy {
     Region,
     Year,
     ScenarioGroup,
+    Level,
 }
 
 /// The order of the cases within a chapter.
@@ -502,6 +509,7 @@ const GROUP_BY: &[(&str, GroupBy)] = &[
     ("region", GroupBy::Region),
     ("year", GroupBy::Year),
     ("scenario-group", GroupBy::ScenarioGroup),
+    ("level", GroupBy::Level),
 ];
 
 const ORDERS: &[(&str, Order)] = &[

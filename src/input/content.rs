@@ -71,6 +71,7 @@ pub struct CaseFront {
     pub industry: Option<Spanned<String>>,
     pub scenarios: Vec<Spanned<String>>,
     pub technologies: Vec<Spanned<String>>,
+    pub level: Option<Spanned<String>>,
     pub year: Option<Spanned<i32>>,
     pub status: Option<Spanned<String>>,
     pub approved: Option<Spanned<NaiveDate>>,
@@ -147,6 +148,10 @@ pub const CASE_FIELDS: &[FieldSpec] = &[
     FieldSpec {
         key: "technologies",
         label: "技术",
+    },
+    FieldSpec {
+        key: "level",
+        label: "级别",
     },
     FieldSpec {
         key: "year",
@@ -641,6 +646,7 @@ fn read_case_front(reader: &mut FieldReader, node: Node) -> CaseFront {
         industry: reader.get(node, "industry", "行业名称，如 电力装备"),
         scenarios: reader.list(node, "scenarios", TEXT_LIST),
         technologies: reader.list(node, "technologies", TEXT_LIST),
+        level: reader.get(node, "level", "级别名称，如 卓越级"),
         year: reader.get_in(node, "year", 2000..=2100, "整数年份，如 2022"),
         status: reader.get(node, "status", "文本，如 示范"),
         approved: read_date(reader, node, "approved"),

@@ -10,21 +10,24 @@ use crate::base::source::{FieldReader, FieldSpec, Node, SourceFile, YamlDoc};
 /// Index of a term within its taxonomy.
 pub type TermId = usize;
 
-/// The four vocabularies a case is classified by.
+/// The vocabularies a case is classified by.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Kind {
     Region,
     Industry,
     Scenario,
     Technology,
+    /// A factory's title: 示范工厂, 卓越级, 领航级.
+    Level,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 4] = [
+    pub const ALL: [Kind; 5] = [
         Kind::Region,
         Kind::Industry,
         Kind::Scenario,
         Kind::Technology,
+        Kind::Level,
     ];
 
     pub fn file_name(self) -> &'static str {
@@ -33,6 +36,7 @@ impl Kind {
             Kind::Industry => "industries.yaml",
             Kind::Scenario => "scenarios.yaml",
             Kind::Technology => "technologies.yaml",
+            Kind::Level => "levels.yaml",
         }
     }
 
@@ -43,6 +47,7 @@ impl Kind {
             Kind::Industry => "行业",
             Kind::Scenario => "典型场景",
             Kind::Technology => "技术",
+            Kind::Level => "级别",
         }
     }
 
@@ -53,6 +58,7 @@ impl Kind {
             Kind::Industry => include_str!("../../content/_taxonomies/industries.yaml"),
             Kind::Scenario => include_str!("../../content/_taxonomies/scenarios.yaml"),
             Kind::Technology => include_str!("../../content/_taxonomies/technologies.yaml"),
+            Kind::Level => include_str!("../../content/_taxonomies/levels.yaml"),
         }
     }
 }
@@ -167,13 +173,14 @@ fn normalise(value: &str) -> String {
         .to_lowercase()
 }
 
-/// All four vocabularies.
+/// All five vocabularies.
 #[derive(Debug, Clone)]
 pub struct Taxonomies {
     pub regions: Taxonomy,
     pub industries: Taxonomy,
     pub scenarios: Taxonomy,
     pub technologies: Taxonomy,
+    pub levels: Taxonomy,
 }
 
 impl Taxonomies {
@@ -183,6 +190,7 @@ impl Taxonomies {
             Kind::Industry => &self.industries,
             Kind::Scenario => &self.scenarios,
             Kind::Technology => &self.technologies,
+            Kind::Level => &self.levels,
         }
     }
 
@@ -215,6 +223,7 @@ impl Taxonomies {
             industries: load(Kind::Industry),
             scenarios: load(Kind::Scenario),
             technologies: load(Kind::Technology),
+            levels: load(Kind::Level),
         }
     }
 }

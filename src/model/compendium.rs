@@ -202,6 +202,7 @@ fn condition(site: &Site, selector: &Selector, reader: &mut FieldReader) -> Cond
         SelectKey::Scenario => terms(Kind::Scenario, false, reader),
         SelectKey::ScenarioGroup => terms(Kind::Scenario, true, reader),
         SelectKey::Technology => terms(Kind::Technology, false, reader),
+        SelectKey::Level => terms(Kind::Level, false, reader),
         SelectKey::Year => {
             Condition::Years(values.iter().filter_map(|v| year(v, reader)).collect())
         }
@@ -241,12 +242,9 @@ fn term(
 
 fn kind(value: &Spanned<String>, reader: &mut FieldReader) -> Option<CaseKind> {
     let v = value.value.trim();
-    let found = CaseKind::ALL.into_iter().find(|k| {
-        v == k.folder()
-            || v == k.folder().trim_end_matches('s')
-            || v == k.label()
-            || v == k.short_label()
-    });
+    let found = CaseKind::ALL
+        .into_iter()
+        .find(|k| v == k.folder() || v == k.key() || v == k.label() || v == k.short_label());
     if found.is_none() {
         reader.error(
             "unknown-kind",
@@ -323,6 +321,7 @@ fn chapters(site: &Site, group_by: GroupBy, order: Order, selected: Vec<usize>) 
             GroupBy::Category => term(Kind::Industry, site.category(case)),
             GroupBy::Industry => term(Kind::Industry, case.industry),
             GroupBy::Region => term(Kind::Region, Some(case.region)),
+            GroupBy::Level => term(Kind::Level, case.level),
             GroupBy::Year => (case.year as i64, format!("{}年", case.year)),
             GroupBy::ScenarioGroup => term(
                 Kind::Scenario,

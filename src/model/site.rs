@@ -106,6 +106,8 @@ pub struct Case {
     pub industry: Option<TermId>,
     pub scenarios: Vec<TermId>,
     pub technologies: Vec<TermId>,
+    /// A factory's title (示范工厂, 卓越级, 领航级).
+    pub level: Option<TermId>,
     pub year: i32,
     pub status: Status,
     pub approved: Option<NaiveDate>,
@@ -138,6 +140,7 @@ impl Case {
             Kind::Industry => self.industry.into_iter().collect(),
             Kind::Scenario => self.scenarios.clone(),
             Kind::Technology => self.technologies.clone(),
+            Kind::Level => self.level.into_iter().collect(),
         }
     }
 
@@ -223,6 +226,7 @@ const RESERVED: &[&str] = &[
     "industries",
     "scenario-types",
     "technologies",
+    "levels",
     "years",
     "cases",
     "pagefind",
@@ -392,6 +396,7 @@ fn validate_case(
         Kind::Technology,
         &front.technologies,
     );
+    let level = read_level(&mut reader, taxonomies, raw.kind, front.level.as_ref());
     let status = read_status(&mut reader, raw.kind, front.status.as_ref());
     report_placeholders(&mut reader, &raw);
     let related = check_related(&mut reader, names, &front.related);
@@ -444,6 +449,7 @@ fn validate_case(
         industry,
         scenarios,
         technologies,
+        level,
         year: year.value,
         status,
         approved: front.approved.as_ref().map(|a| a.value),
@@ -632,6 +638,28 @@ fn resolve_all(
         }
     }
     ids
+}
+
+/// `level`, which only a factory has.
+fn read_level(
+    reader: &mut FieldReader,
+    taxonomies: &Taxonomies,
+    kind: CaseKind,
+    level: Option<&Spanned<String>>,
+) -> Option<TermId> {
+    let level = level?;
+    if kind != CaseKind::Factory {
+        reader.error(
+            "level-not-factory",
+            level.pos,
+            level.len,
+            format!("{}没有级别（level）", kind.short_label()),
+            "级别（示范工厂、卓越级、领航级）只用于工厂：删除这一行，或把案例放到 content/factories/"
+                .to_string(),
+        );
+        return None;
+    }
+    resolve(reader, taxonomies, Kind::Level, level)
 }
 
 fn read_status(

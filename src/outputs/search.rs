@@ -135,7 +135,8 @@ fn index_case(site: &Site, case: &Case, body: &Rendered, summary: &str) -> Index
             case.technologies
                 .iter()
                 .map(|&s| &t.technologies.term(s).name),
-        );
+        )
+        .chain(case.level.map(|l| &t.levels.term(l).name));
     head.extend(terms.map(String::as_str));
     let text = html_text(&body.html);
     let mut found: Vec<(Cow<str>, u32)> = Vec::with_capacity(text.len() / 3);

@@ -160,6 +160,7 @@ pub struct Card {
     city: Option<String>,
     industry: Option<Link>,
     category: Option<Link>,
+    level: Option<Link>,
     year: i32,
     year_url: String,
     status: &'static str,
@@ -505,7 +506,7 @@ fn site_context(site: &Site) -> SiteContext<'_> {
                 url: kind_url(*k),
             })
             .collect();
-        nav.extend(VOCABULARIES.iter().map(|v| Link {
+        nav.extend(VOCABULARIES.iter().filter(|v| v.in_nav).map(|v| Link {
             title: v.kind.label().to_string(),
             url: vocabulary_url(v.kind),
         }));
@@ -590,6 +591,7 @@ pub fn card(site: &Site, case: &Case, body: &Rendered) -> Card {
             .category(case)
             .filter(|&c| Some(c) != case.industry)
             .map(|c| link(Kind::Industry, c)),
+        level: case.level.map(|l| link(Kind::Level, l)),
         year: case.year,
         year_url: year_url(case.year),
         status: case.status.label(),
@@ -732,6 +734,7 @@ fn facets(shared: &Shared) -> Vec<Facet> {
     };
     vec![
         facet("类别", kinds.collect()),
+        facet("级别", terms(Kind::Level, "level", "level")),
         facet("行业", terms(Kind::Industry, "category", "industry")),
         facet("地区", terms(Kind::Region, "region", "region")),
         facet(

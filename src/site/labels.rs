@@ -72,14 +72,18 @@ pub fn case_facts(site: &Site, index: usize) -> Vec<(&'static str, String)> {
     if !case.technologies.is_empty() {
         facts.push(("关键技术", names(Kind::Technology, &case.technologies)));
     }
+    if let Some(level) = case.level {
+        facts.push(("级别", t.levels.term(level).name.clone()));
+    }
     facts.push(("批次年度", format!("{}年", case.year)));
     facts.push(("状态", badge(case)));
     facts
 }
 
 /// The filter groups, in the order the case library shows them.
-pub const FILTER_KEYS: [&str; 9] = [
+pub const FILTER_KEYS: [&str; 10] = [
     "kind",
+    "level",
     "category",
     "industry",
     "region",
@@ -115,6 +119,10 @@ pub fn filters(site: &Site, case: &Case) -> Vec<Filter> {
         .filter(|&&s| t.scenarios.term(s).parent.is_some());
     let values = [
         vec![case.kind.short_label().to_string()],
+        case.level
+            .map(|l| name(Kind::Level, l))
+            .into_iter()
+            .collect(),
         category
             .map(|c| name(Kind::Industry, c))
             .into_iter()

@@ -50,24 +50,36 @@ pub const YEARS_URL: &str = "/years/";
 pub struct Vocabulary {
     pub kind: Kind,
     pub segment: &'static str,
+    /// Whether the default navigation links its overview.
+    pub in_nav: bool,
 }
 
-pub const VOCABULARIES: [Vocabulary; 4] = [
+pub const VOCABULARIES: [Vocabulary; 5] = [
     Vocabulary {
         kind: Kind::Region,
         segment: "regions",
+        in_nav: true,
     },
     Vocabulary {
         kind: Kind::Industry,
         segment: "industries",
+        in_nav: true,
     },
     Vocabulary {
         kind: Kind::Scenario,
         segment: "scenario-types",
+        in_nav: true,
     },
     Vocabulary {
         kind: Kind::Technology,
         segment: "technologies",
+        in_nav: true,
+    },
+    // Only factories have a level: its pages are reached from their badges.
+    Vocabulary {
+        kind: Kind::Level,
+        segment: "levels",
+        in_nav: false,
     },
 ];
 
