@@ -49,21 +49,29 @@ pub fn create(
             ("{{slug}}", slug),
         ],
     );
-    let path: PathBuf = root.join(&rel);
-    std::fs::create_dir_all(root.join(&folder)).map_err(|e| format!("无法创建 {folder}：{e}"))?;
+    write_new(root, &rel, &text)?;
+    Ok(rel)
+}
+
+/// Writes `root/rel` with its folder, failing rather than replacing a file that exists.
+pub(crate) fn write_new(root: &Path, rel: &str, text: &str) -> Result<(), String> {
+    let path: PathBuf = root.join(rel);
+    if let Some(folder) = path.parent() {
+        std::fs::create_dir_all(folder)
+            .map_err(|e| format!("无法创建 {}：{e}", folder.display()))?;
+    }
     let mut file = std::fs::OpenOptions::new()
         .write(true)
         .create_new(true)
         .open(&path)
         .map_err(|e| format!("无法创建 {rel}：{e}"))?;
     file.write_all(text.as_bytes())
-        .map_err(|e| format!("无法写入 {rel}：{e}"))?;
-    Ok(rel)
+        .map_err(|e| format!("无法写入 {rel}：{e}"))
 }
 
 /// Replaces each placeholder in one pass, so a value that itself reads like a
 /// placeholder (a title of `{{slug}}`) stays as written.
-fn fill(template: &str, values: &[(&str, &str)]) -> String {
+pub(crate) fn fill(template: &str, values: &[(&str, &str)]) -> String {
     let mut out = String::with_capacity(template.len());
     let mut rest = template;
     while let Some(at) = rest.find("{{") {
@@ -85,7 +93,7 @@ fn fill(template: &str, values: &[(&str, &str)]) -> String {
 
 /// The archetype of a kind: `themes/<theme>/archetypes/<kind>.md` in the site, or the
 /// built-in default theme's.
-fn archetype(root: &Path, theme: &str, kind: CaseKind) -> Result<String, String> {
+pub(crate) fn archetype(root: &Path, theme: &str, kind: CaseKind) -> Result<String, String> {
     let name = match kind {
         CaseKind::Scenario => "scenario.md",
         CaseKind::Factory => "factory.md",

@@ -93,6 +93,35 @@ enum Command {
         #[arg(long, default_value = ".")]
         root: PathBuf,
     },
+    /// 把公示名单（xlsx、xls、ods 或 csv）导入为案例文件，每行一个；不覆盖已有文件
+    Import {
+        /// 名单文件
+        file: PathBuf,
+        /// 名单中的案例类别
+        #[arg(long, value_enum)]
+        kind: NewKind,
+        /// 名单的批次年度
+        #[arg(long, value_parser = clap::value_parser!(i32).range(2000..=2100))]
+        year: i32,
+        /// 工作表名称；默认为第一个有内容的工作表
+        #[arg(long)]
+        sheet: Option<String>,
+        /// 名单的列名与字段的对应，如 "单位全称=unit,所在省=recommender"（也可写在 site.yaml 的 import.columns 中）
+        #[arg(long, value_name = "表头=字段,…")]
+        columns: Option<String>,
+        /// 工厂的级别（示范工厂、卓越级、领航级）；2024 年以前的工厂名单默认为示范工厂
+        #[arg(long)]
+        level: Option<String>,
+        /// 只显示将要写入的文件，不写入
+        #[arg(long)]
+        dry_run: bool,
+        /// 名单有错误时，仍导入没有错误的行
+        #[arg(long)]
+        skip_bad_rows: bool,
+        /// 站点根目录（含 site.yaml 和 content/）
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
     /// 检查全部内容并报告所有问题，不写任何文件
     Check {
         /// 站点根目录（含 site.yaml 和 content/）
@@ -151,6 +180,27 @@ pub fn run() -> ExitCode {
             title,
             root,
         } => new(&root, kind.into(), &slug, title.as_deref()),
+        Command::Import {
+            file,
+            kind,
+            year,
+            sheet,
+            columns,
+            level,
+            dry_run,
+            skip_bad_rows,
+            root,
+        } => import(&crate::app::import::ImportOptions {
+            root,
+            file,
+            kind: kind.into(),
+            year,
+            sheet,
+            columns,
+            level,
+            dry_run,
+            skip_bad_rows,
+        }),
         Command::Serve {
             root,
             port,
@@ -421,6 +471,19 @@ fn new(root: &Path, kind: CaseKind, slug: &str, title: Option<&str>) -> u8 {
         Ok(rel) => {
             eprintln!("已创建 {rel}：请填写其中带“请填写”的内容，然后运行 anli check");
             0
+        }
+        Err(message) => usage_error(&message),
+    }
+}
+
+fn import(options: &crate::app::import::ImportOptions) -> u8 {
+    match crate::app::import::run(options) {
+        Ok(imported) => {
+            let diagnostics = collect(imported.diagnostics);
+            let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+            eprint!("{}", diagnostics.render(Format::Human, color));
+            print!("{}", imported.report);
+            u8::from(diagnostics.has_errors())
         }
         Err(message) => usage_error(&message),
     }

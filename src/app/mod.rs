@@ -2,3 +2,4 @@
 
 pub mod archetype;
 pub mod cli;
+pub mod import;

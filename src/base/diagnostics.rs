@@ -26,6 +26,9 @@ pub struct Diagnostic {
     pub message: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub help: Option<String>,
+    /// A spreadsheet column's letters (`C`), shown in place of the column number.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub column_name: Option<String>,
     /// Width of the offending text in characters, for the caret line.
     #[serde(skip)]
     pub len: usize,
@@ -68,6 +71,7 @@ impl Diagnostic {
             code,
             message,
             help: None,
+            column_name: None,
             len: 1,
             snippet: None,
         }
@@ -210,13 +214,16 @@ fn render_human(out: &mut String, d: &Diagnostic, color: bool) {
         paint(style, &format!("{label}[{}]", d.code)),
         paint(BOLD, &format!("：{message}"))
     );
+    let column = d
+        .column_name
+        .clone()
+        .unwrap_or_else(|| d.column.to_string());
     let _ = writeln!(
         out,
-        "{gutter}{} {}:{}:{}",
+        "{gutter}{} {}:{}:{column}",
         paint(BLUE, "-->"),
         file,
         d.line,
-        d.column
     );
     if let Some(line) = &d.snippet {
         // Columns count characters of the original line; tabs print as four spaces. A

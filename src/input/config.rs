@@ -43,6 +43,9 @@ pub struct Config {
     /// File types a bundle's folder publishes as downloads beside the images, by
     /// lowercase extension (`pdf`, `docx`, …); see `assets`.
     pub attachments: Vec<String>,
+    /// `anli import`: list headings of the site's own, each with the field it fills
+    /// (one of [`IMPORT_FIELDS`]).
+    pub import_columns: Vec<(String, String)>,
 }
 
 /// One entry of the header navigation.
@@ -91,6 +94,7 @@ impl Default for Config {
                 .iter()
                 .map(|t| t.to_string())
                 .collect(),
+            import_columns: Vec::new(),
         }
     }
 }
@@ -123,6 +127,10 @@ const FIELDS: &[FieldSpec] = &[
     FieldSpec {
         key: "lifecycle",
         label: "生命周期",
+    },
+    FieldSpec {
+        key: "import",
+        label: "名单导入",
     },
     FieldSpec {
         key: "summary_length",
@@ -317,6 +325,9 @@ impl Config {
         if let Some(lifecycle) = reader.mapping(root, "lifecycle", lifecycle_shape) {
             config.lifecycle = parse_lifecycle(&mut reader, lifecycle, config.lifecycle);
         }
+        if let Some(import) = reader.mapping(root, "import", "{columns: {表头: 字段}}") {
+            config.import_columns = parse_import(&mut reader, import);
+        }
         (config, reader.diagnostics)
     }
 
@@ -372,6 +383,86 @@ pub fn is_site_url(url: &str) -> bool {
         && !url.contains(|c: char| {
             c.is_whitespace() || c.is_control() || matches!(c, '"' | '\'' | '<' | '>' | '\\' | '`')
         })
+}
+
+/// The fields a list column can fill in `anli import`, with what each means.
+pub const IMPORT_FIELDS: &[FieldSpec] = &[
+    FieldSpec {
+        key: "seq",
+        label: "序号",
+    },
+    FieldSpec {
+        key: "recommender",
+        label: "推荐单位或地区",
+    },
+    FieldSpec {
+        key: "city",
+        label: "城市",
+    },
+    FieldSpec {
+        key: "unit",
+        label: "单位名称",
+    },
+    FieldSpec {
+        key: "title",
+        label: "标题（场景、工厂或先行区名称）",
+    },
+    FieldSpec {
+        key: "scenario",
+        label: "典型场景",
+    },
+    FieldSpec {
+        key: "industry",
+        label: "行业",
+    },
+    FieldSpec {
+        key: "task",
+        label: "揭榜任务",
+    },
+    FieldSpec {
+        key: "level",
+        label: "级别",
+    },
+    FieldSpec {
+        key: "ignore",
+        label: "不导入的列",
+    },
+];
+
+/// `import: {columns: {表头: 字段}}`: headings of the site's own lists.
+fn parse_import(reader: &mut FieldReader, node: Node) -> Vec<(String, String)> {
+    let fields = [FieldSpec {
+        key: "columns",
+        label: "列名对应",
+    }];
+    reader.reject_unknown_keys(node, &fields, "import 中");
+    let Some(columns) = reader.mapping(node, "columns", "{表头: 字段}，如 {单位全称: unit}")
+    else {
+        return Vec::new();
+    };
+    let mut found = Vec::new();
+    for (heading, _) in columns.keys() {
+        let expected = "字段名，如 unit";
+        let Some(field) = reader.get::<String>(columns, &heading, expected) else {
+            continue;
+        };
+        if IMPORT_FIELDS.iter().any(|f| f.key == field.value) {
+            found.push((heading, field.value));
+        } else {
+            let known: Vec<String> = IMPORT_FIELDS
+                .iter()
+                .map(|f| format!("{}（{}）", f.key, f.label))
+                .collect();
+            reader.error(
+                "unknown-import-field",
+                field.pos,
+                field.len,
+                format!("列“{heading}”对应的字段“{}”不存在", field.value),
+                format!("可用的字段有：{}", known.join("、")),
+            );
+        }
+    }
+    found
 }
 
 fn parse_lifecycle(reader: &mut FieldReader, node: Node, mut lifecycle: Lifecycle) -> Lifecycle {

@@ -5,4 +5,5 @@ pub mod assets;
 pub mod config;
 pub mod content;
 pub mod git;
+pub mod sheet;
 pub mod taxonomy;

@@ -503,7 +503,7 @@ fn report_placeholders(reader: &mut FieldReader, raw: &RawCase) {
             "unfilled-placeholder",
             pos,
             PLACEHOLDER.chars().count(),
-            "这里还是 anli new 留下的占位内容".to_string(),
+            "这里还是 anli new 或 anli import 留下的占位内容".to_string(),
             "把“请填写……”换成真实内容".to_string(),
         );
     }
