@@ -94,34 +94,7 @@ enum Command {
         root: PathBuf,
     },
     /// 把公示名单（xlsx、xls、ods 或 csv）导入为案例文件，每行一个；不覆盖已有文件
-    Import {
-        /// 名单文件
-        file: PathBuf,
-        /// 名单中的案例类别
-        #[arg(long, value_enum)]
-        kind: NewKind,
-        /// 名单的批次年度
-        #[arg(long, value_parser = clap::value_parser!(i32).range(2000..=2100))]
-        year: i32,
-        /// 工作表名称；默认为第一个有内容的工作表
-        #[arg(long)]
-        sheet: Option<String>,
-        /// 名单的列名与字段的对应，如 "单位全称=unit,所在省=recommender"（也可写在 site.yaml 的 import.columns 中）
-        #[arg(long, value_name = "表头=字段,…")]
-        columns: Option<String>,
-        /// 工厂的级别（示范工厂、卓越级、领航级）；2024 年以前的工厂名单默认为示范工厂
-        #[arg(long)]
-        level: Option<String>,
-        /// 只显示将要写入的文件，不写入
-        #[arg(long)]
-        dry_run: bool,
-        /// 名单有错误时，仍导入没有错误的行
-        #[arg(long)]
-        skip_bad_rows: bool,
-        /// 站点根目录（含 site.yaml 和 content/）
-        #[arg(long, default_value = ".")]
-        root: PathBuf,
-    },
+    Import(crate::app::import::ImportOptions),
     /// 检查全部内容并报告所有问题，不写任何文件
     Check {
         /// 站点根目录（含 site.yaml 和 content/）
@@ -180,27 +153,7 @@ pub fn run() -> ExitCode {
             title,
             root,
         } => new(&root, kind.into(), &slug, title.as_deref()),
-        Command::Import {
-            file,
-            kind,
-            year,
-            sheet,
-            columns,
-            level,
-            dry_run,
-            skip_bad_rows,
-            root,
-        } => import(&crate::app::import::ImportOptions {
-            root,
-            file,
-            kind: kind.into(),
-            year,
-            sheet,
-            columns,
-            level,
-            dry_run,
-            skip_bad_rows,
-        }),
+        Command::Import(options) => import(&options),
         Command::Serve {
             root,
             port,

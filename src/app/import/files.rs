@@ -6,7 +6,7 @@ use std::collections::HashSet;
 
 use pinyin::ToPinyin;
 
-use crate::input::content::{RawCase, is_valid_slug};
+use crate::input::content::{CASE_FIELDS, RawCase, is_valid_slug};
 use crate::input::taxonomy::{Kind, Taxonomies};
 use crate::model::CaseKind;
 
@@ -298,22 +298,6 @@ fn pinyin_words(name: &str) -> Vec<String> {
     words
 }
 
-/// Canonical order of the fields an import writes; a field the archetype lacks goes
-/// after the one before it here.
-const ORDER: &[&str] = &[
-    "title",
-    "unit",
-    "region",
-    "city",
-    "cities",
-    "recommender",
-    "industry",
-    "scenarios",
-    "technologies",
-    "year",
-    "level",
-];
-
 /// The text of a new case file: the archetype (placeholders filled) with the row's
 /// values in their fields, a note of where they came from, and `approved` left for the
 /// editor (the date a title was granted is not in the list).
@@ -363,14 +347,16 @@ fn find(front: &[String], key: &str) -> Option<usize> {
         .position(|l| l.starts_with(&written) || l.starts_with(&commented))
 }
 
-/// Replaces the line of `key`, or adds `line` after the nearest earlier field.
+/// Replaces the line of `key`, or adds `line` after the nearest field before it.
 fn set(front: &mut Vec<String>, key: &str, line: &str) {
     if let Some(at) = find(front, key) {
         front[at] = line.to_string();
         return;
     }
-    let rank = ORDER.iter().position(|k| *k == key).unwrap_or(ORDER.len());
-    let after = ORDER[..rank]
+    // The fields in front-matter order, as cases list them.
+    let order: Vec<&str> = CASE_FIELDS.iter().map(|f| f.key).collect();
+    let rank = order.iter().position(|k| *k == key).unwrap_or(order.len());
+    let after = order[..rank]
         .iter()
         .rev()
         .find_map(|k| find(front, k))

@@ -21,19 +21,42 @@ use crate::model::CaseKind;
 use columns::Field;
 use files::Outcome;
 
-/// What to import and how.
+/// What to import and how: the arguments of `anli import`.
+#[derive(clap::Args)]
 pub struct ImportOptions {
-    pub root: PathBuf,
+    /// 名单文件
     pub file: PathBuf,
+    /// 名单中的案例类别：scenario、factory 或 zone
+    #[arg(long, value_parser = parse_kind)]
     pub kind: CaseKind,
+    /// 名单的批次年度
+    #[arg(long, value_parser = clap::value_parser!(i32).range(2000..=2100))]
     pub year: i32,
+    /// 工作表名称；默认为第一个有表头的工作表
+    #[arg(long)]
     pub sheet: Option<String>,
-    /// `--columns "表头=字段,…"`.
+    /// 名单的列名与字段的对应，如 "单位全称=unit,所在省=recommender"（也可写在 site.yaml 的 import.columns 中）
+    #[arg(long, value_name = "表头=字段,…")]
     pub columns: Option<String>,
-    /// `--level`, for a factory list.
+    /// 工厂的级别（示范工厂、卓越级、领航级）；2024 年以前的工厂名单默认为示范工厂
+    #[arg(long)]
     pub level: Option<String>,
+    /// 只显示将要写入的文件，不写入
+    #[arg(long)]
     pub dry_run: bool,
+    /// 名单有错误时，仍导入没有错误的行
+    #[arg(long)]
     pub skip_bad_rows: bool,
+    /// 站点根目录（含 site.yaml 和 content/）
+    #[arg(long, default_value = ".")]
+    pub root: PathBuf,
+}
+
+fn parse_kind(value: &str) -> Result<CaseKind, String> {
+    CaseKind::ALL
+        .into_iter()
+        .find(|k| k.key() == value)
+        .ok_or_else(|| "类别可以是 scenario、factory 或 zone".to_string())
 }
 
 /// What an import found and did.
