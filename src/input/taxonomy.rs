@@ -228,6 +228,18 @@ impl Taxonomies {
     }
 }
 
+/// The starter vocabularies built into anli, loaded once, for tests.
+#[cfg(test)]
+pub fn builtin() -> &'static Taxonomies {
+    static BUILTIN: std::sync::OnceLock<Taxonomies> = std::sync::OnceLock::new();
+    BUILTIN.get_or_init(|| {
+        let mut diagnostics = Vec::new();
+        let t = Taxonomies::load(Path::new("/nonexistent"), 1 << 20, &mut diagnostics);
+        assert!(diagnostics.is_empty(), "{diagnostics:?}");
+        t
+    })
+}
+
 fn empty(kind: Kind) -> Taxonomy {
     Taxonomy {
         kind,

@@ -185,6 +185,9 @@ const UNIT_SUFFIXES: &[&str] = &[
     "人民政府",
 ];
 
+/// Longest slug an import makes, in bytes (before a `-2`).
+const MAX_SLUG: usize = 60;
+
 /// The Han characters of a unit's short name kept in its slug.
 const SLUG_HAN_CHARS: usize = 6;
 
@@ -204,7 +207,12 @@ pub fn slug(record: &Record, kind: CaseKind, t: &Taxonomies) -> String {
     {
         words.push(t.scenarios.term(scenario).slug.clone());
     }
-    let slug = words.join("-");
+    let mut slug = words.join("-");
+    if slug.len() > MAX_SLUG {
+        // Cut at a word's end, so a long Latin name keeps whole words.
+        let cut = slug[..=MAX_SLUG].rfind('-').unwrap_or(MAX_SLUG);
+        slug.truncate(cut);
+    }
     if is_valid_slug(&slug) {
         slug
     } else {
@@ -371,6 +379,10 @@ fn yaml_text(text: &str) -> String {
             '-', '?', '!', '&', '*', '>', '|', '%', '@', '`', '\'', '"', ' ',
         ])
         || text.contains([':', '#', '[', ']', '{', '}', ',', '\\'])
+        || text
+            .chars()
+            .any(|c| c.is_control() || crate::base::source::is_hidden_control(c))
+        || text.ends_with(' ')
         || text.parse::<f64>().is_ok()
         || matches!(text, "true" | "false" | "null" | "yes" | "no" | "~");
     if special {
@@ -384,14 +396,7 @@ fn yaml_text(text: &str) -> String {
 mod tests {
     use super::*;
 
-    fn taxonomies() -> Taxonomies {
-        let mut diagnostics = Vec::new();
-        Taxonomies::load(
-            std::path::Path::new("/nonexistent"),
-            1 << 20,
-            &mut diagnostics,
-        )
-    }
+    use crate::input::taxonomy::builtin as taxonomies;
 
     fn record(unit: &str, scenario: Option<&str>) -> Record {
         let t = taxonomies();
@@ -414,7 +419,7 @@ mod tests {
     #[test]
     fn slugs_are_pinyin_of_the_short_name_then_the_scenario() {
         let t = taxonomies();
-        let slug = |unit, scenario, kind| slug(&record(unit, scenario), kind, &t);
+        let slug = |unit, scenario, kind| slug(&record(unit, scenario), kind, t);
         assert_eq!(
             slug("宁波舜宇光电信息有限公司", None, CaseKind::Factory),
             "shunyu-guangdian-xinxi"
@@ -433,6 +438,38 @@ mod tests {
         );
         assert_eq!(slug("江苏省某某集团", None, CaseKind::Factory), "moumou");
         assert_eq!(slug("（）", None, CaseKind::Factory), "row-3");
+    }
+
+    #[test]
+    fn long_latin_names_make_slugs_of_whole_words() {
+        let t = taxonomies();
+        let unit =
+            "Zhejiang Northern Precision Bearing Manufacturing Company Limited Branch Office";
+        let slug = slug(&record(unit, None), CaseKind::Factory, t);
+        assert_eq!(
+            slug,
+            "zhejiang-northern-precision-bearing-manufacturing-company"
+        );
+    }
+
+    proptest::proptest! {
+        /// Whatever a cell holds, the file's front matter reads back the same unit and
+        /// title.
+        #[test]
+        fn any_cell_text_reads_back_from_the_written_file(unit in "\\PC{1,40}", title in "\\PC{1,40}") {
+            let t = taxonomies();
+            let unit = unit.split_whitespace().collect::<Vec<_>>().join(" ");
+            let title = title.split_whitespace().collect::<Vec<_>>().join(" ");
+            proptest::prop_assume!(!unit.is_empty() && !title.is_empty());
+            let mut row = record(&unit, None);
+            row.title = Some(title.clone());
+            let archetype = "---\ntitle: x\nunit: x\nyear: 1\n---\n\n## 企业概况\n";
+            let text = render(archetype, &row, 2023, "名单.csv 第 3 行", t);
+            let front = text.split("---\n").nth(1).unwrap();
+            let value: serde_yaml::Value = serde_yaml::from_str(front).unwrap();
+            proptest::prop_assert_eq!(value["unit"].as_str(), Some(unit.as_str()));
+            proptest::prop_assert_eq!(value["title"].as_str(), Some(title.as_str()));
+        }
     }
 
     #[test]

@@ -529,16 +529,7 @@ fn longest_name(
 mod tests {
     use super::*;
 
-    fn taxonomies() -> Taxonomies {
-        let mut diagnostics = Vec::new();
-        let t = Taxonomies::load(
-            std::path::Path::new("/nonexistent"),
-            1 << 20,
-            &mut diagnostics,
-        );
-        assert!(diagnostics.is_empty(), "{diagnostics:?}");
-        t
-    }
+    use crate::input::taxonomy::builtin as taxonomies;
 
     #[test]
     fn recommending_units_give_region_city_and_recommender() {
