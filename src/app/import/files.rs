@@ -2,7 +2,7 @@
 //! short name, then the scenario), matched against the files already there so a second
 //! import never overwrites one, and the file text from the kind's archetype.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use pinyin::ToPinyin;
 
@@ -104,27 +104,21 @@ pub fn plan(
     year: i32,
     t: &Taxonomies,
 ) -> Vec<Outcome> {
+    let files = Files::new(existing, t);
     let mut claimed: HashSet<String> = HashSet::new();
-    let value = |case: &RawCase, key: &str| -> Option<String> {
-        file_fields(case, t)
-            .into_iter()
-            .find(|(k, _)| *k == key)
-            .map(|(_, v)| v)
-    };
     let mut outcomes = Vec::with_capacity(records.len());
     for record in records {
         let row = fields(record, year, t);
-        let row_value = |key: &str| row.iter().find(|(k, _)| *k == key).map(|(_, v)| v.clone());
-        let same_case = |case: &RawCase| {
-            value(case, "unit") == row_value("unit") && value(case, "title") == row_value("title")
+        let (unit, title) = (value(&row, "unit"), value(&row, "title"));
+        let is_rows = |file: usize| {
+            let own = &files.fields[file];
+            value(own, "unit") == unit || (title.is_some() && value(own, "title") == title)
         };
-        let is_rows = |case: &RawCase| {
-            value(case, "unit") == row_value("unit")
-                || (row_value("title").is_some() && value(case, "title") == row_value("title"))
-        };
-        let mut found = existing
-            .iter()
-            .find(|c| !claimed.contains(&c.slug) && same_case(c));
+        let mut found = files.by_name.get(&(unit, title)).and_then(|all| {
+            all.iter()
+                .copied()
+                .find(|&f| !claimed.contains(&existing[f].slug))
+        });
         if found.is_none() {
             let base = slug(record, kind, t);
             for n in 1.. {
@@ -136,32 +130,32 @@ pub fn plan(
                 if claimed.contains(&slug) {
                     continue;
                 }
-                match existing.iter().find(|c| c.slug == slug) {
+                match files.by_slug.get(slug.as_str()) {
                     None => {
                         outcomes.push(Outcome::New(format!("content/{}/{slug}.md", kind.folder())));
                         claimed.insert(slug);
                         break;
                     }
-                    Some(case) if is_rows(case) => {
-                        found = Some(case);
+                    Some(&file) if is_rows(file) => {
+                        found = Some(file);
                         break;
                     }
                     Some(_) => {}
                 }
             }
         }
-        let Some(case) = found else { continue };
-        claimed.insert(case.slug.clone());
-        let file = file_fields(case, t);
+        let Some(file) = found else { continue };
+        claimed.insert(existing[file].slug.clone());
+        let own = &files.fields[file];
         let differences: Vec<(&'static str, String, String)> = row
             .iter()
             .filter_map(|(key, new)| {
-                let old = file.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone());
-                (old.as_deref() != Some(new.as_str()))
-                    .then(|| (*key, old.unwrap_or_default(), new.clone()))
+                let old = value(own, key);
+                (old != Some(new.as_str()))
+                    .then(|| (*key, old.unwrap_or_default().to_string(), new.clone()))
             })
             .collect();
-        let path = case.file.path.clone();
+        let path = existing[file].file.path.clone();
         outcomes.push(if differences.is_empty() {
             Outcome::Present(path)
         } else {
@@ -169,6 +163,49 @@ pub fn plan(
         });
     }
     outcomes
+}
+
+/// The case files there, read once: their fields, and where to look them up.
+struct Files<'a> {
+    /// `fields[i]` of `existing[i]`.
+    fields: Vec<Vec<(&'static str, String)>>,
+    /// (unit, title) → files, in content order.
+    by_name: HashMap<(Option<&'a str>, Option<&'a str>), Vec<usize>>,
+    by_slug: HashMap<&'a str, usize>,
+}
+
+impl<'a> Files<'a> {
+    fn new(existing: &'a [RawCase], t: &Taxonomies) -> Files<'a> {
+        let fields: Vec<_> = existing.iter().map(|c| file_fields(c, t)).collect();
+        let mut by_name: HashMap<_, Vec<usize>> = HashMap::new();
+        for (i, case) in existing.iter().enumerate() {
+            let text = |v: &'a Option<crate::base::source::Spanned<String>>| {
+                v.as_ref().map(|s| s.value.as_str())
+            };
+            by_name
+                .entry((text(&case.front.unit), text(&case.front.title)))
+                .or_default()
+                .push(i);
+        }
+        let by_slug = existing
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.slug.as_str(), i))
+            .collect();
+        Files {
+            fields,
+            by_name,
+            by_slug,
+        }
+    }
+}
+
+/// The value of `key` among fields.
+fn value<'v>(fields: &'v [(&'static str, String)], key: &str) -> Option<&'v str> {
+    fields
+        .iter()
+        .find(|(k, _)| *k == key)
+        .map(|(_, v)| v.as_str())
 }
 
 /// Company forms and notes left off a unit's name for its slug.
