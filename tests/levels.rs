@@ -11,6 +11,13 @@ fn leveled_site() -> tempfile::TempDir {
     site_with(&[
         ("content/factories/leading.md", LEADING.as_bytes()),
         (
+            "content/factories/demo.md",
+            LEADING
+                .replace("领航级智能工厂", "示范工厂")
+                .replace("领航级测试工厂", "示范级测试工厂")
+                .as_bytes(),
+        ),
+        (
             "site.yaml",
             "title: 测试站点\ncompendia:\n  - slug: by-level\n    title: 按级别\n    select: {kind: factory}\n    group_by: level\n"
                 .as_bytes(),
@@ -35,7 +42,11 @@ fn a_level_is_a_badge_a_term_page_a_filter_and_a_data_column() {
     assert_eq!(
         attributes(&listing, "a.tag-level", "href"),
         ["/levels/leading/"],
-        "only the factory with a level has the badge"
+        "only a level other than the kind's own name (示范工厂) gets a badge"
+    );
+    assert!(
+        text("factories/demo/index.html")
+            .contains("<dt>级别</dt><dd><a href=\"/levels/demonstration/\">示范工厂</a></dd>")
     );
     let term = text("levels/leading/index.html");
     assert!(term.contains("领航级测试工厂") && !term.contains("测试工厂单位"));
@@ -46,7 +57,7 @@ fn a_level_is_a_badge_a_term_page_a_filter_and_a_data_column() {
     let library = text("cases/index.html");
     assert_eq!(
         attributes(&library, "a[data-key=level]", "data-value"),
-        ["领航级"]
+        ["示范工厂", "领航级"]
     );
     let index: serde_json::Value = serde_json::from_slice(&files["search/index.json"]).unwrap();
     assert!(index["filters"].to_string().contains("领航级"), "{index}");

@@ -148,7 +148,82 @@ fn no_search_leaves_out_the_index_the_library_and_the_search_box() {
         assert!(!files.contains_key("cases/index.html"));
         assert!(!text(&files, "index.html").contains("site-search"));
         assert!(files.contains_key("factories/js-plant/index.html"));
+        // Nothing leads to a library that is not there.
+        for (path, bytes) in files.iter().filter(|(p, _)| p.ends_with(".html")) {
+            let html = String::from_utf8_lossy(bytes);
+            assert!(!html.contains("/cases/"), "{path} links the library");
+        }
     }
+}
+
+#[test]
+fn every_page_links_the_library_and_listings_narrow_into_it() {
+    let (_out, files) = build_site(&example_site(), &["--no-pdf"]);
+    // Every page but the compendia's print pages, which have no navigation.
+    let pages = files
+        .iter()
+        .filter(|(p, _)| p.ends_with(".html") && !p.starts_with("compendium/"));
+    for (path, bytes) in pages {
+        let html = String::from_utf8_lossy(bytes);
+        let nav = &html[html
+            .find("aria-label=\"主导航\"")
+            .unwrap_or_else(|| panic!("{path}: no nav"))..];
+        assert!(
+            nav.starts_with("aria-label=\"主导航\">\n      <ul>\n      \n        <li><a href=\"/cases/\">案例库</a></li>"),
+            "{path}: the library is not first in the navigation"
+        );
+    }
+    let home = text(&files, "index.html");
+    let listed = serde_json::from_slice::<serde_json::Value>(&files["search/index.json"]).unwrap()
+        ["docs"]
+        .as_array()
+        .unwrap()
+        .len();
+    assert!(home.contains(&format!("<a href=\"/cases/\">查看全部 {listed} 个案例</a>")));
+
+    // A region page: its region chosen in the filter row, the rest open; a link with it set.
+    let region = text(&files, "regions/jiangsu/index.html");
+    assert_eq!(
+        attributes(&region, "form.narrow select", "name"),
+        ["kind", "category", "region"]
+    );
+    assert!(region.contains("<option selected>江苏省</option>"));
+    assert_eq!(region.matches("<option selected>").count(), 1);
+    assert_eq!(
+        attributes(&region, "form.narrow input[type=hidden]", "name"),
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        attributes(&region, "form.narrow a", "href"),
+        ["/cases/?region=%E6%B1%9F%E8%8B%8F%E7%9C%81"]
+    );
+    // A sub-industry, a technology, a year, a kind: kept as they are, or chosen.
+    for (page, key, value) in [
+        (
+            "industries/power-equipment/index.html",
+            "industry",
+            "电力装备",
+        ),
+        ("technologies/5g/index.html", "technology", "5G"),
+        ("years/2023/index.html", "year", "2023"),
+        ("levels/excellence/index.html", "level", "卓越级"),
+    ] {
+        let html = text(&files, page);
+        assert_eq!(
+            attributes(&html, "form.narrow input[type=hidden]", "name"),
+            [key],
+            "{page}"
+        );
+        assert_eq!(
+            attributes(&html, "form.narrow input[type=hidden]", "value"),
+            [value],
+            "{page}"
+        );
+    }
+    let kind = text(&files, "factories/index.html");
+    assert!(kind.contains("<option selected>示范工厂</option>"));
+    let category = text(&files, "industries/equipment/index.html");
+    assert!(category.contains("<option selected>装备制造</option>"));
 }
 
 #[test]
@@ -431,6 +506,9 @@ fn filters_in_the_url_show_exactly_the_cases_of_the_content() {
             }
         }
     }
+    // A filter row sends its open selects as empty values: they filter nothing.
+    let dom = library(&browser, &format!("kind=&{url}"));
+    assert_eq!(sorted(shown(&dom)), want);
     // A query narrows the filtered view (视觉检测 is in six cases, one of them here).
     let dom = library(&browser, &format!("{}&{url}", query("视觉检测")));
     assert_eq!(shown(&dom), ["scenarios/suzhou-mlcc-shijue-jiance"]);

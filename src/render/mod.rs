@@ -301,6 +301,9 @@ impl Shared<'_> {
         };
         context.insert("cases", &self.cards(cards));
         context.insert("pager", &pager);
+        if self.site.config.search {
+            context.insert("narrow", &narrow(self.site, of));
+        }
         match of {
             Listing::Kind(kind) => {
                 context.insert("kind", &kind_context(self.index, kind));
@@ -329,6 +332,91 @@ pub struct Inputs<'a> {
     pub bodies: &'a [Rendered],
     pub page_bodies: &'a [Rendered],
     pub pdfs: &'a Pdfs,
+}
+
+/// The compact filter row of a listing page: kind, category and region to choose, the
+/// page's own filter kept, sent to the case library; and a link to the library with
+/// the page's filter set.
+#[derive(Serialize)]
+struct Narrow {
+    library: String,
+    /// Filters of the page that no select offers (a technology, a year, …).
+    fixed: Vec<Fixed>,
+    selects: Vec<Select>,
+}
+
+#[derive(Serialize)]
+struct Fixed {
+    key: &'static str,
+    value: String,
+}
+
+#[derive(Serialize)]
+struct Select {
+    key: &'static str,
+    label: &'static str,
+    options: Vec<Choice>,
+}
+
+#[derive(Serialize)]
+struct Choice {
+    value: String,
+    selected: bool,
+}
+
+fn narrow(site: &Site, of: Listing) -> Narrow {
+    let (key, value) = match of {
+        Listing::Kind(kind) => ("kind", kind.short_label().to_string()),
+        Listing::Term(kind, id) => labels::term_filter(site, kind, id),
+        Listing::Year(year) => ("year", year.to_string()),
+    };
+    let t = &site.taxonomies;
+    let names = |taxonomy: &crate::input::taxonomy::Taxonomy| {
+        taxonomy
+            .terms
+            .iter()
+            .filter(|term| term.parent.is_none())
+            .map(|term| term.name.clone())
+            .collect::<Vec<_>>()
+    };
+    let choices = [
+        (
+            "kind",
+            "类别",
+            CaseKind::ALL
+                .iter()
+                .map(|k| k.short_label().to_string())
+                .collect(),
+        ),
+        ("category", "行业", names(&t.industries)),
+        ("region", "地区", names(&t.regions)),
+    ];
+    let selects: Vec<Select> = choices
+        .into_iter()
+        .map(
+            |(k, label, values): (&'static str, &'static str, Vec<String>)| Select {
+                key: k,
+                label,
+                options: values
+                    .into_iter()
+                    .map(|v| Choice {
+                        selected: k == key && v == value,
+                        value: v,
+                    })
+                    .collect(),
+            },
+        )
+        .collect();
+    let offered = selects.iter().any(|s| s.key == key);
+    Narrow {
+        library: urls::library_url(&[(key, &value)]),
+        fixed: if offered {
+            Vec::new()
+        } else {
+            vec![Fixed { key, value }]
+        },
+        selects,
+    }
 }
 
 /// What rendering any page needs.
@@ -499,13 +587,15 @@ fn compendium_links(site: &Site, pdfs: &Pdfs) -> Vec<CompendiumLink> {
 fn site_context(site: &Site) -> SiteContext<'_> {
     let config = &site.config;
     let default_nav = || {
-        let mut nav: Vec<Link> = CaseKind::ALL
-            .iter()
-            .map(|k| Link {
-                title: k.short_label().to_string(),
-                url: kind_url(*k),
-            })
-            .collect();
+        let library = config.search.then(|| Link {
+            title: "案例库".to_string(),
+            url: LIBRARY_URL.to_string(),
+        });
+        let mut nav: Vec<Link> = library.into_iter().collect();
+        nav.extend(CaseKind::ALL.iter().map(|k| Link {
+            title: k.short_label().to_string(),
+            url: kind_url(*k),
+        }));
         nav.extend(VOCABULARIES.iter().filter(|v| v.in_nav).map(|v| Link {
             title: v.kind.label().to_string(),
             url: vocabulary_url(v.kind),

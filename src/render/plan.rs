@@ -143,7 +143,7 @@ pub fn plan(site: &Site, index: &Index) -> Vec<Planned> {
         }
     }));
     if site.config.search {
-        pages.push(overview("cases/index.html".into(), Spec::Library));
+        pages.push(overview(urls::page_file(urls::LIBRARY_URL), Spec::Library));
     }
     pages.push(Planned {
         path: "404.html".into(),

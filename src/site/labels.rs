@@ -94,6 +94,23 @@ pub const FILTER_KEYS: [&str; 10] = [
     "status",
 ];
 
+/// The case-library filter a listing page stands for: its key and value (a region's
+/// name; a category's under `category`, a sub-industry's under `industry`, …).
+pub fn term_filter(site: &Site, kind: Kind, id: usize) -> (&'static str, String) {
+    let term = site.taxonomies.get(kind).term(id);
+    let top = term.parent.is_none();
+    let key = match kind {
+        Kind::Region => "region",
+        Kind::Industry if top => "category",
+        Kind::Industry => "industry",
+        Kind::Scenario if top => "scenario_group",
+        Kind::Scenario => "scenario",
+        Kind::Technology => "technology",
+        Kind::Level => "level",
+    };
+    (key, term.name.clone())
+}
+
 /// The values of one filter of a case.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Filter {

@@ -119,6 +119,27 @@ pub fn listing_page_file(url: &str, n: usize) -> String {
     page_file(&listing_page_url(url, n))
 }
 
+/// The case library: search and filters over every listed case.
+pub const LIBRARY_URL: &str = "/cases/";
+
+/// The case library with filters set (`/cases/?region=%E6%B1%9F…`), as its script reads
+/// them from the address.
+pub fn library_url(filters: &[(&str, &str)]) -> String {
+    let query: Vec<String> = filters
+        .iter()
+        .map(|(key, value)| {
+            let value =
+                percent_encoding::utf8_percent_encode(value, percent_encoding::NON_ALPHANUMERIC);
+            format!("{key}={value}")
+        })
+        .collect();
+    if query.is_empty() {
+        LIBRARY_URL.to_string()
+    } else {
+        format!("{LIBRARY_URL}?{}", query.join("&"))
+    }
+}
+
 pub fn kind_url(kind: CaseKind) -> String {
     format!("/{}/", kind.folder())
 }

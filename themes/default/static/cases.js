@@ -29,7 +29,8 @@ function readState() {
   const params = new URLSearchParams(location.search);
   const filters = {};
   for (const key of keys) {
-    const values = params.getAll(key);
+    // A filter row's "不限" sends an empty value: no filter.
+    const values = params.getAll(key).filter((v) => v !== "");
     if (values.length) filters[key] = values;
   }
   return { q: (params.get("q") || "").trim(), filters };
