@@ -188,8 +188,10 @@ fn is_theme_element(tag: &str, attributes: &[(String, String)]) -> bool {
             .contains(&name.as_str())
         }),
         "form" => {
-            matches!(value("class"), Some("site-search" | "library-search" | "narrow"))
-                && value("action").is_some_and(|a| a.ends_with("/cases/"))
+            matches!(
+                value("class"),
+                Some("site-search" | "library-search" | "narrow")
+            ) && value("action").is_some_and(|a| a.ends_with("/cases/"))
         }
         "script" => value("src").is_some_and(|s| s.ends_with("/cases.js")) && attributes.len() == 2,
         _ => false,
