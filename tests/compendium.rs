@@ -139,6 +139,101 @@ fn the_pdf_has_cover_preface_and_the_selected_cases_in_chapter_order() {
     assert!(all.contains("returnscore>0.8#阈值"), "code block");
 }
 
+/// The fixture with `site.yaml` edited, built with the date fixed at 2024-06-01.
+fn built_with(edit: impl FnOnce(String) -> String) -> (tempfile::TempDir, PathBuf) {
+    let out = tempfile::tempdir().unwrap();
+    let root = out.path().join("root");
+    copy_tree(&fixture("compendium"), &root);
+    let yaml = root.join("site.yaml");
+    fs::write(&yaml, edit(fs::read_to_string(&yaml).unwrap())).unwrap();
+    let site = out.path().join("site");
+    let epoch = Path::new("1717200000");
+    let output = build_with_env(&root, &site, &[], &[("SOURCE_DATE_EPOCH", epoch)]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    (out, site)
+}
+
+#[test]
+fn small_chapters_start_on_their_first_cases_page_and_openers_are_right_hand_pages_without_running_heads()
+ {
+    if !pdf_tools() {
+        return;
+    }
+    let (_out, site) = built_with(|yaml| {
+        format!("publisher: 测试发布单位（示例）\n{yaml}").replace(
+            "    opener_min_cases: 1 ",
+            "    duplex: true\n    opener_min_cases: 1 ",
+        )
+    });
+    // jiangsu: three scenarios (an opener page) and one zone (no opener); no cover settings.
+    let pages = pdf_pages(&site.join("compendium/jiangsu.pdf"));
+    let cover = squeeze(&pages[0]);
+    assert!(
+        cover.contains("测试发布单位（示例）") && cover.contains("2024年6月"),
+        "the cover falls back to the publisher and the build's month: {cover}"
+    );
+    let page_of = |chapter: &str| {
+        let page = pages.iter().skip(2).find(|p| squeeze(p).contains(chapter));
+        squeeze(page.unwrap_or_else(|| panic!("{chapter} on no page")))
+    };
+    assert_eq!(
+        page_of("第一章智能制造优秀场景"),
+        "第一章智能制造优秀场景1",
+        "an opener page"
+    );
+    let zone = page_of("第二章智能制造先行区");
+    assert!(
+        zone.find("第二章智能制造先行区") < zone.find("己市智能制造先行区类别"),
+        "the chapter's title is above its one case, on its page: {zone}"
+    );
+    let all = squeeze(&pages.join("\n"));
+    assert!(
+        all.contains("网址https://example.org/book/scenarios/jia-gangtie/"),
+        "{all}"
+    );
+
+    // all-2023, duplex: each chapter opens on its own odd page, with no running head.
+    let pages = pdf_pages(&site.join("compendium/all-2023.pdf"));
+    for chapter in [
+        "第一章原材料",
+        "第二章装备制造",
+        "第三章消费品",
+        "第四章其他",
+    ] {
+        let opener = pages
+            .iter()
+            .find(|p| squeeze(p).starts_with(chapter))
+            .unwrap_or_else(|| panic!("no opener page for {chapter}"));
+        assert!(
+            !squeeze(opener).contains("2023年度测试案例集"),
+            "a running head on {chapter}'s opener"
+        );
+        let folio: usize = folio(opener).parse().unwrap();
+        assert_eq!(
+            folio % 2,
+            1,
+            "{chapter} opens on page {folio}, a left-hand page"
+        );
+    }
+
+    // The print page: the cover's fallback, inline chapter titles, no empty 说明 column.
+    let print = fs::read_to_string(site.join("compendium/jiangsu/index.html")).unwrap();
+    assert!(print.contains("测试发布单位（示例）") && print.contains("2024年6月"));
+    assert!(print.contains(
+        "class=\"chapter-title chapter-title-inline\" id=\"chapter-2\">第二章　智能制造先行区</h2>"
+    ));
+    let with_notes = fs::read_to_string(site.join("compendium/all-2023/index.html")).unwrap();
+    assert_eq!(
+        with_notes.matches("<th scope=\"col\">说明</th>").count(),
+        1,
+        "only 甲's figures have notes"
+    );
+    assert!(
+        with_notes
+            .contains("<dt>网址</dt><dd>https://example.org/book/scenarios/jia-gangtie/</dd>")
+    );
+}
+
 #[test]
 fn contents_page_numbers_are_the_pages_where_cases_start() {
     let Some(pages) = all_2023_pages() else {

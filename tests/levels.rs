@@ -72,8 +72,8 @@ fn a_level_is_a_badge_a_term_page_a_filter_and_a_data_column() {
 
     // group_by: level — a chapter per level, factories without one under 其他.
     let print = text("compendium/by-level/index.html");
-    let leading = print.find("<br>领航级</h2>").expect(&print);
-    let other = print.find("<br>其他</h2>").expect(&print);
+    let leading = print.find("领航级</h2>").expect(&print);
+    let other = print.find("其他</h2>").expect(&print);
     let case = |slug: &str| {
         print
             .find(&format!("id=\"case-factories-{slug}\""))

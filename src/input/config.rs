@@ -493,7 +493,15 @@ pub struct CompendiumSpec {
     /// A page under `content/`, e.g. `pages/preface-2022.md`.
     pub preface: Option<Spanned<String>>,
     pub cover: Cover,
+    /// Printed on both sides: chapters start on a right-hand page.
+    pub duplex: bool,
+    /// A chapter gets an opener page when it has at least this many cases; a smaller one
+    /// starts with its title above its first case.
+    pub opener_min_cases: usize,
 }
+
+/// Cases a chapter needs for an opener page of its own, unless `site.yaml` says.
+pub const OPENER_MIN_CASES: usize = 3;
 
 /// One key of a compendium's `select`, with its values as written.
 #[derive(Debug, Clone)]
@@ -654,6 +662,14 @@ const COMPENDIUM_FIELDS: &[FieldSpec] = &[
         key: "cover",
         label: "封面",
     },
+    FieldSpec {
+        key: "duplex",
+        label: "双面印刷",
+    },
+    FieldSpec {
+        key: "opener_min_cases",
+        label: "章扉页的最少案例数",
+    },
 ];
 
 const COVER_FIELDS: &[FieldSpec] = &[
@@ -777,6 +793,17 @@ fn parse_compendium(reader: &mut FieldReader, node: Node) -> Option<CompendiumSp
             "content/ 下的页面路径，如 pages/preface-2022.md",
         ),
         cover,
+        duplex: reader
+            .get::<bool>(node, "duplex", "true 或 false")
+            .is_some_and(|v| v.value),
+        opener_min_cases: reader
+            .get_in::<usize>(
+                node,
+                "opener_min_cases",
+                1..=1000,
+                "1 到 1000 之间的整数，如 3",
+            )
+            .map_or(OPENER_MIN_CASES, |v| v.value),
     })
 }
 

@@ -22,6 +22,8 @@ pub struct Compendium {
     pub preface: Option<usize>,
     pub select: Vec<Condition>,
     pub chapters: Vec<Chapter>,
+    /// Printed on both sides: chapters start on a right-hand page.
+    pub duplex: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -29,6 +31,9 @@ pub struct Chapter {
     pub title: String,
     /// Indexes into [`Site::cases`], in book order.
     pub cases: Vec<usize>,
+    /// Whether it opens with a page of its own (enough cases), or with its title above
+    /// its first case.
+    pub opener: bool,
 }
 
 /// One resolved selector: a case must match one of its values.
@@ -136,12 +141,28 @@ fn resolve_one(site: &Site, spec: &CompendiumSpec, reader: &mut FieldReader) -> 
         slug: spec.slug.clone(),
         title: spec.title.clone(),
         subtitle: spec.subtitle.clone(),
-        organiser: spec.cover.organiser.clone(),
-        date: spec.cover.date.clone(),
+        // A cover always says who made it and when: the site's publisher and the month
+        // of the build, unless the compendium says.
+        organiser: spec
+            .cover
+            .organiser
+            .clone()
+            .or_else(|| site.config.publisher.clone()),
+        date: spec.cover.date.clone().or_else(|| {
+            let today = crate::model::today();
+            Some(today.format("%Y年%-m月").to_string())
+        }),
         cover_image,
         preface,
-        chapters: chapters(site, spec.group_by, spec.order, selected),
+        chapters: chapters(site, spec.group_by, spec.order, selected)
+            .into_iter()
+            .map(|chapter| Chapter {
+                opener: chapter.cases.len() >= spec.opener_min_cases,
+                ..chapter
+            })
+            .collect(),
         select,
+        duplex: spec.duplex,
     })
 }
 
@@ -337,7 +358,11 @@ fn chapters(site: &Site, group_by: GroupBy, order: Order, selected: Vec<usize>) 
         .into_iter()
         .map(|((_, title), mut cases)| {
             cases.sort_by(|&a, &b| order_key(site, order, a).cmp(&order_key(site, order, b)));
-            Chapter { title, cases }
+            Chapter {
+                title,
+                cases,
+                opener: true,
+            }
         })
         .collect()
 }

@@ -966,6 +966,8 @@ struct PrintChapter<'a> {
     number: String,
     title: &'a str,
     anchor: String,
+    /// A page of its own, or (few cases) a title above its first case.
+    opener: bool,
     cases: Vec<PrintCase<'a>>,
 }
 
@@ -975,6 +977,8 @@ struct PrintCase<'a> {
     card: &'a Card,
     facts: Vec<(&'static str, String)>,
     metrics: &'a [crate::input::content::Metric],
+    /// Whether any figure has a note (the 说明 column).
+    notes: bool,
     body: String,
 }
 
@@ -1013,6 +1017,7 @@ fn print_book<'a>(
             number: format!("第{}章", labels::chinese_number(n + 1)),
             title: &chapter.title,
             anchor: format!("chapter-{}", n + 1),
+            opener: chapter.opener,
             cases: chapter
                 .cases
                 .iter()
@@ -1024,6 +1029,7 @@ fn print_book<'a>(
                         card: &shared.cards[i],
                         facts: labels::case_facts(site, i),
                         metrics: &case.metrics,
+                        notes: case.metrics.iter().any(|m| m.note.is_some()),
                         body: crate::markup::rewrite::embed(
                             &bodies[i].html,
                             &dir,

@@ -39,7 +39,8 @@ pub fn chinese_number(n: usize) -> String {
     }
 }
 
-/// The metadata block of a case: label and value per line.
+/// The metadata block of a case in print (the compendium's PDF and print page): label
+/// and value per line.
 pub fn case_facts(site: &Site, index: usize) -> Vec<(&'static str, String)> {
     let case = &site.cases[index];
     let t = &site.taxonomies;
@@ -77,6 +78,11 @@ pub fn case_facts(site: &Site, index: usize) -> Vec<(&'static str, String)> {
     }
     facts.push(("批次年度", format!("{}年", case.year)));
     facts.push(("状态", badge(case)));
+    // On paper, the way back to the live case: only a full address can be typed in.
+    if site.config.base_url.starts_with("http") {
+        let path = crate::site::urls::case_url(case);
+        facts.push(("网址", site.config.absolute_url(&path)));
+    }
     facts
 }
 

@@ -86,8 +86,8 @@ pub fn document(
     }
     let stacks = design.stacks;
     w.raw(&format!(
-        ", serif: {}, sans: {}, mono: {})\n",
-        stacks.serif, stacks.sans, stacks.mono
+        ", duplex: {}, serif: {}, sans: {}, mono: {})\n",
+        book.duplex, stacks.serif, stacks.sans, stacks.mono
     ));
     w.begin(design.prelude.1);
     w.design(design.prelude.0);
@@ -97,16 +97,30 @@ pub fn document(
         w.begin(&page.source.path);
         w.raw("#heading(level: 1, numbering: none)[");
         w.text(&page.title);
-        w.raw("]\n");
+        w.raw("] <opener>\n");
         w.body(page.body(), Path::new(crate::input::content::PAGES_DIR));
     }
-    w.raw("#contents()\n#set page(numbering: \"1\")\n#counter(page).update(1)\n");
+    // Page 1 is a right-hand page when the book is printed on both sides.
+    w.raw("#contents()\n#pagebreak(weak: true, to: if book.duplex { \"odd\" } else { none })\n#set page(numbering: \"1\")\n#counter(page).update(1)\n");
     for chapter in &book.chapters {
         w.begin(crate::input::config::FILE_NAME);
-        w.raw("#heading(level: 1, numbering: chapter-number)[");
-        w.text(&chapter.title);
-        w.raw("]\n");
-        for &i in &chapter.cases {
+        let Some((&first, rest)) = chapter.cases.split_first() else {
+            continue;
+        };
+        if chapter.opener {
+            w.raw("#heading(level: 1, numbering: chapter-number)[");
+            w.text(&chapter.title);
+            w.raw("] <opener>\n");
+            w.case(first);
+        } else {
+            // A chapter of few cases: its title above its first case, on that page.
+            w.raw("#pagebreak(weak: true)\n#[\n#show heading.where(level: 1): chapter-inline\n#show heading.where(level: 2): case-title\n#heading(level: 1, numbering: chapter-number)[");
+            w.text(&chapter.title);
+            w.raw("]\n");
+            w.case(first);
+            w.raw("]\n");
+        }
+        for &i in rest {
             w.case(i);
         }
     }
@@ -259,10 +273,16 @@ impl<'s> Writer<'s> {
         }
         self.raw("))\n");
         if !case.metrics.is_empty() {
-            self.raw("#case-metrics((");
+            // The 说明 column only when some figure has a note.
+            let notes = case.metrics.iter().any(|m| m.note.is_some());
+            self.raw(&format!("#case-metrics(notes: {notes}, ("));
             for m in &case.metrics {
                 self.raw("(");
-                for cell in [&m.name, &m.value, m.note.as_deref().unwrap_or("")] {
+                let note = m.note.as_deref().filter(|_| notes);
+                for cell in [Some(m.name.as_str()), Some(m.value.as_str()), note]
+                    .into_iter()
+                    .flatten()
+                {
                     self.raw("[");
                     self.text(cell);
                     self.raw("], ");
