@@ -331,3 +331,27 @@ fn folders_beside_the_output_that_anli_did_not_make_are_never_deleted() {
     }
     assert!(build(&site, &out, &["--no-pdf"]).status.success());
 }
+
+#[test]
+fn a_numbers_digit_groups_never_break_across_lines() {
+    let site = common::site_with(&[(
+        "content/scenarios/big.md",
+        &common::case_file(
+            "metrics:\n  - {name: 年产量, value: 12 000 台}\n",
+            "年产约 8 000 台，2023 年投产，`8 000` 是代码。",
+        ),
+    )]);
+    let (_out, files) = common::build_site(site.path(), &["--no-pdf"]);
+    let page = String::from_utf8(files["scenarios/big/index.html"].clone()).unwrap();
+    assert!(
+        page.contains("年产约 8\u{202F}000 台，2023 年投产"),
+        "{page}"
+    );
+    assert!(page.contains("<code>8 000</code>"), "code stays as written");
+    assert!(page.contains("12\u{202F}000 台"), "a key figure");
+    let data = String::from_utf8(files["data/cases.csv"].clone()).unwrap();
+    assert!(
+        data.contains("年产量：12 000 台"),
+        "data files keep the value as written"
+    );
+}

@@ -481,3 +481,42 @@ fn check_and_build_agree_on_drafts() {
         "{report}"
     );
 }
+
+#[test]
+fn a_space_after_chinese_punctuation_is_a_warning_at_its_column() {
+    let site = common::site_with(&[
+        (
+            "content/scenarios/spaced.md",
+            &common::case_file(
+                "",
+                "第一句。 第二句，年产 8 000 台。\n\n| 项目 | 结果 |\n| --- | --- |\n| 排产 | 已完成。 |",
+            ),
+        ),
+        (
+            "content/pages/about.md",
+            "---\ntitle: 关于\n---\n\n说明：  见下文。\n".as_bytes(),
+        ),
+    ]);
+    let (code, found) = common::check_json_at(site.path(), &[]);
+    assert_eq!(code, 0, "warnings only: {found:#?}");
+    let spaced: Vec<_> = found
+        .iter()
+        .filter(|d| d.code == "space-after-punctuation")
+        .map(|d| (d.file.as_str(), d.line, d.column, d.severity.as_str()))
+        .collect();
+    assert_eq!(
+        spaced,
+        [
+            ("content/pages/about.md", 5, 4, "warning"),
+            ("content/scenarios/spaced.md", 12, 5, "warning"),
+        ]
+    );
+    assert_eq!(
+        found
+            .iter()
+            .find(|d| d.code == "space-after-punctuation")
+            .unwrap()
+            .message,
+        "全角标点后面有空格"
+    );
+}

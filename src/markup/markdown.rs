@@ -118,7 +118,7 @@ pub const RESERVED_IDS: &[&str] = &[
 pub fn render(markdown: &str, highlighter: &Highlighter) -> Rendered {
     let mut rendered = Rendered::default();
     let events = parse(markdown, highlighter, &mut rendered);
-    let mut events = join_cjk_soft_breaks(events);
+    let mut events = keep_digit_groups(join_cjk_soft_breaks(events));
     rendered.headings = name_headings(&mut events);
     rendered.text = paragraph_text(&events);
     pulldown_cmark::html::push_html(&mut rendered.html, events.into_iter());
@@ -410,6 +410,21 @@ fn join_cjk_soft_breaks(events: Vec<Event>) -> Vec<Event> {
         out.push(event);
     }
     out
+}
+
+/// Text with each number's digit groups kept on one line (`8 000`). Code blocks are
+/// already HTML here; inline code is not text.
+fn keep_digit_groups(events: Vec<Event>) -> Vec<Event> {
+    events
+        .into_iter()
+        .map(|event| match event {
+            Event::Text(t) => match crate::base::text::keep_digit_groups(&t) {
+                std::borrow::Cow::Owned(joined) => Event::Text(joined.into()),
+                std::borrow::Cow::Borrowed(_) => Event::Text(t),
+            },
+            event => event,
+        })
+        .collect()
 }
 
 fn text_of<'e>(event: &'e Event) -> Option<&'e str> {

@@ -399,6 +399,7 @@ fn validate_case(
     let level = read_level(&mut reader, taxonomies, raw.kind, front.level.as_ref());
     let status = read_status(&mut reader, raw.kind, front.status.as_ref());
     report_placeholders(&mut reader, &raw);
+    report_spaced_punctuation(&mut reader, &raw.file.text, raw.body_start);
     let related = check_related(&mut reader, names, &front.related);
     let cover = check_cover(&mut reader, root, &raw);
     if front.summary.is_none() {
@@ -505,6 +506,24 @@ fn report_placeholders(reader: &mut FieldReader, raw: &RawCase) {
             PLACEHOLDER.chars().count(),
             "这里还是 anli new 或 anli import 留下的占位内容".to_string(),
             "把“请填写……”换成真实内容".to_string(),
+        );
+    }
+}
+
+/// Spaces after full-width punctuation in a body (`。 下一句`): a gap on the page.
+fn report_spaced_punctuation(reader: &mut FieldReader, text: &str, body_start: usize) {
+    let first_line = text[..body_start].matches('\n').count();
+    for (line, column, len) in crate::base::text::spaces_after_punctuation(&text[body_start..]) {
+        reader.report(
+            crate::base::diagnostics::Severity::Warning,
+            "space-after-punctuation",
+            Pos {
+                line: first_line + line + 1,
+                column,
+            },
+            len,
+            "全角标点后面有空格".to_string(),
+            "删除这个空格：全角标点自带间距，多出的空格在页面上是一道空隙".to_string(),
         );
     }
 }
@@ -1053,9 +1072,9 @@ fn validate_pages(
                 "在 front matter 中加上一行 `title: …`".to_string(),
             );
         }
-        let found = reader.diagnostics;
-        let ok = found.is_empty();
-        diagnostics.extend(found);
+        let ok = reader.diagnostics.is_empty();
+        report_spaced_punctuation(&mut reader, &raw.file.text, raw.body_start);
+        diagnostics.extend(reader.diagnostics);
         if let (true, Some(title)) = (ok, raw.front.title) {
             if raw.front.draft && !drafts {
                 left_out.push(Draft {

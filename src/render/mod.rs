@@ -16,6 +16,7 @@ pub mod plan;
 
 use crate::base::diagnostics::Diagnostic;
 use crate::base::source::Pos;
+use crate::base::text::keep_digit_groups;
 use crate::input::taxonomy::{Kind, TermId};
 use crate::markup::markdown::{Heading, Highlighter, Rendered, reading_minutes, summarise};
 use crate::model::compendium::{self, Compendium, Pdfs};
@@ -185,7 +186,7 @@ struct CaseContext<'a> {
     /// Date of the latest passing 复评.
     last_review: Option<String>,
     reviews: Vec<ReviewContext>,
-    metrics: &'a [crate::input::content::Metric],
+    metrics: Vec<crate::input::content::Metric>,
     reading_minutes: usize,
     /// First and last commit of the case file, with `git_info: true`.
     published: Option<String>,
@@ -687,11 +688,22 @@ pub fn card(site: &Site, case: &Case, body: &Rendered) -> Card {
         status: case.status.label(),
         state: case.lifecycle.state,
         badge: labels::badge(case),
-        summary: summary(site, case, body),
-        first_metric: case.metrics.first().cloned(),
+        summary: keep_digit_groups(&summary(site, case, body)).into_owned(),
+        first_metric: shown_metrics(&case.metrics[..case.metrics.len().min(1)]).pop(),
         cover: case.cover.as_ref().map(|c| format!("{url}{c}")),
         url,
     }
+}
+
+/// Key figures as pages show them: a number's digit groups kept on one line.
+fn shown_metrics(metrics: &[crate::input::content::Metric]) -> Vec<crate::input::content::Metric> {
+    metrics
+        .iter()
+        .map(|m| crate::input::content::Metric {
+            value: keep_digit_groups(&m.value).into_owned(),
+            ..m.clone()
+        })
+        .collect()
 }
 
 /// A case's summary: its own, or the start of its body.
@@ -730,7 +742,7 @@ fn case_context<'a>(shared: &'a Shared, index: usize, body: &'a Rendered) -> Cas
         valid_until: case.lifecycle.valid_until.map(date),
         last_review: case.lifecycle.last_review_passed.map(date),
         reviews,
-        metrics: &case.metrics,
+        metrics: shown_metrics(&case.metrics),
         reading_minutes: reading_minutes(&body.text),
         published: case.history.map(|h| date(h.first)),
         updated: case.history.map(|h| date(h.last)),
@@ -976,7 +988,7 @@ struct PrintCase<'a> {
     anchor: String,
     card: &'a Card,
     facts: Vec<(&'static str, String)>,
-    metrics: &'a [crate::input::content::Metric],
+    metrics: Vec<crate::input::content::Metric>,
     /// Whether any figure has a note (the 说明 column).
     notes: bool,
     body: String,
@@ -1028,7 +1040,7 @@ fn print_book<'a>(
                         anchor: anchor(i),
                         card: &shared.cards[i],
                         facts: labels::case_facts(site, i),
-                        metrics: &case.metrics,
+                        metrics: shown_metrics(&case.metrics),
                         notes: case.metrics.iter().any(|m| m.note.is_some()),
                         body: crate::markup::rewrite::embed(
                             &bodies[i].html,

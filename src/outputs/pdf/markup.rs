@@ -233,13 +233,13 @@ impl<'s> Writer<'s> {
         self.out.push_str(&string(text));
     }
 
-    /// Text in markup.
+    /// Text in markup, a number's digit groups kept on one line.
     fn text(&mut self, text: &str) {
         if text.is_empty() {
             return;
         }
         self.out.push('#');
-        self.value(text);
+        self.value(&crate::base::text::keep_digit_groups(text));
         self.out.push(';');
     }
 
