@@ -88,7 +88,7 @@ fn a_case_page_shows_metadata_figures_body_and_related_cases() {
         // The Chinese bold lead-in and a line break inside a Chinese sentence.
         "<p><strong>实施成效：</strong>生产效率提升 30%，这一段跨行书写，中间不应出现空格。</p>",
         "<h2 id=\"企业概况\">企业概况<a class=\"anchor\" href=\"#企业概况\" aria-label=\"本节链接\">#</a></h2>",
-        "<pre class=\"code\" data-lang=\"python\"><code><span class=\"hl-source hl-python\">",
+        "<pre class=\"code\" tabindex=\"0\" data-lang=\"python\"><code><span class=\"hl-source hl-python\">",
         "<th>指标</th>",
         "<a href=\"#fn-1\" id=\"ref-fn-1\">1</a>",
         "<a class=\"footnote-back\" href=\"#ref-fn-1\" aria-label=\"返回正文\">↩</a>",

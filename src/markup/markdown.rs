@@ -36,6 +36,7 @@ impl Highlighter {
             .themes
             .get(THEME)
             .and_then(|theme| css_for_theme_with_class_style(theme, CLASS_STYLE).ok())
+            .map(|css| legible(&css))
             .unwrap_or_default()
     }
 
@@ -123,6 +124,81 @@ pub fn render(markdown: &str, highlighter: &Highlighter) -> Rendered {
     rendered.text = paragraph_text(&events);
     pulldown_cmark::html::push_html(&mut rendered.html, events.into_iter());
     rendered
+}
+
+/// The background code blocks sit on (`pre.code` in the default theme's stylesheet).
+const CODE_BACKGROUND: [u8; 3] = [0xf6, 0xf8, 0xfa];
+
+/// WCAG AA's contrast for text.
+const MIN_CONTRAST: f64 = 4.5;
+
+/// The highlight theme's text colours, each darkened until it reads at [`MIN_CONTRAST`]
+/// on its rule's background (or the code block's): some of the theme's greys and
+/// oranges do not.
+fn legible(css: &str) -> String {
+    let mut out = String::with_capacity(css.len());
+    for rule in css.split_inclusive('}') {
+        let background = rule
+            .lines()
+            .find_map(|l| l.trim().strip_prefix("background-color:"))
+            .and_then(hex_colour)
+            .unwrap_or(CODE_BACKGROUND);
+        for line in rule.split_inclusive('\n') {
+            match line.trim().strip_prefix("color:").and_then(hex_colour) {
+                Some(colour) => {
+                    let [r, g, b] = readable_on(colour, background);
+                    let end = if line.ends_with('\n') { "\n" } else { "" };
+                    out.push_str(&format!(" color: #{r:02x}{g:02x}{b:02x};{end}"));
+                }
+                None => out.push_str(line),
+            }
+        }
+    }
+    out
+}
+
+/// `#rgb` or `#rrggbb` (with a trailing `;`).
+fn hex_colour(value: &str) -> Option<[u8; 3]> {
+    let hex = value
+        .trim()
+        .trim_end_matches(';')
+        .trim()
+        .strip_prefix('#')?;
+    let digits: Vec<u8> = hex
+        .chars()
+        .map(|c| c.to_digit(16).map(|d| d as u8))
+        .collect::<Option<_>>()?;
+    match digits[..] {
+        [r, g, b] => Some([r * 17, g * 17, b * 17]),
+        [r1, r2, g1, g2, b1, b2] => Some([r1 * 16 + r2, g1 * 16 + g2, b1 * 16 + b2]),
+        _ => None,
+    }
+}
+
+fn luminance(colour: [u8; 3]) -> f64 {
+    let channel = |c: u8| {
+        let c = f64::from(c) / 255.0;
+        if c <= 0.04045 {
+            c / 12.92
+        } else {
+            ((c + 0.055) / 1.055).powf(2.4)
+        }
+    };
+    let [r, g, b] = colour.map(channel);
+    0.2126 * r + 0.7152 * g + 0.0722 * b
+}
+
+fn contrast(a: [u8; 3], b: [u8; 3]) -> f64 {
+    let (x, y) = (luminance(a), luminance(b));
+    (x.max(y) + 0.05) / (x.min(y) + 0.05)
+}
+
+/// `colour`, darkened step by step until it reads on `background`.
+fn readable_on(mut colour: [u8; 3], background: [u8; 3]) -> [u8; 3] {
+    while contrast(colour, background) < MIN_CONTRAST && colour != [0, 0, 0] {
+        colour = colour.map(|c| (f64::from(c) * 0.9) as u8);
+    }
+    colour
 }
 
 /// The markdown extensions case bodies may use.
@@ -251,7 +327,8 @@ fn code_block(lang: &str, code: &str, highlighter: &Highlighter) -> String {
     } else {
         format!(" data-lang=\"{}\"", escape_html(lang))
     };
-    format!("<pre class=\"code\"{lang_attr}><code>{body}</code></pre>\n")
+    // Focusable, so a keyboard can scroll a long line into view.
+    format!("<pre class=\"code\" tabindex=\"0\"{lang_attr}><code>{body}</code></pre>\n")
 }
 
 pub fn escape_html(text: &str) -> String {
@@ -503,6 +580,34 @@ mod tests {
     }
 
     #[test]
+    fn every_highlight_colour_reads_on_its_background() {
+        let css = Highlighter::css();
+        let mut checked = 0;
+        for rule in css.split_inclusive('}') {
+            let background = rule
+                .lines()
+                .find_map(|l| l.trim().strip_prefix("background-color:"))
+                .and_then(hex_colour)
+                .unwrap_or(CODE_BACKGROUND);
+            for colour in rule
+                .lines()
+                .filter_map(|l| l.trim().strip_prefix("color:").and_then(hex_colour))
+            {
+                assert!(
+                    contrast(colour, background) >= MIN_CONTRAST,
+                    "{colour:?} on {background:?} in {rule}"
+                );
+                checked += 1;
+            }
+        }
+        assert!(checked > 50, "{checked} colours");
+        assert!(
+            !css.contains("#969896"),
+            "the theme's grey comments are darkened"
+        );
+    }
+
+    #[test]
     fn soft_break_between_chinese_characters_is_dropped() {
         assert_eq!(html("生产效率\n提升了"), "<p>生产效率提升了</p>\n");
         assert_eq!(html("提升，\n质量"), "<p>提升，质量</p>\n");
@@ -544,7 +649,7 @@ mod tests {
     #[test]
     fn code_is_highlighted_with_classes() {
         let out = html("```python\nx = 1\n```\n");
-        assert!(out.starts_with("<pre class=\"code\" data-lang=\"python\"><code><span class=\"hl-source hl-python\">"), "{out}");
+        assert!(out.starts_with("<pre class=\"code\" tabindex=\"0\" data-lang=\"python\"><code><span class=\"hl-source hl-python\">"), "{out}");
         assert!(!out.contains("style="));
     }
 

@@ -282,7 +282,7 @@ impl Default for Sanitiser {
             .add_tags(["input", "section"])
             .add_clean_content_tags(DROPPED_WITH_CONTENT.iter().copied())
             .add_generic_attributes(["id", "class", "aria-label", "aria-hidden"])
-            .add_tag_attributes("pre", ["data-lang"])
+            .add_tag_attributes("pre", ["data-lang", "tabindex"])
             .add_tag_attributes("img", ["loading", "decoding"])
             .add_tag_attributes("input", ["type", "checked", "disabled"])
             .add_tag_attributes("th", ["style"])
@@ -294,6 +294,8 @@ impl Default for Sanitiser {
                 let lower = value.trim_start().to_ascii_lowercase();
                 match (element, attribute) {
                     ("input", "type") if value != "checkbox" => None,
+                    // A code block is focusable for scrolling; nothing may reorder focus.
+                    ("pre", "tabindex") if value != "0" => None,
                     (_, "class") => body_classes(value),
                     (_, "id") if is_theme_id(value) => None,
                     ("img", "src")

@@ -5,7 +5,8 @@
 //! Every function here is pure and deterministic: the same input gives the same bytes. The
 //! output is well-formed XML meant to be inlined into an HTML page: no script, no external
 //! request, and no fixed pixel size (a `viewBox` only, so the stylesheet sizes `svg.chart`).
-//! Each chart is `role="img"`, named by its `<title>`; ids start with the caller's prefix so
+//! Each chart is `role="group"` (its bars and tiles are links, which an image role would
+//! hide), named by its `<title>`; ids start with the caller's prefix so
 //! two charts on one page do not collide.
 //!
 //! Looks are given twice: as presentation attributes, so a chart reads without any
@@ -525,7 +526,7 @@ fn svg(id: &str, kind: &str, title: &str, (width, height): (usize, usize), body:
     let id = escape(id);
     format!(
         "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart chart-{kind}\" \
-         viewBox=\"0 0 {width} {height}\" role=\"img\" aria-labelledby=\"{id}-title\">\n\
+         viewBox=\"0 0 {width} {height}\" role=\"group\" aria-labelledby=\"{id}-title\">\n\
          <title id=\"{id}-title\">{}</title>\n{body}</svg>",
         escape(title)
     )
@@ -790,7 +791,7 @@ mod tests {
             assert!(root.attribute("viewBox").is_some());
             assert_eq!(root.attribute("width"), None);
             assert_eq!(root.attribute("height"), None);
-            assert_eq!(root.attribute("role"), Some("img"));
+            assert_eq!(root.attribute("role"), Some("group"));
             let labelled_by = root.attribute("aria-labelledby").unwrap();
             let title = root.first_element_child().unwrap();
             assert_eq!(title.tag_name().name(), "title");

@@ -129,6 +129,13 @@ root.querySelector(".facets").addEventListener("click", (event) => {
   state.filters[key] = values.includes(value) ? values.filter((v) => v !== value) : [...values, value];
   go(state);
 });
+// Facet values are links that act as toggle buttons (aria-pressed): Space presses them too.
+root.querySelector(".facets").addEventListener("keydown", (event) => {
+  const link = event.target.closest("a[data-key]");
+  if (!link || event.key !== " ") return;
+  event.preventDefault();
+  link.click();
+});
 form.addEventListener("submit", (event) => {
   event.preventDefault();
   go({ ...readState(), q: input.value.trim() });
