@@ -355,3 +355,16 @@ fn a_numbers_digit_groups_never_break_across_lines() {
         "data files keep the value as written"
     );
 }
+
+#[test]
+fn pages_carry_a_favicon_and_a_zone_names_its_cities_once() {
+    let (_out, files) = common::build_site(&example_site(), &["--no-pdf"]);
+    let home = String::from_utf8(files["index.html"].clone()).unwrap();
+    assert!(home.contains(r#"<link rel="icon" href="/favicon.svg" type="image/svg+xml">"#));
+    assert!(files["favicon.svg"].starts_with(b"<svg"));
+    let zone = String::from_utf8(files["zones/su-xi-chang-xianxingqu/index.html"].clone()).unwrap();
+    assert!(
+        zone.contains(r#"<dt>地区</dt><dd><a href="/regions/jiangsu/">江苏省</a> · 苏州市、无锡市、常州市</dd>"#),
+        "the lead city is among the cities: {zone}"
+    );
+}
