@@ -1,14 +1,16 @@
-//! Accessibility: axe-core (the WCAG 2.1 A and AA rules and best practices) in headless
-//! Chromium on home, a case, a term page, the case library and a compendium's print page,
-//! each at phone and desktop width: no serious or critical violation. `tests/a11y/` holds
-//! the runner; `npm ci --prefix tests/a11y` installs axe-core and puppeteer-core, as
-//! `.ci/run` does. Without Chromium, Node.js or those packages the test says why it
-//! skips; with `ANLI_REQUIRE_BROWSER=1` (as in CI) that is a failure.
+//! Accessibility and phones: axe-core (the WCAG 2.1 A and AA rules and best practices) in
+//! headless Chromium on home, a case, a term page, the case library and a compendium's
+//! print page, each at phone and desktop width: no serious or critical violation; and on
+//! a phone the case library's first result is above the fold. `tests/a11y/` holds the
+//! runner; `npm ci --prefix tests/a11y` installs axe-core and puppeteer-core, as
+//! `.ci/run` does. Without Chromium, Node.js or those packages the tests say why they
+//! skip; with `ANLI_REQUIRE_BROWSER=1` (as in CI) that is a failure.
 
 mod common;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::sync::OnceLock;
 
 use common::{anli, browser, example_site, stderr};
 
@@ -27,40 +29,37 @@ fn runner(test: &str) -> Option<PathBuf> {
     if node && dir.join("node_modules/axe-core").is_dir() {
         return Some(dir);
     }
-    let why = "没有 Node.js 或 axe-core（npm ci --prefix tests/a11y）";
-    assert!(
-        std::env::var("ANLI_REQUIRE_BROWSER").as_deref() != Ok("1"),
-        "{test}：{why}，而 ANLI_REQUIRE_BROWSER=1 要求运行浏览器测试"
+    browser::skip(
+        test,
+        "没有 Node.js 或 axe-core（npm ci --prefix tests/a11y）",
     );
-    eprintln!("跳过 {test}：{why}");
     None
 }
 
-#[test]
-fn the_example_sites_pages_have_no_serious_accessibility_violations() {
-    let test = "the_example_sites_pages_have_no_serious_accessibility_violations";
-    let Some(chromium) = browser::chromium(test) else {
-        return;
-    };
-    let Some(runner) = runner(test) else {
-        return;
-    };
-    let out = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("a11y-example-site");
-    let build = anli(&[
-        "build",
-        "--root",
-        example_site().to_str().unwrap(),
-        "--output",
-        out.to_str().unwrap(),
-        "--no-pdf",
-    ]);
-    assert!(build.status.success(), "{}", stderr(&build));
-    let served = browser::serve(out, "/");
-    let urls: Vec<String> = PAGES.iter().map(|p| format!("{}{p}", served.url)).collect();
+/// The example site built once and served on 127.0.0.1: its address.
+fn served_example() -> &'static str {
+    static URL: OnceLock<String> = OnceLock::new();
+    URL.get_or_init(|| {
+        let out = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("a11y-example-site");
+        let build = anli(&[
+            "build",
+            "--root",
+            example_site().to_str().unwrap(),
+            "--output",
+            out.to_str().unwrap(),
+            "--no-pdf",
+        ]);
+        assert!(build.status.success(), "{}", stderr(&build));
+        browser::serve(out, "/").url
+    })
+}
+
+/// Runs one of the runner's scripts on `urls`: its JSON lines.
+fn run(runner: &Path, script: &str, chromium: &Path, urls: &[String]) -> Vec<serde_json::Value> {
     let output = Command::new("node")
-        .arg(runner.join("axe.mjs"))
-        .args(&urls)
-        .env("CHROMIUM", &chromium)
+        .arg(runner.join(script))
+        .args(urls)
+        .env("CHROMIUM", chromium)
         .output()
         .expect("node runs");
     let report = String::from_utf8_lossy(&output.stdout);
@@ -69,15 +68,24 @@ fn the_example_sites_pages_have_no_serious_accessibility_violations() {
         "{report}\n{}",
         String::from_utf8_lossy(&output.stderr)
     );
-    let results: Vec<serde_json::Value> = report
+    report
         .lines()
         .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l}")))
+        .collect()
+}
+
+#[test]
+fn the_example_sites_pages_have_no_serious_accessibility_violations() {
+    let test = "the_example_sites_pages_have_no_serious_accessibility_violations";
+    let (Some(chromium), Some(runner)) = (browser::chromium(test), runner(test)) else {
+        return;
+    };
+    let urls: Vec<String> = PAGES
+        .iter()
+        .map(|p| format!("{}{p}", served_example()))
         .collect();
-    assert_eq!(
-        results.len(),
-        PAGES.len() * 2,
-        "every page at two widths: {report}"
-    );
+    let results = run(&runner, "axe.mjs", &chromium, &urls);
+    assert_eq!(results.len(), PAGES.len() * 2, "every page at two widths");
     let found: Vec<String> = results
         .iter()
         .flat_map(|r| {
@@ -91,4 +99,31 @@ fn the_example_sites_pages_have_no_serious_accessibility_violations() {
         })
         .collect();
     assert!(found.is_empty(), "{}", found.join("\n"));
+}
+
+#[test]
+fn on_a_phone_the_librarys_first_result_is_above_the_fold() {
+    let test = "on_a_phone_the_librarys_first_result_is_above_the_fold";
+    let (Some(chromium), Some(runner)) = (browser::chromium(test), runner(test)) else {
+        return;
+    };
+    let base = served_example();
+    let urls = [
+        format!("{base}cases/"),
+        format!("{base}cases/?region=%E6%B1%9F%E8%8B%8F%E7%9C%81"),
+    ];
+    for found in run(&runner, "fold.mjs", &chromium, &urls) {
+        let top = found["top"]
+            .as_f64()
+            .unwrap_or_else(|| panic!("no result: {found}"));
+        let height = found["height"].as_f64().unwrap();
+        assert!(
+            top + 100.0 < height,
+            "the first result starts at {top}px: {found}"
+        );
+        assert_eq!(
+            found["filtersOpen"], false,
+            "the filters wait, folded: {found}"
+        );
+    }
 }

@@ -264,6 +264,13 @@ fn served_example() -> &'static str {
     })
 }
 
+/// The example's cases as its data file lists them.
+fn example_cases() -> Vec<serde_json::Value> {
+    let out = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("search-example-site");
+    served_example();
+    serde_json::from_str(&std::fs::read_to_string(out.join("data/cases.json")).unwrap()).unwrap()
+}
+
 /// The case library at `/sub/cases/?{query}` after its search finished, as Chromium
 /// renders it.
 fn library(browser: &Path, query: &str) -> String {
@@ -455,11 +462,7 @@ fn filters_in_the_url_show_exactly_the_cases_of_the_content() {
     let Some(browser) = chromium(test) else {
         return;
     };
-    let out = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("search-example-site");
-    served_example();
-    let cases: Vec<serde_json::Value> =
-        serde_json::from_str(&std::fs::read_to_string(out.join("data/cases.json")).unwrap())
-            .unwrap();
+    let cases = example_cases();
     let expected = |region: &str, category: &str| -> Vec<String> {
         sorted(
             cases
@@ -512,4 +515,45 @@ fn filters_in_the_url_show_exactly_the_cases_of_the_content() {
     // A query narrows the filtered view (视觉检测 is in six cases, one of them here).
     let dom = library(&browser, &format!("{}&{url}", query("视觉检测")));
     assert_eq!(shown(&dom), ["scenarios/suzhou-mlcc-shijue-jiance"]);
+}
+
+#[test]
+fn chosen_filters_show_as_chips_and_an_empty_view_says_which_filter_to_drop() {
+    let test = "chosen_filters_show_as_chips_and_an_empty_view_says_which_filter_to_drop";
+    let Some(browser) = chromium(test) else {
+        return;
+    };
+    let cases = example_cases();
+    let listed = |key: &str, value: &str| {
+        cases
+            .iter()
+            .filter(|c| c["state"] != "revoked" && c[key] == value)
+            .count()
+    };
+    // 装备制造 in 江苏省: none in the example.
+    let dom = library(
+        &browser,
+        "region=%E6%B1%9F%E8%8B%8F%E7%9C%81&category=%E8%A3%85%E5%A4%87%E5%88%B6%E9%80%A0",
+    );
+    assert!(shown(&dom).is_empty());
+    assert_eq!(
+        attributes(&dom, ".chips button", "aria-label"),
+        ["去掉条件：装备制造", "去掉条件：江苏省"]
+    );
+    let mut offers = [
+        (listed("category", "装备制造"), "江苏省"),
+        (listed("region", "江苏省"), "装备制造"),
+    ];
+    offers.sort_by_key(|o| std::cmp::Reverse(o.0));
+    let hint = &dom[dom.find("class=\"results-hint\"").unwrap()..];
+    let hint = &hint[..hint.find("</div>").unwrap()];
+    for (count, drop) in offers {
+        assert!(
+            hint.contains(&format!("去掉{drop}（{count} 个）")),
+            "{drop}: {hint}"
+        );
+    }
+    let first = hint.find(&format!("去掉{}", offers[0].1)).unwrap();
+    let second = hint.find(&format!("去掉{}", offers[1].1)).unwrap();
+    assert!(first < second, "the drop that gives most comes first");
 }

@@ -111,6 +111,7 @@ pub const RESERVED_IDS: &[&str] = &[
     "unit-index",
     "library-q",
     "results-heading",
+    "facets-heading",
     "site-search-q",
 ];
 
@@ -138,11 +139,7 @@ const MIN_CONTRAST: f64 = 4.5;
 fn legible(css: &str) -> String {
     let mut out = String::with_capacity(css.len());
     for rule in css.split_inclusive('}') {
-        let background = rule
-            .lines()
-            .find_map(|l| l.trim().strip_prefix("background-color:"))
-            .and_then(hex_colour)
-            .unwrap_or(CODE_BACKGROUND);
+        let background = rule_background(rule);
         for line in rule.split_inclusive('\n') {
             match line.trim().strip_prefix("color:").and_then(hex_colour) {
                 Some(colour) => {
@@ -155,6 +152,14 @@ fn legible(css: &str) -> String {
         }
     }
     out
+}
+
+/// The background a CSS rule sets, or the code block's.
+fn rule_background(rule: &str) -> [u8; 3] {
+    rule.lines()
+        .find_map(|l| l.trim().strip_prefix("background-color:"))
+        .and_then(hex_colour)
+        .unwrap_or(CODE_BACKGROUND)
 }
 
 /// `#rgb` or `#rrggbb` (with a trailing `;`).
@@ -584,11 +589,7 @@ mod tests {
         let css = Highlighter::css();
         let mut checked = 0;
         for rule in css.split_inclusive('}') {
-            let background = rule
-                .lines()
-                .find_map(|l| l.trim().strip_prefix("background-color:"))
-                .and_then(hex_colour)
-                .unwrap_or(CODE_BACKGROUND);
+            let background = rule_background(rule);
             for colour in rule
                 .lines()
                 .filter_map(|l| l.trim().strip_prefix("color:").and_then(hex_colour))

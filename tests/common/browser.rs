@@ -81,14 +81,21 @@ pub fn chromium(test: &str) -> Option<PathBuf> {
         .flat_map(|name| dirs.iter().map(move |dir| dir.join(name)))
         .find(|path| path.is_file());
     if found.is_none() {
-        let why = "找不到 chromium（Debian：apt-get install chromium fonts-noto-cjk）";
-        assert!(
-            std::env::var("ANLI_REQUIRE_BROWSER").as_deref() != Ok("1"),
-            "{test}：{why}，而 ANLI_REQUIRE_BROWSER=1 要求运行浏览器测试"
+        skip(
+            test,
+            "找不到 chromium（Debian：apt-get install chromium fonts-noto-cjk）",
         );
-        eprintln!("跳过 {test}：{why}");
     }
     found
+}
+
+/// Says why a browser test skips; with `ANLI_REQUIRE_BROWSER=1` (as in CI) fails instead.
+pub fn skip(test: &str, why: &str) {
+    assert!(
+        std::env::var("ANLI_REQUIRE_BROWSER").as_deref() != Ok("1"),
+        "{test}：{why}，而 ANLI_REQUIRE_BROWSER=1 要求运行浏览器测试"
+    );
+    eprintln!("跳过 {test}：{why}");
 }
 
 /// The DOM of `url` after `budget` milliseconds of virtual time in headless Chromium.

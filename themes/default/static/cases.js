@@ -16,6 +16,12 @@ const status = root.querySelector(".results-status");
 const list = root.querySelector(".results-list");
 const more = root.querySelector(".results-more");
 const clear = root.querySelector(".results-clear");
+const chips = root.querySelector(".chips");
+const hint = root.querySelector(".results-hint");
+const panel = root.querySelector(".facets-panel");
+const chosenCount = root.querySelector(".facets-chosen");
+// On a phone the results come first and the filters wait, folded, below them.
+if (matchMedia("(max-width: 48rem)").matches) panel.open = false;
 const fallback = root.querySelector(".no-script");
 fallback.hidden = true;
 const index = await openIndex(root.dataset.bundle).catch((error) => {
@@ -97,6 +103,60 @@ async function showMore(parts, ticket) {
   list.append(...datas.map((data) => card(data, parts)));
   shown += page.length;
   more.hidden = shown >= results.length;
+  more.querySelector("button").textContent = `显示更多（还有 ${results.length - shown} 个）`;
+}
+
+// The chosen query and filters as buttons that each take one away.
+function showChips(state) {
+  const items = [];
+  if (state.q) items.push([`“${state.q}”`, { ...state, q: "" }]);
+  for (const [key, values] of Object.entries(state.filters)) {
+    for (const value of values) {
+      const filters = { ...state.filters, [key]: values.filter((v) => v !== value) };
+      items.push([value, { ...state, filters }]);
+    }
+  }
+  chips.replaceChildren(...items.map(([label, without]) => {
+    const button = element("button", "", `${label} ✕`);
+    button.type = "button";
+    button.setAttribute("aria-label", `去掉条件：${label}`);
+    button.addEventListener("click", () => go(without));
+    const item = element("li");
+    item.append(button);
+    return item;
+  }));
+  chips.hidden = items.length === 0;
+  const filterCount = items.length - (state.q ? 1 : 0);
+  chosenCount.textContent = filterCount ? `（已选 ${filterCount} 项）` : "";
+}
+
+// With nothing found: the one condition to drop that gives the most cases.
+async function showHint(state, ticket) {
+  hint.replaceChildren();
+  hint.hidden = true;
+  if (results.length) return;
+  const options = [];
+  for (const [key, values] of Object.entries(state.filters)) {
+    for (const value of values) {
+      const filters = { ...state.filters, [key]: values.filter((v) => v !== value) };
+      const found = await index.search(state.q, filters);
+      if (found.results.length) options.push([value, { ...state, filters }, found.results.length]);
+    }
+  }
+  if (state.q) {
+    const found = await index.search("", state.filters);
+    if (found.results.length) options.push([`关键词“${state.q}”`, { ...state, q: "" }, found.results.length]);
+  }
+  if (ticket !== latest || !options.length) return;
+  options.sort((a, b) => b[2] - a[2]);
+  hint.append(element("p", "", "没有同时符合全部条件的案例。去掉一个条件试试："));
+  for (const [label, without, count] of options) {
+    const button = element("button", "", `去掉${label}（${count} 个）`);
+    button.type = "button";
+    button.addEventListener("click", () => go(without));
+    hint.append(button);
+  }
+  hint.hidden = false;
 }
 
 async function run() {
@@ -115,7 +175,9 @@ async function run() {
   clear.hidden = !state.q && !chosen.length;
   const what = [state.q && `“${state.q}”`, ...chosen].filter(Boolean).join(" + ");
   status.textContent = `${what ? `${what}：` : ""}找到 ${results.length} 个案例`;
+  showChips(state);
   await showMore(parseQuery(state.q), ticket);
+  await showHint(state, ticket);
   if (ticket === latest) root.setAttribute("aria-busy", "false");
 }
 
