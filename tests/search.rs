@@ -401,30 +401,13 @@ fn a_single_character_finds_every_case_that_holds_it() {
 }
 
 #[test]
-fn a_units_name_and_mixed_chinese_and_ascii_match() {
+fn a_units_name_matches() {
     assert_finds(
-        "a_units_name_and_mixed_chinese_and_ascii_match",
-        &[
-            (
-                "佛山某家用电器有限公司（示例）",
-                &["scenarios/foshan-kongtiao-dingzhi"],
-            ),
-            // Every case that names 5G and a 专网, written `5G专网` or `5G 专网`.
-            (
-                "5G专网",
-                &[
-                    "factories/chongqing-qiche-zhengche",
-                    "factories/hefei-jiadian-kongtiao",
-                    "factories/weifang-shihua-huagong",
-                    "factories/wuhan-xianshi-mianban",
-                    "scenarios/changji-huagong-anquan",
-                    "scenarios/hefei-xianshi-luansheng",
-                    "scenarios/luoyang-kuangji-jichu",
-                    "scenarios/wuhan-qiche-hanzhuang",
-                    "zones/shen-guan-hui-xianxingqu",
-                ],
-            ),
-        ],
+        "a_units_name_matches",
+        &[(
+            "佛山某家用电器有限公司（示例）",
+            &["scenarios/foshan-kongtiao-dingzhi"],
+        )],
     );
 }
 
@@ -556,4 +539,87 @@ fn chosen_filters_show_as_chips_and_an_empty_view_says_which_filter_to_drop() {
     let first = hint.find(&format!("去掉{}", offers[0].1)).unwrap();
     let second = hint.find(&format!("去掉{}", offers[1].1)).unwrap();
     assert!(first < second, "the drop that gives most comes first");
+}
+
+#[test]
+fn query_words_that_name_a_filter_become_that_filter() {
+    let test = "query_words_that_name_a_filter_become_that_filter";
+    let Some(browser) = chromium(test) else {
+        return;
+    };
+    let cases = example_cases();
+    let with = |key: &str, value: &str, other: &str, wanted: &str| -> Vec<String> {
+        sorted(
+            cases
+                .iter()
+                .filter(|c| c["state"] != "revoked" && c[key] == value)
+                .filter(|c| {
+                    c[other] == wanted
+                        || c[other]
+                            .as_array()
+                            .is_some_and(|a| a.iter().any(|v| v == wanted))
+                })
+                .map(|c| c["id"].as_str().unwrap().to_string())
+                .collect(),
+        )
+    };
+    // A category and a region by an alias, as a visitor types them.
+    let dom = library(&browser, &query("电子信息 江苏"));
+    let want = with("region", "江苏省", "category", "电子信息");
+    assert!(want.len() >= 2);
+    assert_eq!(sorted(shown(&dom)), want);
+    assert_eq!(
+        attributes(&dom, ".chips button", "aria-label"),
+        ["去掉条件：电子信息", "去掉条件：江苏省"]
+    );
+    assert_eq!(
+        attributes(&dom, "#library-q", "value"),
+        [""],
+        "nothing left to search"
+    );
+    // The rest of the query is still searched (视觉检测 is in one 江苏 case).
+    let dom = library(&browser, &query("江苏 视觉检测"));
+    assert_eq!(shown(&dom), ["scenarios/suzhou-mlcc-shijue-jiance"]);
+    assert_eq!(
+        attributes(&dom, ".chips button", "aria-label"),
+        ["去掉条件：“视觉检测”", "去掉条件：江苏省"]
+    );
+    // A technology's alias, any letter case: AI is 人工智能.
+    let dom = library(&browser, &query("ai"));
+    let want = with("kind", "factories", "technologies", "人工智能");
+    let all_ai: Vec<String> = sorted(
+        cases
+            .iter()
+            .filter(|c| c["state"] != "revoked")
+            .filter(|c| {
+                c["technologies"]
+                    .as_array()
+                    .is_some_and(|a| a.iter().any(|v| v == "人工智能"))
+            })
+            .map(|c| c["id"].as_str().unwrap().to_string())
+            .collect(),
+    );
+    assert!(!want.is_empty() && all_ai.len() > want.len());
+    assert!(
+        dom.contains(&format!("人工智能：找到 {} 个案例", all_ai.len())),
+        "every case with the technology, not the text AI"
+    );
+    let page = shown(&dom);
+    assert_eq!(page.len(), all_ai.len().min(20), "the first page of cards");
+    assert!(page.iter().all(|c| all_ai.contains(c)));
+    // 5G专网 is an alias of 5G in the vocabulary: every case with the technology.
+    let with_5g = cases
+        .iter()
+        .filter(|c| c["state"] != "revoked")
+        .filter(|c| {
+            c["technologies"]
+                .as_array()
+                .is_some_and(|a| a.iter().any(|v| v == "5G"))
+        })
+        .count();
+    let dom = library(&browser, &query("5G专网"));
+    assert!(
+        dom.contains(&format!("5G：找到 {with_5g} 个案例")),
+        "5G专网 → 5G"
+    );
 }

@@ -771,6 +771,8 @@ struct FacetValue {
     /// The Pagefind filter key (`region`, `industry`…).
     key: &'static str,
     name: String,
+    /// Other words that name it in a query (a term's aliases, a kind's full name, `2023年`).
+    aliases: Vec<String>,
     url: String,
     count: usize,
     children: Vec<FacetValue>,
@@ -794,6 +796,7 @@ fn facets(shared: &Shared) -> Vec<Facet> {
             FacetValue {
                 key,
                 name: link.name,
+                aliases: site.taxonomies.get(kind).term(id).aliases.clone(),
                 url: link.url,
                 count: link.count,
                 children,
@@ -815,6 +818,7 @@ fn facets(shared: &Shared) -> Vec<Facet> {
         FacetValue {
             key: "kind",
             name: kind.link.short_label.to_string(),
+            aliases: vec![k.label().to_string(), k.key().to_string()],
             url: kind.link.url,
             count: kind.count,
             children: Vec::new(),
@@ -825,6 +829,7 @@ fn facets(shared: &Shared) -> Vec<Facet> {
         FacetValue {
             key: "year",
             name: y.to_string(),
+            aliases: vec![format!("{y}年")],
             url: link.url,
             count: link.count,
             children: Vec::new(),

@@ -42,13 +42,38 @@ function readState() {
   return { q: (params.get("q") || "").trim(), filters };
 }
 
-function go(state) {
+function address(state) {
   const params = new URLSearchParams();
   if (state.q) params.set("q", state.q);
   for (const key of keys) for (const value of state.filters[key] || []) params.append(key, value);
   const search = params.toString();
-  history.pushState(null, "", location.pathname + (search ? `?${search}` : ""));
+  return location.pathname + (search ? `?${search}` : "");
+}
+
+function go(state) {
+  history.pushState(null, "", address(state));
   run();
+}
+
+// Query words that name a filter value (a term's name or alias, a kind, a year) become
+// that filter, shown as a chip; the other words stay the query. `装备制造 江苏` is the
+// category and the region.
+function lift(state) {
+  const rest = [];
+  const filters = { ...state.filters };
+  for (const word of state.q.split(/\s+/).filter(Boolean)) {
+    const lower = word.toLowerCase();
+    const names = (a) => [a.dataset.value, ...(a.dataset.aliases || "").split("|")];
+    const link = links.find((a) => names(a).some((n) => n && n.toLowerCase() === lower));
+    if (!link) {
+      rest.push(word);
+      continue;
+    }
+    const { key, value } = link.dataset;
+    const values = filters[key] || [];
+    if (!values.includes(value)) filters[key] = [...values, value];
+  }
+  return { q: rest.join(" "), filters };
 }
 
 function element(name, className, text) {
@@ -160,7 +185,13 @@ async function showHint(state, ticket) {
 }
 
 async function run() {
-  const state = readState();
+  let state = readState();
+  const lifted = lift(state);
+  if (lifted.q !== state.q) {
+    // A query from the header's box or a link: its filter words become filters in place.
+    history.replaceState(null, "", address(lifted));
+    state = lifted;
+  }
   const ticket = ++latest;
   input.value = state.q;
   status.textContent = "正在检索…";
