@@ -623,3 +623,36 @@ fn query_words_that_name_a_filter_become_that_filter() {
         "5G专网 → 5G"
     );
 }
+
+#[test]
+fn results_can_be_sorted_newest_year_first() {
+    let test = "results_can_be_sorted_newest_year_first";
+    let Some(browser) = chromium(test) else {
+        return;
+    };
+    let cases = example_cases();
+    let year = |id: &String| {
+        cases
+            .iter()
+            .find(|c| c["id"] == id.as_str())
+            .and_then(|c| c["year"].as_i64())
+            .unwrap()
+    };
+    // A query with fewer results than a page, whose own order is not by year.
+    let (words, by_relevance, want) = ["排产", "检测", "焊", "数字孪生工厂", "能源"]
+        .into_iter()
+        .find_map(|words| {
+            let found = shown(&library(&browser, &query(words)));
+            let mut want = found.clone();
+            want.sort_by_key(|id| std::cmp::Reverse(year(id)));
+            (found.len() > 1 && found.len() < 20 && want != found).then_some((words, found, want))
+        })
+        .expect("a query whose relevance order is not by year");
+    let dom = library(&browser, &format!("{}&sort=year", query(words)));
+    let sorted_view = shown(&dom);
+    assert_eq!(
+        sorted_view, want,
+        "newest first, each year in the query's order ({words})"
+    );
+    assert_ne!(sorted_view, by_relevance);
+}

@@ -112,6 +112,7 @@ pub const RESERVED_IDS: &[&str] = &[
     "library-q",
     "results-heading",
     "facets-heading",
+    "results-sort",
     "site-search-q",
 ];
 

@@ -17,6 +17,7 @@ const list = root.querySelector(".results-list");
 const more = root.querySelector(".results-more");
 const clear = root.querySelector(".results-clear");
 const chips = root.querySelector(".chips");
+const sort = root.querySelector("#results-sort");
 const hint = root.querySelector(".results-hint");
 const panel = root.querySelector(".facets-panel");
 const chosenCount = root.querySelector(".facets-chosen");
@@ -39,13 +40,14 @@ function readState() {
     const values = params.getAll(key).filter((v) => v !== "");
     if (values.length) filters[key] = values;
   }
-  return { q: (params.get("q") || "").trim(), filters };
+  return { q: (params.get("q") || "").trim(), filters, sort: params.get("sort") === "year" ? "year" : "" };
 }
 
 function address(state) {
   const params = new URLSearchParams();
   if (state.q) params.set("q", state.q);
   for (const key of keys) for (const value of state.filters[key] || []) params.append(key, value);
+  if (state.sort) params.set("sort", state.sort);
   const search = params.toString();
   return location.pathname + (search ? `?${search}` : "");
 }
@@ -73,7 +75,7 @@ function lift(state) {
     const values = filters[key] || [];
     if (!values.includes(value)) filters[key] = [...values, value];
   }
-  return { q: rest.join(" "), filters };
+  return { ...state, q: rest.join(" "), filters };
 }
 
 function element(name, className, text) {
@@ -199,6 +201,9 @@ async function run() {
   const found = await index.search(state.q, state.filters);
   if (ticket !== latest) return;
   results = found.results;
+  sort.value = state.sort;
+  // Newest batch first; within a year, the search's own order.
+  if (state.sort === "year") results = [...results].sort((a, b) => index.docs[b.id].year - index.docs[a.id].year);
   shown = 0;
   list.replaceChildren();
   showFacets(state, found.counts);
@@ -233,7 +238,8 @@ form.addEventListener("submit", (event) => {
   event.preventDefault();
   go({ ...readState(), q: input.value.trim() });
 });
-clear.addEventListener("click", () => go({ q: "", filters: {} }));
+clear.addEventListener("click", () => go({ q: "", filters: {}, sort: readState().sort }));
+sort.addEventListener("change", () => go({ ...readState(), sort: sort.value }));
 more.addEventListener("click", () => showMore(parseQuery(readState().q), latest));
 addEventListener("popstate", run);
 run();
