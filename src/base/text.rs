@@ -34,6 +34,10 @@ pub const GROUP_SEPARATOR: char = '\u{202F}';
 /// [`GROUP_SEPARATOR`]. Other spaces stay (`2023 年`, `2021 2022`, `共 12 项`).
 pub fn keep_digit_groups(text: &str) -> std::borrow::Cow<'_, str> {
     let is_space = |c: char| matches!(c, ' ' | '\u{A0}' | '\u{2009}');
+    // Most text of a body has no such space between digits: no copy for it.
+    if !text.contains(is_space) {
+        return std::borrow::Cow::Borrowed(text);
+    }
     let mut chars: Vec<char> = text.chars().collect();
     let mut changed = false;
     let mut i = 0;

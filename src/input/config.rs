@@ -396,6 +396,10 @@ pub const IMPORT_FIELDS: &[FieldSpec] = &[
         label: "推荐单位或地区",
     },
     FieldSpec {
+        key: "region",
+        label: "地区（同 recommender）",
+    },
+    FieldSpec {
         key: "city",
         label: "城市",
     },

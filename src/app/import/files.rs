@@ -6,6 +6,7 @@ use std::collections::{HashMap, HashSet};
 
 use pinyin::ToPinyin;
 
+use crate::base::source::Spanned;
 use crate::input::content::{CASE_FIELDS, RawCase, is_valid_slug};
 use crate::input::taxonomy::{Kind, Taxonomies};
 use crate::model::CaseKind;
@@ -57,8 +58,7 @@ fn file_fields(case: &RawCase, t: &Taxonomies) -> Vec<(&'static str, String)> {
             .resolve(v)
             .map_or(v.to_string(), |id| t.get(kind).term(id).name.clone())
     };
-    let text =
-        |v: &Option<crate::base::source::Spanned<String>>| v.as_ref().map(|s| s.value.clone());
+    let text = |v: &Option<Spanned<String>>| written(v).map(str::to_string);
     let scenarios: Vec<String> = f
         .scenarios
         .iter()
@@ -179,11 +179,8 @@ impl<'a> Files<'a> {
         let fields: Vec<_> = existing.iter().map(|c| file_fields(c, t)).collect();
         let mut by_name: HashMap<_, Vec<usize>> = HashMap::new();
         for (i, case) in existing.iter().enumerate() {
-            let text = |v: &'a Option<crate::base::source::Spanned<String>>| {
-                v.as_ref().map(|s| s.value.as_str())
-            };
             by_name
-                .entry((text(&case.front.unit), text(&case.front.title)))
+                .entry((written(&case.front.unit), written(&case.front.title)))
                 .or_default()
                 .push(i);
         }
@@ -198,6 +195,11 @@ impl<'a> Files<'a> {
             by_slug,
         }
     }
+}
+
+/// A front-matter text as written, if there.
+fn written(value: &Option<Spanned<String>>) -> Option<&str> {
+    value.as_ref().map(|s| s.value.as_str())
 }
 
 /// The value of `key` among fields.

@@ -87,29 +87,37 @@ pub fn run(options: &ImportOptions) -> Result<Imported, String> {
     // Without --sheet, the first sheet with a header is the list (a workbook may open
     // with a sheet of notes).
     let sheets = sheet::read(&options.file, options.sheet.as_deref())?;
+    let mut first_problem = None;
     let found = sheets
         .iter()
-        .map(|s| columns::find(s, &own).map(|c| (s, c)))
-        .collect::<Vec<_>>();
-    let Some((sheet, columns)) = found.iter().find_map(|f| f.as_ref().ok()) else {
-        diagnostics.extend(found.into_iter().filter_map(Result::err).take(1));
-        return Ok(Imported {
-            diagnostics,
-            report: "没有导入任何行\n".to_string(),
+        .find_map(|sheet| match columns::find(sheet, &own) {
+            Ok(columns) => Some((sheet, columns)),
+            Err(d) => {
+                first_problem.get_or_insert(d);
+                None
+            }
         });
+    let located = found.ok_or(first_problem).and_then(|(sheet, columns)| {
+        match missing_column(&sheet.name, &columns, options.kind) {
+            Some(d) => Err(Some(d)),
+            None => Ok((sheet, columns)),
+        }
+    });
+    let (sheet, columns) = match located {
+        Ok(located) => located,
+        Err(problem) => {
+            diagnostics.extend(problem);
+            return Ok(Imported {
+                diagnostics,
+                report: "没有导入任何行\n".to_string(),
+            });
+        }
     };
-    if let Some(d) = missing_column(&sheet.name, columns, options.kind) {
-        diagnostics.push(d);
-        return Ok(Imported {
-            diagnostics,
-            report: "没有导入任何行\n".to_string(),
-        });
-    }
     let defaults = rows::Defaults {
         kind: options.kind,
         level,
     };
-    let read = rows::read(sheet, columns, &taxonomies, &defaults);
+    let read = rows::read(sheet, &columns, &taxonomies, &defaults);
     diagnostics.extend(read.diagnostics);
     let existing: Vec<content::RawCase> =
         content::load(&options.root, config.max_file_size, &mut Vec::new())
