@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use common::{
-    anli, build, build_with_env, check_json_at, copy_tree, fixture, pdf_pages, pdf_tools,
+    anli, build, build_with_env, check_json_at, copy_tree, fixture, pdf_pages, pdf_tools, qr_tools,
     read_tree, squeeze, stderr,
 };
 
@@ -232,6 +232,96 @@ fn small_chapters_start_on_their_first_cases_page_and_openers_are_right_hand_pag
         with_notes
             .contains("<dt>网址</dt><dd>https://example.org/book/scenarios/jia-gangtie/</dd>")
     );
+}
+
+/// The QR codes on the pages of `pdf`, as `zbarimg` reads them off its pages rendered at
+/// 150 dpi, in page order.
+fn qr_codes(pdf: &Path) -> Vec<String> {
+    let pngs = tempfile::tempdir().unwrap();
+    let prefix = pngs.path().join("page");
+    let rendered = Command::new("pdftoppm")
+        .args(["-r", "150", "-gray", "-png"])
+        .arg(pdf)
+        .arg(&prefix)
+        .status()
+        .unwrap();
+    assert!(rendered.success());
+    let mut pages: Vec<PathBuf> = fs::read_dir(pngs.path())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    pages.sort();
+    pages
+        .iter()
+        .flat_map(|page| {
+            // zbarimg exits 4 on a page without a code.
+            let read = Command::new("zbarimg")
+                .args(["-q", "--raw"])
+                .arg(page)
+                .output()
+                .unwrap();
+            String::from_utf8(read.stdout)
+                .unwrap()
+                .lines()
+                .map(str::to_string)
+                .collect::<Vec<_>>()
+        })
+        .collect()
+}
+
+#[test]
+fn each_case_of_a_compendium_with_qr_codes_carries_its_address_as_one() {
+    if !qr_tools() {
+        return;
+    }
+    let (_out, site) =
+        built_with(|yaml| yaml.replace("    order: year", "    order: year\n    qr_codes: true"));
+    let pdf = site.join("compendium/jiangsu.pdf");
+    let text = squeeze(&pdf_pages(&pdf).join("\n"));
+    let read = qr_codes(&pdf);
+    assert_eq!(
+        read.len(),
+        4,
+        "one code for each of the four cases: {read:?}"
+    );
+    assert!(
+        read.iter()
+            .all(|url| url.starts_with("https://example.org/book/")),
+        "{read:?}"
+    );
+    for url in &read {
+        assert!(
+            text.contains(&format!("网址{url}")),
+            "{url} is an address a case prints"
+        );
+    }
+    assert_eq!(read[0], "https://example.org/book/scenarios/wu-2021/", "in book order");
+    assert!(
+        qr_codes(&site.join("compendium/all-2023.pdf")).is_empty(),
+        "a compendium that does not ask has none"
+    );
+}
+
+#[test]
+fn qr_codes_without_an_absolute_address_are_a_warning_and_left_out() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("root");
+    copy_tree(&fixture("compendium"), &root);
+    let yaml = root.join("site.yaml");
+    let text = fs::read_to_string(&yaml).unwrap();
+    let text = text
+        .replace("base_url: https://example.org/book/", "base_url: /book/")
+        .replace("    order: year", "    order: year\n    qr_codes: true");
+    fs::write(&yaml, text).unwrap();
+    let (code, found) = check_json_at(&root, &[]);
+    assert_eq!(code, 0, "{found:#?}");
+    let d = found
+        .iter()
+        .find(|d| d.code == "qr-without-address")
+        .expect("a warning");
+    assert_eq!((d.file.as_str(), d.line, d.column), ("site.yaml", 17, 15));
+    assert!(d.message.contains("base_url 是“/book/”"), "{}", d.message);
+    assert!(d.help.as_deref().unwrap_or("").contains("--base-url"));
 }
 
 #[test]

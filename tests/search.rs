@@ -640,3 +640,62 @@ fn results_can_be_sorted_newest_year_first() {
     );
     assert_ne!(sorted_view, by_relevance);
 }
+
+/// Each card in `html`, by its case's address: the classes of its elements and its
+/// links, in order (what a card shows, without the text a query's excerpt replaces).
+fn card_shapes(html: &str) -> BTreeMap<String, (Vec<String>, Vec<String>)> {
+    html.split("<article class=\"card")
+        .skip(1)
+        .map(|rest| {
+            let card = format!(
+                "<article class=\"card{}",
+                &rest[..rest.find("</article>").unwrap()]
+            );
+            let links = attributes(&card, "a", "href");
+            let classes = attributes(&card, "*:not(mark)", "class");
+            let title = attributes(&card, "h3 a", "href");
+            (title[0].clone(), (classes, links))
+        })
+        .collect()
+}
+
+#[test]
+fn library_results_are_the_cards_listing_pages_show() {
+    let test = "library_results_are_the_cards_listing_pages_show";
+    let Some(browser) = chromium(test) else {
+        return;
+    };
+    let out = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("search-example-site");
+    served_example();
+    // The cards of every page of the 2025 listing.
+    let listed: BTreeMap<_, _> = common::read_tree(&out.join("years/2025"))
+        .values()
+        .flat_map(|page| card_shapes(&String::from_utf8_lossy(page)))
+        .collect();
+    let dom = library(&browser, "year=2025");
+    let results = card_shapes(&dom[dom.find("results-list").unwrap()..]);
+    assert!(results.len() >= 5, "{results:?}");
+    for (url, shape) in &results {
+        assert_eq!(Some(shape), listed.get(url), "the card of {url}");
+    }
+    // The 2025 卓越级 example factory: its level badge, industry and key figure.
+    let dom = library(&browser, "level=%E5%8D%93%E8%B6%8A%E7%BA%A7");
+    let results = card_shapes(&dom[dom.find("results-list").unwrap()..]);
+    let (classes, links) = &results["/sub/factories/jiaxing-zhoucheng/"];
+    assert_eq!(
+        Some(&(classes.clone(), links.clone())),
+        listed.get("/sub/factories/jiaxing-zhoucheng/")
+    );
+    for class in ["tag tag-level", "badge badge-current", "card-metric"] {
+        assert!(classes.iter().any(|c| c == class), "{class} in {classes:?}");
+    }
+    assert!(
+        links.iter().any(|l| l.starts_with("/sub/industries/")),
+        "{links:?}"
+    );
+    // A query's excerpt replaces the summary, in the same card.
+    let dom = library(&browser, &query("精密轴承"));
+    let card = &card_shapes(&dom[dom.find("results-list").unwrap()..])["/sub/factories/jiaxing-zhoucheng/"];
+    assert_eq!(card, &results["/sub/factories/jiaxing-zhoucheng/"]);
+    assert!(dom.contains("<mark>精密轴承</mark>"), "the excerpt");
+}

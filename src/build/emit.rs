@@ -11,7 +11,9 @@ use super::{Loaded, links};
 use crate::base::diagnostics::Diagnostic;
 use crate::base::paths::OutputFile;
 use crate::base::source;
+use crate::markup::markdown::Rendered;
 use crate::markup::rewrite;
+use crate::model::Site;
 use crate::outputs::sink::Sink;
 use crate::outputs::{feeds, pdf, search};
 use crate::render;
@@ -218,7 +220,8 @@ pub fn files_unless_errors(
     };
     found.append(&mut written.warnings);
     if loaded.site.config.search {
-        match put_all(sink, search_bundle(loaded)) {
+        let bundle = search_bundle(&loaded.site, &loaded.bodies, &loaded.cards);
+        match bundle.and_then(|files| put_all(sink, files)) {
             Ok(paths) => written.paths.extend(paths),
             Err(errors) => {
                 found.extend(errors);
@@ -229,10 +232,36 @@ pub fn files_unless_errors(
     Some(written)
 }
 
-/// The search index of the listed cases, with the summaries their cards show.
-pub fn search_bundle(loaded: &Loaded) -> Vec<OutputFile> {
-    let summaries: Vec<&str> = loaded.cards.iter().map(render::Card::summary).collect();
-    search::bundle(&loaded.site, &loaded.bodies, &summaries)
+/// The search index of the listed cases, with their cards as listing pages show them;
+/// `cards[i]` and `bodies[i]` belong to `site.cases[i]`.
+pub fn search_bundle(
+    site: &Site,
+    bodies: &[Rendered],
+    cards: &[render::Card],
+) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+    let templates = render::Templates::load(&site.root, &site.config.theme)?;
+    let base_path = site.config.base_path();
+    let no_images = HashMap::new();
+    // Links in a card are written as on the library page that shows it.
+    let library = crate::site::urls::page_file(crate::site::urls::LIBRARY_URL);
+    let html = render::cards_html(site, &templates, cards).map_err(|d| vec![d])?;
+    let html: Vec<String> = html
+        .into_par_iter()
+        .map(|card| {
+            let (file, _) = rewrite_page(library.clone(), &card, &base_path, &no_images)?;
+            Ok(String::from_utf8(file.contents).unwrap_or_default())
+        })
+        .collect::<Result<_, Diagnostic>>()
+        .map_err(|d| vec![d])?;
+    let texts: Vec<search::CardText> = cards
+        .iter()
+        .zip(&html)
+        .map(|(card, html)| search::CardText {
+            summary: card.summary(),
+            html,
+        })
+        .collect();
+    Ok(search::bundle(site, bodies, &texts))
 }
 
 /// Each page's links and images, for the link check.

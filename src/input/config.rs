@@ -502,6 +502,9 @@ pub struct CompendiumSpec {
     /// A chapter gets an opener page when it has at least this many cases; a smaller one
     /// starts with its title above its first case.
     pub opener_min_cases: usize,
+    /// Each case carries a QR code of its web address (which needs an absolute
+    /// `base_url`): the value as written, for a warning at it.
+    pub qr_codes: Option<Spanned<bool>>,
 }
 
 /// Cases a chapter needs for an opener page of its own, unless `site.yaml` says.
@@ -674,6 +677,10 @@ const COMPENDIUM_FIELDS: &[FieldSpec] = &[
         key: "opener_min_cases",
         label: "章扉页的最少案例数",
     },
+    FieldSpec {
+        key: "qr_codes",
+        label: "案例网址二维码",
+    },
 ];
 
 const COVER_FIELDS: &[FieldSpec] = &[
@@ -808,6 +815,7 @@ fn parse_compendium(reader: &mut FieldReader, node: Node) -> Option<CompendiumSp
                 "1 到 1000 之间的整数，如 3",
             )
             .map_or(OPENER_MIN_CASES, |v| v.value),
+        qr_codes: reader.get::<bool>(node, "qr_codes", "true 或 false"),
     })
 }
 

@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::base::diagnostics::Diagnostic;
+use crate::base::diagnostics::{Diagnostic, Severity};
 use crate::base::source::{FieldReader, SourceFile, Spanned};
 use crate::input::config::{CompendiumSpec, GroupBy, Order, SelectKey, Selector};
 use crate::input::taxonomy::{Kind, TermId};
@@ -24,6 +24,8 @@ pub struct Compendium {
     pub chapters: Vec<Chapter>,
     /// Printed on both sides: chapters start on a right-hand page.
     pub duplex: bool,
+    /// Each case carries a QR code of its web address.
+    pub qr_codes: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -137,6 +139,7 @@ fn resolve_one(site: &Site, spec: &CompendiumSpec, reader: &mut FieldReader) -> 
         );
         return None;
     }
+    let qr_codes = qr_codes(site, spec, reader);
     Some(Compendium {
         slug: spec.slug.clone(),
         title: spec.title.clone(),
@@ -163,7 +166,31 @@ fn resolve_one(site: &Site, spec: &CompendiumSpec, reader: &mut FieldReader) -> 
             .collect(),
         select,
         duplex: spec.duplex,
+        qr_codes,
     })
+}
+
+/// Whether the compendium's cases carry QR codes: when it asks for them and the site has
+/// an absolute address for them to lead to (else a warning, and none).
+fn qr_codes(site: &Site, spec: &CompendiumSpec, reader: &mut FieldReader) -> bool {
+    let Some(asked) = spec.qr_codes.as_ref().filter(|q| q.value) else {
+        return false;
+    };
+    if site.config.base_url.starts_with("http") {
+        return true;
+    }
+    reader.report(
+        Severity::Warning,
+        "qr-without-address",
+        asked.pos,
+        asked.len,
+        format!(
+            "案例集“{}”要印二维码，但发布地址 base_url 是“{}”，不是完整网址，二维码无处可指，已略去",
+            spec.title, site.config.base_url
+        ),
+        "在 site.yaml 写 base_url: https://…（或构建时用 --base-url https://…），或去掉 qr_codes".to_string(),
+    );
+    false
 }
 
 /// The preface page, written as a path under `content/` (`pages/preface-2022.md`).

@@ -45,18 +45,18 @@ const MAX_SHARDS: usize = 4096;
 /// Cases tokenised at once: bounds the token lists waiting to be merged.
 const BATCH: usize = 256;
 
-/// What the result card of a case shows, and the text its excerpt comes from.
+/// A case's card as listing pages show it: its summary (indexed) and its HTML.
+pub struct CardText<'a> {
+    pub summary: &'a str,
+    pub html: &'a str,
+}
+
+/// The result card of a case, and the text its excerpt comes from.
 #[derive(serde::Serialize)]
 struct Fragment<'a> {
     url: String,
     title: &'a str,
-    unit: &'a str,
-    region: &'a str,
-    year: i32,
-    kind: &'static str,
-    summary: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    image: Option<String>,
+    card: &'a str,
     text: String,
 }
 
@@ -70,9 +70,9 @@ struct Indexed {
     tokens: Vec<(String, Vec<u32>)>,
 }
 
-/// The index of the listed cases, as files under [`BUNDLE_DIR`]. `summaries[i]` is the
-/// card summary of `site.cases[i]`.
-pub fn bundle(site: &Site, bodies: &[Rendered], summaries: &[&str]) -> Vec<OutputFile> {
+/// The index of the listed cases, as files under [`BUNDLE_DIR`]. `cards[i]` is the card
+/// of `site.cases[i]`.
+pub fn bundle(site: &Site, bodies: &[Rendered], cards: &[CardText]) -> Vec<OutputFile> {
     let listed = site.listing(|_| true);
     let mut files = Vec::with_capacity(listed.len() + 2);
     let mut postings = Postings::default();
@@ -81,7 +81,7 @@ pub fn bundle(site: &Site, bodies: &[Rendered], summaries: &[&str]) -> Vec<Outpu
     for batch in listed.chunks(BATCH) {
         let indexed: Vec<Indexed> = batch
             .par_iter()
-            .map(|&i| index_case(site, &site.cases[i], &bodies[i], summaries[i]))
+            .map(|&i| index_case(site, &site.cases[i], &bodies[i], &cards[i]))
             .collect();
         for case in indexed {
             let number = docs.len() as u32;
@@ -120,10 +120,10 @@ pub fn bundle(site: &Site, bodies: &[Rendered], summaries: &[&str]) -> Vec<Outpu
 
 /// Tokenises one case: the title (which ranks higher), then the unit, summary, places and
 /// terms, then the body, a position apart so no phrase spans two of them.
-fn index_case(site: &Site, case: &Case, body: &Rendered, summary: &str) -> Indexed {
+fn index_case(site: &Site, case: &Case, body: &Rendered, card: &CardText) -> Indexed {
     let t = &site.taxonomies;
     let region = &t.regions.term(case.region).name;
-    let mut head = vec![case.unit.as_str(), summary, region];
+    let mut head = vec![case.unit.as_str(), card.summary, region];
     head.extend(case.city.iter().chain(&case.cities).map(String::as_str));
     let terms = site
         .category(case)
@@ -154,16 +154,10 @@ fn index_case(site: &Site, case: &Case, body: &Rendered, summary: &str) -> Index
         }
     }
     let base = site.config.base_path();
-    let url = format!("{base}{}", crate::site::urls::case_url(case));
     let fragment = Fragment {
-        image: case.cover.as_ref().map(|cover| format!("{url}{cover}")),
-        url,
+        url: format!("{base}{}", crate::site::urls::case_url(case)),
         title: &case.title,
-        unit: &case.unit,
-        region,
-        year: case.year,
-        kind: case.kind.short_label(),
-        summary,
+        card: card.html,
         text: squeeze_spaces(&text),
     };
     Indexed {

@@ -149,7 +149,7 @@ struct TermLink {
 }
 
 /// A case as a card in lists.
-#[derive(Serialize, PartialEq)]
+#[derive(Serialize, PartialEq, Clone)]
 pub struct Card {
     url: String,
     title: String,
@@ -651,6 +651,25 @@ impl Card {
     pub fn summary(&self) -> &str {
         &self.summary
     }
+}
+
+/// Each card as the theme's `partials/card.html` shows it (the same card as on every
+/// listing page), for the case library's results.
+pub fn cards_html(
+    site: &Site,
+    templates: &Templates,
+    cards: &[Card],
+) -> Result<Vec<String>, Diagnostic> {
+    let mut shared = Context::new();
+    shared.insert("site", &site_context(site));
+    cards
+        .par_iter()
+        .map(|card| {
+            let mut context = shared.clone();
+            context.insert("card", card);
+            templates.render("partials/card.html", &context)
+        })
+        .collect()
 }
 
 /// The cards of every case, in `site.cases` order; `bodies[i]` belongs to `site.cases[i]`.

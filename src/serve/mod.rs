@@ -252,7 +252,7 @@ struct SearchInput {
     generation: u64,
     site: crate::model::Site,
     bodies: Vec<crate::markup::markdown::Rendered>,
-    summaries: Vec<String>,
+    cards: Vec<crate::render::Card>,
 }
 
 impl SearchInput {
@@ -262,11 +262,7 @@ impl SearchInput {
             generation,
             site: loaded.site.clone(),
             bodies: loaded.bodies.clone(),
-            summaries: loaded
-                .cards
-                .iter()
-                .map(|c| c.summary().to_string())
-                .collect(),
+            cards: loaded.cards.clone(),
         })
     }
 }
@@ -287,9 +283,17 @@ fn spawn_indexer(state: Arc<Mutex<State>>) -> mpsc::Sender<SearchInput> {
                 input = later;
             }
             let started = Instant::now();
-            let summaries: Vec<&str> = input.summaries.iter().map(String::as_str).collect();
-            let files = pool
-                .install(|| crate::outputs::search::bundle(&input.site, &input.bodies, &summaries));
+            let made = pool
+                .install(|| crate::build::search_bundle(&input.site, &input.bodies, &input.cards));
+            let files = match made {
+                Ok(files) => files,
+                Err(problems) => {
+                    for problem in problems {
+                        eprintln!("搜索索引未更新：{}", problem.message);
+                    }
+                    continue;
+                }
+            };
             let mut state = state.lock().expect("state lock");
             if state.generation != input.generation {
                 continue;

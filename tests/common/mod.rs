@@ -153,17 +153,27 @@ pub fn read_tree(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
 /// test skips with a notice, unless `ANLI_REQUIRE_PDF_TOOLS=1` (set by `.ci/run`) turns
 /// the skip into a failure.
 pub fn pdf_tools() -> bool {
-    let runs = |program: &str| Command::new(program).arg("-v").output().is_ok();
-    if runs("pdftotext") && runs("pdffonts") {
+    tools_or_skip(&["pdftotext", "pdffonts", "pdftoppm"], "poppler-utils")
+}
+
+/// Whether this machine can read QR codes off rendered PDF pages: `zbarimg`
+/// (zbar-tools) beside [`pdf_tools`]; skips and fails as they do.
+pub fn qr_tools() -> bool {
+    pdf_tools() && tools_or_skip(&["zbarimg"], "zbar-tools")
+}
+
+/// Whether every one of `programs` (from the Debian package `package`) runs here; if
+/// not, a notice and `false`, or a failure when `ANLI_REQUIRE_PDF_TOOLS=1`.
+fn tools_or_skip(programs: &[&str], package: &str) -> bool {
+    let runs = |program: &&str| Command::new(program).arg("-h").output().is_ok();
+    let Some(missing) = programs.iter().find(|p| !runs(p)) else {
         return true;
-    }
+    };
     if std::env::var_os("ANLI_REQUIRE_PDF_TOOLS").is_some_and(|v| v == "1") {
-        panic!(
-            "本机缺少 pdftotext（poppler-utils），而 ANLI_REQUIRE_PDF_TOOLS=1 要求运行 PDF 测试"
-        );
+        panic!("本机缺少 {missing}（{package}），而 ANLI_REQUIRE_PDF_TOOLS=1 要求运行 PDF 测试");
     }
     eprintln!(
-        "注意：本机缺少 pdftotext（poppler-utils），跳过这个 PDF 测试（apt-get install poppler-utils）"
+        "注意：本机缺少 {missing}（{package}），跳过这个 PDF 测试（apt-get install {package}）"
     );
     false
 }

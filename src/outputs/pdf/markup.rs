@@ -68,6 +68,7 @@ pub fn document(
     replaced: &BTreeSet<char>,
 ) -> Markup {
     let mut w = Writer::new(site, replaced);
+    w.qr_codes = book.qr_codes;
     w.begin(crate::input::config::FILE_NAME);
     let cover = book.cover_image.as_ref().map(|path| w.image_path(path));
     w.raw("#let book = (title: ");
@@ -137,6 +138,8 @@ struct Writer<'s> {
     images: Vec<(String, PathBuf)>,
     ideographs: usize,
     footnotes: usize,
+    /// Whether each case carries a QR code of its web address.
+    qr_codes: bool,
 }
 
 impl<'s> Writer<'s> {
@@ -149,6 +152,7 @@ impl<'s> Writer<'s> {
             images: Vec::new(),
             ideographs: 0,
             footnotes: 0,
+            qr_codes: false,
         }
     }
 
@@ -263,7 +267,13 @@ impl<'s> Writer<'s> {
         self.raw("#heading(level: 2)[");
         self.text(&case.title);
         self.raw(&format!("] <case-{index}>\n"));
-        self.raw("#case-meta((");
+        self.raw("#case-meta(");
+        if self.qr_codes {
+            let address = site.config.absolute_url(&crate::site::urls::case_url(case));
+            // An SVG of ASCII only: no characters for the fonts to cover.
+            self.raw(&format!("qr: bytes({}), ", string(&qr_svg(&address))));
+        }
+        self.raw("(");
         for (label, value) in crate::site::labels::case_facts(site, index) {
             self.raw("(");
             self.value(label);
@@ -496,6 +506,21 @@ impl<'s> Writer<'s> {
                 self.raw(&format!(", ({},))\n", labels.join(", ")));
             }
         }
+    }
+}
+
+/// A QR code of `address` as SVG, one unit a module, with the quiet zone a scanner
+/// needs; error correction M (15%), which survives a print's specks and folds.
+fn qr_svg(address: &str) -> String {
+    use qrcode::{EcLevel, QrCode, render::svg};
+    match QrCode::with_error_correction_level(address, EcLevel::M) {
+        Ok(code) => code
+            .render::<svg::Color>()
+            .module_dimensions(1, 1)
+            .quiet_zone(true)
+            .build(),
+        // Longer than any QR code holds (some 2,300 bytes at M): no code, an empty image.
+        Err(_) => r#"<svg xmlns="http://www.w3.org/2000/svg" width="1" height="1"/>"#.to_string(),
     }
 }
 

@@ -90,20 +90,15 @@ function excerptNodes(pieces) {
   return pieces.map(([text, marked]) => (marked ? element("mark", "", text) : document.createTextNode(text)));
 }
 
+// The card as listing pages show it (rendered by the theme's partials/card.html at
+// build time), its summary replaced by the excerpt around the query when there is one.
 function card(data, parts) {
-  const article = element("article", "card");
-  const kind = element("p", "card-kind");
-  kind.append(element("span", "tag", data.kind));
-  const title = element("h3");
-  const link = element("a", "", data.title);
-  link.href = data.url;
-  title.append(link);
-  const text = element("p", "card-summary");
+  const template = document.createElement("template");
+  template.innerHTML = data.card;
+  const article = template.content.firstElementChild;
   const pieces = parts.length ? excerpt(data.text, parts) : null;
-  if (pieces) text.append(...excerptNodes(pieces));
-  else text.textContent = data.summary;
-  article.append(kind, title, element("p", "card-unit", data.unit));
-  article.append(element("p", "card-meta", `${data.region} · ${data.year}年`), text);
+  const summary = article.querySelector(".card-summary");
+  if (pieces && summary) summary.replaceChildren(...excerptNodes(pieces));
   return article;
 }
 

@@ -222,8 +222,8 @@ class Index {
     }, 0);
   }
 
-  // What the card of case `id` shows: url, title, unit, region, year, kind, summary,
-  // image and its text.
+  // The result card of case `id`: its url, title, card (HTML, as listing pages show it)
+  // and text (for the excerpt).
   doc(id) {
     if (!this.fragments.has(id)) {
       this.fragments.set(
