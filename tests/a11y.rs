@@ -1,7 +1,8 @@
 //! Accessibility and phones: axe-core (the WCAG 2.1 A and AA rules and best practices) in
 //! headless Chromium on home, a case, a term page, the case library and a compendium's
 //! print page, each at phone and desktop width: no serious or critical violation; and on
-//! a phone the case library's first result is above the fold. `tests/a11y/` holds the
+//! a phone the case library's first result is above the fold; and every control of those
+//! pages is reached by Tab with its focus in sight, and the library works by keys alone. `tests/a11y/` holds the
 //! runner; `npm ci --prefix tests/a11y` installs axe-core and puppeteer-core, as
 //! `.ci/run` does. Without Chromium, Node.js or those packages the tests say why they
 //! skip; with `ANLI_REQUIRE_BROWSER=1` (as in CI) that is a failure.
@@ -126,4 +127,80 @@ fn on_a_phone_the_librarys_first_result_is_above_the_fold() {
             "the filters wait, folded: {found}"
         );
     }
+}
+
+#[test]
+fn tab_reaches_every_control_with_its_focus_in_sight() {
+    let test = "tab_reaches_every_control_with_its_focus_in_sight";
+    let (Some(chromium), Some(runner)) = (browser::chromium(test), runner(test)) else {
+        return;
+    };
+    let urls: Vec<String> = PAGES
+        .iter()
+        .map(|p| format!("{}{p}", served_example()))
+        .collect();
+    let results = run(&runner, "keyboard.mjs", &chromium, &urls);
+    assert_eq!(results.len(), PAGES.len() * 2, "every page at two widths");
+    for page in &results {
+        let at = format!("{} at {}px", page["url"], page["width"]);
+        assert!(page["controls"].as_u64().unwrap() > 10, "{at}: {page}");
+        assert_eq!(
+            page["missed"],
+            serde_json::json!([]),
+            "{at}: Tab never reaches these"
+        );
+        assert_eq!(
+            page["unseen"],
+            serde_json::json!([]),
+            "{at}: focus not visible on these"
+        );
+    }
+}
+
+#[test]
+fn the_case_library_works_by_keys_alone() {
+    let test = "the_case_library_works_by_keys_alone";
+    let (Some(chromium), Some(runner)) = (browser::chromium(test), runner(test)) else {
+        return;
+    };
+    let library = format!("{}cases/", served_example());
+    let steps = &run(
+        &runner,
+        "keyboard.mjs",
+        &chromium,
+        &[library, "--operate".into()],
+    )[0];
+    let step = |name: &str| &steps[name];
+    // Typing 江苏 and Enter: the region filter, as a chip.
+    assert_eq!(
+        step("typed")["chips"],
+        serde_json::json!(["江苏省 ✕"]),
+        "{steps}"
+    );
+    // Enter on the chip takes it away; focus stays in the library, not lost to the page.
+    assert_eq!(step("chipRemoved")["chips"], serde_json::json!([]));
+    assert_eq!(step("chipRemoved")["focus"], "library-q");
+    assert_eq!(
+        step("firstOfTwoRemoved")["chips"],
+        serde_json::json!(["2023年 ✕"])
+    );
+    assert_eq!(step("firstOfTwoRemoved")["focus"], "chips", "the next chip");
+    // Space on a filter value chooses it; Enter on it again lets it go.
+    assert_eq!(
+        step("facetSpace")["chips"].as_array().unwrap().len(),
+        1,
+        "{steps}"
+    );
+    assert_eq!(step("facetEnter")["chips"], serde_json::json!([]));
+    // The arrow key in the sort list sorts by year.
+    assert_eq!(step("sorted")["url"], "?sort=year");
+    // 显示更多 shows the next cards and moves focus to the first of them.
+    assert!(
+        step("more")["cards"].as_u64() > step("sorted")["cards"].as_u64(),
+        "{steps}"
+    );
+    assert_eq!(step("more")["focus"], "card");
+    // On a phone the folded filters open with Enter on their summary.
+    assert_eq!(step("phoneFolded")["panelOpen"], false);
+    assert_eq!(step("phoneOpened")["panelOpen"], true);
 }

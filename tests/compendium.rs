@@ -295,7 +295,10 @@ fn each_case_of_a_compendium_with_qr_codes_carries_its_address_as_one() {
             "{url} is an address a case prints"
         );
     }
-    assert_eq!(read[0], "https://example.org/book/scenarios/wu-2021/", "in book order");
+    assert_eq!(
+        read[0], "https://example.org/book/scenarios/wu-2021/",
+        "in book order"
+    );
     assert!(
         qr_codes(&site.join("compendium/all-2023.pdf")).is_empty(),
         "a compendium that does not ask has none"
@@ -322,6 +325,82 @@ fn qr_codes_without_an_absolute_address_are_a_warning_and_left_out() {
     assert_eq!((d.file.as_str(), d.line, d.column), ("site.yaml", 17, 15));
     assert!(d.message.contains("base_url 是“/book/”"), "{}", d.message);
     assert!(d.help.as_deref().unwrap_or("").contains("--base-url"));
+}
+
+/// A scenario whose body is `fillers` one-line paragraphs, then a 12-line code block,
+/// then a table of 8 rows, each line marked with the case's number.
+fn case_with_code_and_table(n: usize, fillers: usize) -> Vec<u8> {
+    let mut body = String::new();
+    for i in 1..=fillers {
+        body.push_str(&format!(
+            "c{n:02}_filler_{i:02} 填充段落，用来把后面的代码块推到页面底部附近。\n\n"
+        ));
+    }
+    body.push_str("```\n");
+    for i in 1..=12 {
+        body.push_str(&format!("c{n:02}_line_{i:02} = {i}\n"));
+    }
+    body.push_str("```\n\n| 项目 | 数值 | 备注 |\n|---|---|---|\n");
+    for i in 1..=8 {
+        body.push_str(&format!("| c{n:02}_row_{i} | {i} | 无 |\n"));
+    }
+    format!(
+        "---\ntitle: 分页测试场景{n:02}\nunit: 分页测试单位{n:02}（示例）\nregion: 江苏省\nscenarios: [车间智能排产]\nyear: 2023\nsummary: 摘要。\n---\n\n## 企业概况\n\n{body}"
+    )
+    .into_bytes()
+}
+
+#[test]
+fn short_code_blocks_and_tables_are_not_split_across_pages() {
+    if !pdf_tools() {
+        return;
+    }
+    // Cases whose code block and table start three lines further down each time, so
+    // that some of them meet the foot of a page.
+    let cases: Vec<(String, Vec<u8>)> = (0..12)
+        .map(|n| {
+            let path = format!("content/scenarios/split-{n:02}.md");
+            (path, case_with_code_and_table(n, 12 + 3 * n))
+        })
+        .collect();
+    let mut files: Vec<(&str, &[u8])> = cases
+        .iter()
+        .map(|(p, c)| (p.as_str(), c.as_slice()))
+        .collect();
+    let yaml = "title: 分页测试站点\ncompendia:\n  - slug: split\n    title: 分页测试案例集\n    select: {region: 江苏省}\n";
+    files.push(("site.yaml", yaml.as_bytes()));
+    let root = common::site_with(&files);
+    let out = tempfile::tempdir().unwrap();
+    let output = build(root.path(), out.path(), &[]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let pages = pdf_pages(&out.path().join("compendium/split.pdf"));
+    let page_of = |mark: &str| {
+        pages
+            .iter()
+            .position(|p| p.contains(mark))
+            .unwrap_or_else(|| panic!("{mark} on no page"))
+    };
+    let (mut code_moved, mut table_moved) = (false, false);
+    for n in 0..12 {
+        let code = page_of(&format!("c{n:02}_line_01"));
+        assert_eq!(
+            code,
+            page_of(&format!("c{n:02}_line_12")),
+            "case {n}'s code block is split"
+        );
+        let table = page_of(&format!("c{n:02}_row_1 "));
+        assert_eq!(
+            table,
+            page_of(&format!("c{n:02}_row_8 ")),
+            "case {n}'s table is split"
+        );
+        code_moved |= code != page_of(&format!("c{n:02}_filler_{:02}", 12 + 3 * n));
+        table_moved |= table != page_of(&format!("c{n:02}_line_12"));
+    }
+    assert!(
+        code_moved && table_moved,
+        "some code block and some table met the foot of a page and went whole to the next"
+    );
 }
 
 #[test]

@@ -54,7 +54,15 @@ function address(state) {
 
 function go(state) {
   history.pushState(null, "", address(state));
-  run();
+  return run();
+}
+
+// A button that takes a condition away goes with it: focus moves on to the chip now in
+// its place, or to the search box, not back to the top of the page.
+async function goKeepingFocus(state, index = 0) {
+  await go(state);
+  const buttons = chips.querySelectorAll("button");
+  (buttons[Math.min(index, buttons.length - 1)] || input).focus();
 }
 
 // Query words that name a filter value (a term's name or alias, a kind, a year) become
@@ -135,14 +143,14 @@ function showChips(state) {
   for (const [key, values] of Object.entries(state.filters)) {
     for (const value of values) {
       const filters = { ...state.filters, [key]: values.filter((v) => v !== value) };
-      items.push([value, { ...state, filters }]);
+      items.push([key === "year" ? `${value}年` : value, { ...state, filters }]);
     }
   }
-  chips.replaceChildren(...items.map(([label, without]) => {
+  chips.replaceChildren(...items.map(([label, without], index) => {
     const button = element("button", "", `${label} ✕`);
     button.type = "button";
     button.setAttribute("aria-label", `去掉条件：${label}`);
-    button.addEventListener("click", () => go(without));
+    button.addEventListener("click", () => goKeepingFocus(without, index));
     const item = element("li");
     item.append(button);
     return item;
@@ -175,7 +183,7 @@ async function showHint(state, ticket) {
   for (const [label, without, count] of options) {
     const button = element("button", "", `去掉${label}（${count} 个）`);
     button.type = "button";
-    button.addEventListener("click", () => go(without));
+    button.addEventListener("click", () => goKeepingFocus(without));
     hint.append(button);
   }
   hint.hidden = false;
@@ -233,8 +241,13 @@ form.addEventListener("submit", (event) => {
   event.preventDefault();
   go({ ...readState(), q: input.value.trim() });
 });
-clear.addEventListener("click", () => go({ q: "", filters: {}, sort: readState().sort }));
+clear.addEventListener("click", () => goKeepingFocus({ q: "", filters: {}, sort: readState().sort }));
 sort.addEventListener("change", () => go({ ...readState(), sort: sort.value }));
-more.addEventListener("click", () => showMore(parseQuery(readState().q), latest));
+// Focus goes to the first of the cards just shown, where reading goes on.
+more.addEventListener("click", async () => {
+  const first = shown;
+  await showMore(parseQuery(readState().q), latest);
+  list.querySelectorAll(".card h3 a")[first]?.focus();
+});
 addEventListener("popstate", run);
 run();
