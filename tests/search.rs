@@ -284,9 +284,11 @@ fn library(browser: &Path, query: &str) -> String {
     panic!("the search on {url} did not finish");
 }
 
-/// The cases a library view shows, in order, as `kind/slug`.
+/// The cases a library view shows as matches (before any related ones), in order, as
+/// `kind/slug`.
 fn shown(dom: &str) -> Vec<String> {
-    attributes(dom, ".results-list article.card h3 a", "href")
+    let matches = dom.split("class=\"results-related\"").next().unwrap_or(dom);
+    attributes(matches, ".results-list article.card h3 a", "href")
         .iter()
         .map(|href| {
             href.trim_start_matches("/sub/")
@@ -698,4 +700,120 @@ fn library_results_are_the_cards_listing_pages_show() {
     let card = &card_shapes(&dom[dom.find("results-list").unwrap()..])["/sub/factories/jiaxing-zhoucheng/"];
     assert_eq!(card, &results["/sub/factories/jiaxing-zhoucheng/"]);
     assert!(dom.contains("<mark>精密轴承</mark>"), "the excerpt");
+}
+
+/// One query of the regression suite (`tests/fixtures/search-queries.yaml`), with the
+/// judgments written by hand from the example content.
+#[derive(serde::Deserialize, serde::Serialize)]
+struct Judged {
+    query: String,
+    category: String,
+    relevant: Vec<String>,
+    #[serde(default)]
+    best: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    filters: Option<BTreeMap<String, serde_json::Value>>,
+    #[serde(default)]
+    suggest: Option<String>,
+}
+
+/// How the engine did on the suite: mean precision (over queries that found anything,
+/// a query that should find nothing counting 0 when it does), mean recall and mean
+/// reciprocal rank of the first `best` case (over queries with relevant cases), and
+/// the queries that fell short.
+struct Scores {
+    precision: f64,
+    recall: f64,
+    mrr: f64,
+    misses: Vec<String>,
+}
+
+fn score_suite(judged: &[Judged], answers: &[serde_json::Value]) -> Scores {
+    let (mut precision, mut recall, mut mrr) = (Vec::new(), Vec::new(), Vec::new());
+    let mut misses = Vec::new();
+    for (j, answer) in judged.iter().zip(answers) {
+        assert_eq!(answer["query"], j.query.as_str());
+        let found: Vec<String> = serde_json::from_value(answer["results"].clone()).unwrap();
+        let hits = found.iter().filter(|c| j.relevant.contains(c)).count();
+        if !found.is_empty() {
+            precision.push(hits as f64 / found.len() as f64);
+        }
+        if !j.relevant.is_empty() {
+            recall.push(hits as f64 / j.relevant.len() as f64);
+            let best = if j.best.is_empty() { &j.relevant } else { &j.best };
+            let rank = found.iter().position(|c| best.contains(c));
+            mrr.push(rank.map_or(0.0, |r| 1.0 / (r + 1) as f64));
+        }
+        let wrong: Vec<&String> = found.iter().filter(|c| !j.relevant.contains(c)).collect();
+        let missing: Vec<&String> = j.relevant.iter().filter(|c| !found.contains(c)).collect();
+        let suggested = answer["suggestion"].as_str();
+        let bad_suggestion = j.suggest.as_deref().is_some_and(|s| suggested != Some(s));
+        if !wrong.is_empty() || !missing.is_empty() || bad_suggestion {
+            misses.push(format!(
+                "[{}] {}: wrong {wrong:?}, missing {missing:?}, suggested {suggested:?}",
+                j.category, j.query
+            ));
+        }
+        if let Some(first) = found.first().filter(|_| !j.best.is_empty()) {
+            if !j.best.contains(first) {
+                misses.push(format!("[{}] {}: first {first}, best {:?}", j.category, j.query, j.best));
+            }
+        }
+    }
+    let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len().max(1) as f64;
+    Scores {
+        precision: mean(&precision),
+        recall: mean(&recall),
+        mrr: mean(&mrr),
+        misses,
+    }
+}
+
+#[test]
+fn the_query_suite_finds_what_was_meant_ranked() {
+    let test = "the_query_suite_finds_what_was_meant_ranked";
+    let Some(chromium) = chromium(test) else {
+        return;
+    };
+    let runner = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/a11y");
+    if !runner.join("node_modules/puppeteer-core").is_dir() {
+        browser::skip(test, "没有 puppeteer-core（npm ci --prefix tests/a11y）");
+        return;
+    }
+    let suite = fixture("search-queries.yaml");
+    let judged: Vec<Judged> =
+        serde_yaml::from_str(&std::fs::read_to_string(suite).unwrap()).unwrap();
+    assert!(judged.len() >= 60, "{} queries", judged.len());
+    let queries = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(queries.path(), serde_json::to_vec(&judged).unwrap()).unwrap();
+    let output = std::process::Command::new("node")
+        .arg(runner.join("queries.mjs"))
+        .arg(served_example())
+        .arg(queries.path())
+        .env("CHROMIUM", &chromium)
+        .output()
+        .expect("node runs");
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let answers: Vec<serde_json::Value> = String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(answers.len(), judged.len());
+    let scores = score_suite(&judged, &answers);
+    eprintln!(
+        "{} queries: precision {:.3}, recall {:.3}, MRR {:.3}\n{}",
+        judged.len(),
+        scores.precision,
+        scores.recall,
+        scores.mrr,
+        scores.misses.join("\n")
+    );
+    assert!(
+        scores.precision >= 0.95 && scores.recall >= 0.9 && scores.mrr >= 0.9,
+        "precision {:.3}, recall {:.3}, MRR {:.3}:\n{}",
+        scores.precision,
+        scores.recall,
+        scores.mrr,
+        scores.misses.join("\n")
+    );
 }

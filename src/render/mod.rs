@@ -302,7 +302,7 @@ impl Shared<'_> {
         };
         context.insert("cases", &self.cards(cards));
         context.insert("pager", &pager);
-        if self.site.config.search {
+        if self.site.config.search && of != Listing::All {
             context.insert("narrow", &narrow(self.site, of));
         }
         match of {
@@ -319,6 +319,19 @@ impl Shared<'_> {
                 context.insert("taxonomy", &years_heading());
                 context.insert("term", &year_link(self.index, year));
                 context.insert("compendia", &self.compendia(|c| c.selects_year(year)));
+            }
+            Listing::All => {
+                let all = KindContext {
+                    link: KindLink {
+                        key: "all",
+                        label: "全部案例",
+                        short_label: "全部",
+                        url: LIBRARY_URL.to_string(),
+                    },
+                    count: self.index.listed().len(),
+                };
+                context.insert("kind", &all);
+                context.insert("compendia", &self.compendia(|_| false));
             }
         }
     }
@@ -370,6 +383,7 @@ fn narrow(site: &Site, of: Listing) -> Narrow {
         Listing::Kind(kind) => ("kind", kind.short_label().to_string()),
         Listing::Term(kind, id) => labels::term_filter(site, kind, id),
         Listing::Year(year) => ("year", year.to_string()),
+        Listing::All => ("", String::new()),
     };
     let t = &site.taxonomies;
     let names = |taxonomy: &crate::input::taxonomy::Taxonomy| {
@@ -464,7 +478,7 @@ impl<'a> Renderer<'a> {
             Spec::Listing { of, page: n } => {
                 shared.listing_page(of, n, &page.shows.cards, &mut context);
                 match of {
-                    Listing::Kind(_) => "list.html",
+                    Listing::Kind(_) | Listing::All => "list.html",
                     Listing::Term(..) | Listing::Year(_) => "term.html",
                 }
             }
@@ -503,6 +517,8 @@ impl<'a> Renderer<'a> {
                 "compendium.html"
             }
             Spec::Library => {
+                // Without JavaScript, the first page of every case and the pager.
+                shared.listing_page(Listing::All, 0, &page.shows.cards, &mut context);
                 context.insert("facets", &facets(shared));
                 context.insert("total", &shared.index.listed().len());
                 "cases.html"

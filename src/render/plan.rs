@@ -23,6 +23,8 @@ pub enum Listing {
     Kind(CaseKind),
     Term(Kind, TermId),
     Year(i32),
+    /// Every listed case: the case library's pages for a browser without JavaScript.
+    All,
 }
 
 impl Listing {
@@ -31,6 +33,7 @@ impl Listing {
             Listing::Kind(kind) => urls::kind_url(kind),
             Listing::Term(kind, id) => urls::term_url(site, kind, id),
             Listing::Year(year) => urls::year_url(year),
+            Listing::All => urls::LIBRARY_URL.to_string(),
         }
     }
 
@@ -40,6 +43,7 @@ impl Listing {
             Listing::Kind(kind) => index.of_kind(kind),
             Listing::Term(kind, id) => index.with_term(kind, id),
             Listing::Year(year) => index.of_year(year),
+            Listing::All => index.listed(),
         }
     }
 }
@@ -143,7 +147,12 @@ pub fn plan(site: &Site, index: &Index) -> Vec<Planned> {
         }
     }));
     if site.config.search {
-        pages.push(overview(urls::page_file(urls::LIBRARY_URL), Spec::Library));
+        // The library's first page is its search; it and the pages after it list every
+        // case for a browser without JavaScript.
+        let mut library = listing(site, index, Listing::All, Vec::new());
+        library[0].spec = Spec::Library;
+        library[0].shows.all_counts = true;
+        pages.extend(library);
     }
     pages.push(Planned {
         path: "404.html".into(),
@@ -200,6 +209,7 @@ fn listing(site: &Site, index: &Index, of: Listing, more: Vec<usize>) -> Vec<Pla
                 Listing::Kind(kind) => c.selects_kind(kind),
                 Listing::Term(kind, id) => c.selects_term(kind, id),
                 Listing::Year(year) => c.selects_year(year),
+                Listing::All => false,
             })
             .map(|c| c.case_count()),
     );

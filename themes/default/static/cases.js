@@ -3,7 +3,7 @@
 // so a view can be bookmarked and shared, and the back button steps through earlier
 // views.
 
-import { excerpt, openIndex, parseQuery } from "./search.js";
+import { excerpt, openIndex } from "./search.js";
 
 const PAGE = 20;
 
@@ -25,6 +25,8 @@ const chosenCount = root.querySelector(".facets-chosen");
 if (matchMedia("(max-width: 48rem)").matches) panel.open = false;
 const fallback = root.querySelector(".no-script");
 fallback.hidden = true;
+// The pages of every case are for browsers without JavaScript: here the search lists.
+root.querySelector(".library-pager").hidden = true;
 const index = await openIndex(root.dataset.bundle).catch((error) => {
   // Without the index the page still offers the static term pages.
   fallback.hidden = false;
@@ -72,9 +74,10 @@ function lift(state) {
   const rest = [];
   const filters = { ...state.filters };
   for (const word of state.q.split(/\s+/).filter(Boolean)) {
-    const lower = word.toLowerCase();
+    // Compared folded, so 江蘇 and ＡＩ name their terms too.
+    const folded = index.foldText(word);
     const names = (a) => [a.dataset.value, ...(a.dataset.aliases || "").split("|")];
-    const link = links.find((a) => names(a).some((n) => n && n.toLowerCase() === lower));
+    const link = links.find((a) => names(a).some((n) => n && index.foldText(n) === folded));
     if (!link) {
       rest.push(word);
       continue;
@@ -100,11 +103,11 @@ function excerptNodes(pieces) {
 
 // The card as listing pages show it (rendered by the theme's partials/card.html at
 // build time), its summary replaced by the excerpt around the query when there is one.
-function card(data, parts) {
+function card(data, wanted) {
   const template = document.createElement("template");
   template.innerHTML = data.card;
   const article = template.content.firstElementChild;
-  const pieces = parts.length ? excerpt(data.text, parts) : null;
+  const pieces = wanted.length ? excerpt(data.text, wanted, index.fold) : null;
   const summary = article.querySelector(".card-summary");
   if (pieces && summary) summary.replaceChildren(...excerptNodes(pieces));
   return article;
@@ -122,15 +125,23 @@ function showFacets(state, counts) {
   }
 }
 
+// The matches, then the related cases (every piece of the query, only scattered).
 let results = [];
+let matches = 0;
 let shown = 0;
 let latest = 0;
 
-async function showMore(parts, ticket) {
+async function showMore(wanted, ticket) {
   const page = results.slice(shown, shown + PAGE);
   const datas = await Promise.all(page.map((r) => index.doc(r.id)));
   if (ticket !== latest) return;
-  list.append(...datas.map((data) => card(data, parts)));
+  const cards = datas.map((data) => card(data, wanted));
+  const split = matches - shown;
+  if (split >= 0 && split < cards.length) {
+    const heading = element("h3", "results-related", `相关结果（${results.length - matches} 个）：含有检索词的各部分，但不相连`);
+    cards.splice(split, 0, heading);
+  }
+  list.append(...cards);
   shown += page.length;
   more.hidden = shown >= results.length;
   more.querySelector("button").textContent = `显示更多（还有 ${results.length - shown} 个）`;
@@ -160,11 +171,22 @@ function showChips(state) {
   chosenCount.textContent = filterCount ? `（已选 ${filterCount} 项）` : "";
 }
 
-// With nothing found: the one condition to drop that gives the most cases.
+// With nothing found: a near spelling that finds something (您是不是要找 智能排产？), and
+// the one condition to drop that gives the most cases.
 async function showHint(state, ticket) {
   hint.replaceChildren();
   hint.hidden = true;
-  if (results.length) return;
+  if (matches) return;
+  const suggestion = state.q && index.suggest(state.q);
+  if (suggestion && (await index.search(suggestion, state.filters)).results.length && ticket === latest) {
+    const button = element("button", "", suggestion);
+    button.type = "button";
+    button.addEventListener("click", () => goKeepingFocus({ ...state, q: suggestion }));
+    const line = element("p", "", "您是不是要找 ");
+    line.append(button, "？");
+    hint.append(line);
+    hint.hidden = false;
+  }
   const options = [];
   for (const [key, values] of Object.entries(state.filters)) {
     for (const value of values) {
@@ -178,6 +200,7 @@ async function showHint(state, ticket) {
     if (found.results.length) options.push([`关键词“${state.q}”`, { ...state, q: "" }, found.results.length]);
   }
   if (ticket !== latest || !options.length) return;
+  hint.hidden = false;
   options.sort((a, b) => b[2] - a[2]);
   hint.append(element("p", "", "没有同时符合全部条件的案例。去掉一个条件试试："));
   for (const [label, without, count] of options) {
@@ -186,7 +209,6 @@ async function showHint(state, ticket) {
     button.addEventListener("click", () => goKeepingFocus(without));
     hint.append(button);
   }
-  hint.hidden = false;
 }
 
 async function run() {
@@ -203,19 +225,21 @@ async function run() {
   root.setAttribute("aria-busy", "true");
   const found = await index.search(state.q, state.filters);
   if (ticket !== latest) return;
-  results = found.results;
   sort.value = state.sort;
   // Newest batch first; within a year, the search's own order.
-  if (state.sort === "year") results = [...results].sort((a, b) => index.docs[b.id].year - index.docs[a.id].year);
+  const sorted = (hits) => (state.sort === "year" ? [...hits].sort((a, b) => index.docs[b.id].year - index.docs[a.id].year) : hits);
+  results = [...sorted(found.results), ...sorted(found.related)];
+  matches = found.results.length;
   shown = 0;
   list.replaceChildren();
   showFacets(state, found.counts);
   const chosen = Object.values(state.filters).flat();
   clear.hidden = !state.q && !chosen.length;
   const what = [state.q && `“${state.q}”`, ...chosen].filter(Boolean).join(" + ");
-  status.textContent = `${what ? `${what}：` : ""}找到 ${results.length} 个案例`;
+  const related = results.length - matches;
+  status.textContent = `${what ? `${what}：` : ""}找到 ${matches} 个案例${related ? `，另有 ${related} 个相关结果` : ""}`;
   showChips(state);
-  await showMore(parseQuery(state.q), ticket);
+  await showMore(index.highlights(state.q), ticket);
   await showHint(state, ticket);
   if (ticket === latest) root.setAttribute("aria-busy", "false");
 }
@@ -246,7 +270,7 @@ sort.addEventListener("change", () => go({ ...readState(), sort: sort.value }));
 // Focus goes to the first of the cards just shown, where reading goes on.
 more.addEventListener("click", async () => {
   const first = shown;
-  await showMore(parseQuery(readState().q), latest);
+  await showMore(index.highlights(readState().q), latest);
   list.querySelectorAll(".card h3 a")[first]?.focus();
 });
 addEventListener("popstate", run);

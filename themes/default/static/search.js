@@ -1,32 +1,50 @@
 // The search engine of the case library: it loads the static index that `anli build`
-// writes under /search/ (see src/search.rs for the files) and answers a query and filters
-// in the browser.
+// writes under /search/ (see src/outputs/search/mod.rs for the files) and answers a
+// query and filters in the browser.
 //
-// Text becomes tokens exactly as src/search.rs makes them: each Chinese character is the
-// bigram it starts (the last of a run alone), each run of ASCII letters and digits is a
-// lower-cased word (full-width ones folded), and any other character only separates.
-// Every token takes one position. A query's space-separated parts must all be found;
-// cases holding every part as a phrase (its tokens at consecutive positions) rank first,
-// then by BM25 with title tokens counting five times.
+// Text becomes tokens exactly as the index makes them: characters folded (traditional
+// to simplified with the index's table, full-width letters and digits to ASCII), each
+// Chinese character the bigram it starts (the last of a run alone), each run of ASCII
+// letters and digits a lower-cased word; any other character only separates. Every
+// token takes one position, and each case's positions run through five fields: title,
+// unit, vocabulary terms, summary with key figures, body.
+//
+// A query is words separated by spaces; a word that names a vocabulary term also finds
+// the term's other names (AI → 人工智能), and a word of letters finds the words it
+// begins (ME → MES). A case matches when it holds every word: as written (a phrase), or
+// its pieces close together in one field (故障预测 in 设备故障诊断与预测). Cases that hold
+// every piece only scattered are "related", after the matches and not counted. Matches
+// rank by the field each word is found in (title and unit, then terms, then summary and
+// figures, then body), a phrase before pieces, then by BM25 over the weighted fields.
 
-const VERSION = 1;
+const VERSION = 2;
 const HAN = /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u{20000}-\u{323af}]/u;
 const WORD = /[0-9A-Za-z]/;
-const TITLE_WEIGHT = 5;
+const LETTER = /[a-z]/;
+// Per field: its rank (title and unit alike) and its weight in BM25.
+const FIELD_RANK = [4, 4, 3, 2, 1];
+const FIELD_WEIGHT = [6, 4, 3, 2, 1];
+// The pieces of a word count as the word within this many positions of one another.
+const NEAR = 8;
+// Words of letters expand to at most this many words they begin.
+const PREFIX_LIMIT = 50;
 const K1 = 1.2;
 const B = 0.75;
+// Filter keys whose values are alternatives to one another: a category and a
+// sub-industry, a scenario group and a scenario.
+const GROUPS = [["category", "industry"], ["scenario_group", "scenario"]];
 
 const foldWidth = (c) =>
   /[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]/.test(c) ? String.fromCharCode(c.charCodeAt(0) - 0xfee0) : c;
 
 // The tokens of `text` as {token, at, start, end}: `at` the position, `start`/`end` the
-// stretch of `text` it covers (a bigram both its characters).
-export function tokenize(text) {
+// stretch of `text` it covers (a bigram both its characters). `fold` maps a character.
+export function tokenize(text, fold = foldWidth) {
   const chars = [];
   for (let i = 0; i < text.length; ) {
-    const c = String.fromCodePoint(text.codePointAt(i));
-    chars.push({ c, start: i });
-    i += c.length;
+    const raw = String.fromCodePoint(text.codePointAt(i));
+    chars.push({ c: fold(raw), start: i, length: raw.length });
+    i += raw.length;
   }
   const tokens = [];
   let word = null;
@@ -34,18 +52,17 @@ export function tokenize(text) {
     if (word) tokens.push({ token: word.text.toLowerCase(), at: tokens.length, start: word.start, end });
     word = null;
   };
-  chars.forEach(({ c, start }, i) => {
-    const ascii = foldWidth(c);
-    if (WORD.test(ascii)) {
+  chars.forEach(({ c, start, length }, i) => {
+    if (WORD.test(c)) {
       word ??= { text: "", start };
-      word.text += ascii;
+      word.text += c;
       return;
     }
     endWord(start);
     if (HAN.test(c)) {
       const next = chars[i + 1];
       const pair = next && HAN.test(next.c);
-      const end = pair ? next.start + next.c.length : start + c.length;
+      const end = pair ? next.start + next.length : start + length;
       tokens.push({ token: pair ? c + next.c : c, at: tokens.length, start, end });
     }
   });
@@ -53,23 +70,26 @@ export function tokenize(text) {
   return tokens;
 }
 
-// A query part as the tokens to look up, with their offsets from the first. The lone
-// last character of a run is covered by the bigram before it and left out; a lone
-// character anywhere else matches every token it starts (`prefix`).
-function queryTokens(part) {
-  const tokens = tokenize(part);
-  const needed = tokens.filter((t, i) => !(isLoneHan(t) && i > 0 && HAN.test(tokens[i - 1].token)));
-  return needed.map((t) => ({ token: t.token, offset: t.at - needed[0].at, prefix: isLoneHan(t) }));
-}
+const isLoneHan = (token) => HAN.test(token) && [...token].length === 1;
 
-const isLoneHan = (t) => HAN.test(t.token) && [...t.token].length === 1;
-
-// A query as its parts, each a list of tokens; parts without tokens are dropped.
-export function parseQuery(query) {
-  return query
-    .split(/\s+/)
-    .map(queryTokens)
-    .filter((part) => part.length);
+// One spelling of a query word as the tokens to look up: each with its offset from the
+// first, whether it matches every token it begins (a lone Chinese character, a word of
+// letters), and whether it is one of the pieces a near match needs (tokens that cover
+// every character without overlap: 故障预测 → 故障, 预测).
+function spelling(text, fold) {
+  const tokens = tokenize(text, fold);
+  // The lone last character of a run is covered by the bigram before it.
+  const needed = tokens.filter((t, i) => !(isLoneHan(t.token) && i > 0 && HAN.test(tokens[i - 1].token)));
+  if (!needed.length) return null;
+  let coveredTo = -1;
+  return needed.map((t, i) => {
+    const offset = t.at - needed[0].at;
+    const end = offset + ([...t.token].length === 2 && HAN.test(t.token) ? 1 : 0);
+    const piece = offset > coveredTo || (i === needed.length - 1 && end > coveredTo);
+    if (piece) coveredTo = end;
+    const prefix = isLoneHan(t.token) || (LETTER.test(t.token) && t.token.length >= 2);
+    return { token: t.token, offset, prefix, piece };
+  });
 }
 
 class Reader {
@@ -88,7 +108,7 @@ class Reader {
 }
 
 // FNV-1a of a token's key (a Chinese token's first character, else the whole word), as in
-// src/search.rs, picks its shard.
+// src/outputs/search/mod.rs, picks its shard.
 function shardOf(token, shards) {
   const key = HAN.test(token) ? String.fromCodePoint(token.codePointAt(0)) : token;
   let hash = 0x811c9dc5;
@@ -104,20 +124,82 @@ export async function openIndex(base) {
   return new Index(base, index);
 }
 
+// The smallest edit distance between `query` and any stretch of `text`, and that
+// stretch (Sellers' algorithm): 智能牌产 in 车间智能排产 is 1, at 智能排产.
+function nearestStretch(query, text) {
+  const q = [...query];
+  const t = [...text];
+  let row = t.map((_, j) => ({ cost: 0, from: j })).concat([{ cost: 0, from: t.length }]);
+  for (let i = 1; i <= q.length; i++) {
+    const next = [{ cost: i, from: 0 }];
+    for (let j = 1; j <= t.length; j++) {
+      const options = [
+        { cost: row[j - 1].cost + (q[i - 1] === t[j - 1] ? 0 : 1), from: row[j - 1].from },
+        { cost: row[j].cost + 1, from: row[j].from },
+        { cost: next[j - 1].cost + 1, from: next[j - 1].from },
+      ];
+      next.push(options.reduce((a, b) => (b.cost < a.cost ? b : a)));
+    }
+    row = next;
+  }
+  let best = { cost: Infinity, text: "" };
+  row.forEach((cell, j) => {
+    if (j > 0 && cell.cost < best.cost) best = { cost: cell.cost, text: t.slice(cell.from, j).join("") };
+  });
+  return best;
+}
+
 class Index {
-  constructor(base, { shards, filters, docs }) {
+  constructor(base, { shards, filters, docs, fold, words, names }) {
     this.base = base;
     this.shardCount = shards;
     this.filters = filters;
-    // Per case: year, length, title length, and its filter values as [key, value] numbers.
-    this.docs = docs.map(([year, length, titleLength, ...ids]) => {
+    // Per case: year, where its fields end (the last end is its length), and its filter
+    // values as [key, value] numbers.
+    this.docs = docs.map(([year, ...rest]) => {
+      const ends = rest.slice(0, FIELD_RANK.length);
+      const ids = rest.slice(FIELD_RANK.length);
       const values = [];
       for (let i = 0; i < ids.length; i += 2) values.push([ids[i], ids[i + 1]]);
-      return { year, length, titleLength, values };
+      return { year, ends, length: ends[ends.length - 1], values };
     });
     this.averageLength = this.docs.reduce((sum, d) => sum + d.length, 0) / Math.max(1, this.docs.length);
+    const pairs = [...fold];
+    this.folding = new Map();
+    for (let i = 0; i + 1 < pairs.length; i += 2) this.folding.set(pairs[i], pairs[i + 1]);
+    this.words = words;
+    this.names = names;
     this.shards = new Map();
     this.fragments = new Map();
+  }
+
+  fold = (c) => {
+    const ascii = foldWidth(c);
+    return this.folding.get(ascii) ?? ascii;
+  };
+
+  foldText(text) {
+    return [...text].map(this.fold).join("").toLowerCase();
+  }
+
+  // A query as its words, each with its spellings: as typed, and a vocabulary term's
+  // other names when the word is one of them.
+  parse(query) {
+    return query
+      .split(/\s+/)
+      .filter(Boolean)
+      .map((word) => {
+        const folded = this.foldText(word);
+        const group = this.names.find((names) => names.some((n) => this.foldText(n) === folded));
+        const texts = [...new Set([folded, ...(group || []).map((n) => this.foldText(n))])];
+        return texts.map((t) => spelling(t, this.fold)).filter(Boolean);
+      })
+      .filter((spellings) => spellings.length);
+  }
+
+  // Every token a query can match, to mark in an excerpt.
+  highlights(query) {
+    return this.parse(query).flat(2);
   }
 
   // One shard as a map from token to where its postings lie.
@@ -146,10 +228,35 @@ class Index {
     return this.shards.get(n);
   }
 
-  // The cases holding a query token: case number → sorted positions.
+  // The index's words of letters that begin with `start`, at most PREFIX_LIMIT.
+  wordsStarting(start) {
+    let low = 0;
+    let high = this.words.length;
+    while (low < high) {
+      const mid = (low + high) >> 1;
+      if (this.words[mid] < start) low = mid + 1;
+      else high = mid;
+    }
+    const found = [];
+    for (let i = low; i < this.words.length && this.words[i].startsWith(start) && found.length < PREFIX_LIMIT; i++) {
+      found.push(this.words[i]);
+    }
+    return found;
+  }
+
+  // The cases holding a query token: case number → sorted positions. A lone Chinese
+  // character stands for every token it begins; a word of letters for every word.
   async postings({ token, prefix }) {
-    const shard = await this.shard(shardOf(token, this.shardCount));
-    const lists = prefix ? [...shard].filter(([t]) => t.startsWith(token)).map(([, list]) => list) : [shard.get(token)];
+    const lists = [];
+    if (prefix && !HAN.test(token)) {
+      for (const word of this.wordsStarting(token)) {
+        lists.push((await this.shard(shardOf(word, this.shardCount))).get(word));
+      }
+    } else {
+      const shard = await this.shard(shardOf(token, this.shardCount));
+      if (prefix) for (const [t, list] of shard) if (t.startsWith(token)) lists.push(list);
+      lists.push(prefix ? null : shard.get(token));
+    }
     const found = new Map();
     for (const list of lists.filter(Boolean)) {
       const reader = new Reader(list.bytes, list.at);
@@ -166,60 +273,147 @@ class Index {
     return found;
   }
 
-  // The cases matching `query` and the chosen filters ({key: [values]}), best first, and
-  // per filter value the count of cases it would show with the other keys' choices.
+  // The cases matching `query` and the chosen filters ({key: [values]}), best first;
+  // the related cases after them; and per filter value the count of matching cases it
+  // would show with the other filters' choices.
   async search(query, chosen) {
-    const parts = parseQuery(query);
-    const matched = parts.length ? await this.match(parts) : this.docs.map((_, id) => ({ id, phrase: false, score: 0 }));
-    const wanted = this.filters.map(({ key, values }) => {
-      const names = chosen[key] || [];
-      return names.length ? new Set(names.map((v) => values.indexOf(v))) : null;
+    const words = this.parse(query);
+    const hits = words.length
+      ? await this.match(words)
+      : this.docs.map((_, id) => ({ id, real: true, rank: 0, score: 0 }));
+    const groupOf = (key) => GROUPS.findIndex((g) => g.includes(key));
+    // The chosen values per filter group (a key alone is its own group).
+    const groups = new Map();
+    this.filters.forEach(({ key, values }, k) => {
+      const group = groupOf(key) >= 0 ? `g${groupOf(key)}` : key;
+      for (const name of chosen[key] || []) {
+        if (!groups.has(group)) groups.set(group, new Set());
+        groups.get(group).add(`${k}:${values.indexOf(name)}`);
+      }
     });
+    const groupKey = (k) => (groupOf(this.filters[k].key) >= 0 ? `g${groupOf(this.filters[k].key)}` : this.filters[k].key);
     const counts = Object.fromEntries(this.filters.map(({ key }) => [key, {}]));
     const results = [];
-    for (const hit of matched) {
+    const related = [];
+    for (const hit of hits) {
       const doc = this.docs[hit.id];
-      const failing = wanted
-        .map((set, key) => (set && !doc.values.some(([k, v]) => k === key && set.has(v)) ? key : -1))
-        .filter((key) => key >= 0);
-      if (!failing.length) results.push(hit);
-      if (failing.length > 1) continue;
-      for (const [key, value] of doc.values) {
-        if (failing.length && failing[0] !== key) continue;
-        const { key: name, values } = this.filters[key];
-        counts[name][values[value]] = (counts[name][values[value]] || 0) + 1;
+      const failing = [...groups].filter(([, set]) => !doc.values.some(([k, v]) => set.has(`${k}:${v}`))).map(([g]) => g);
+      if (!failing.length) (hit.real ? results : related).push(hit);
+      if (!hit.real || failing.length > 1) continue;
+      for (const [k, v] of doc.values) {
+        if (failing.length && failing[0] !== groupKey(k)) continue;
+        const { key, values } = this.filters[k];
+        counts[key][values[v]] = (counts[key][values[v]] || 0) + 1;
       }
     }
-    results.sort((a, b) => b.phrase - a.phrase || b.score - a.score || a.id - b.id);
-    return { results, counts };
+    const order = (a, b) => b.rank - a.rank || b.score - a.score || a.id - b.id;
+    results.sort(order);
+    related.sort(order);
+    return { results, related, counts };
   }
 
-  // The cases holding every token of every part, with their phrase flag and score.
-  async match(parts) {
-    const tokens = parts.flat();
-    const lists = await Promise.all(tokens.map((t) => this.postings(t)));
-    const [rarest] = [...lists].sort((a, b) => a.size - b.size);
+  // The field of position `at` in case `doc`.
+  field(doc, at) {
+    const index = doc.ends.findIndex((end) => at < end);
+    return index < 0 ? doc.ends.length - 1 : index;
+  }
+
+  // How case `id` holds one spelling of a word: its strength (2 as a phrase, 1 as
+  // pieces close together in one field, 0 only scattered, -1 not at all) and the value
+  // of its best occurrence (the field's rank, twice, and one more for a phrase).
+  held(id, doc, tokens, lists) {
+    const at = tokens.map((_, i) => lists[i].get(id));
+    const pieces = tokens.map((t, i) => (t.piece ? i : -1)).filter((i) => i >= 0);
+    if (pieces.some((i) => !at[i])) return { strength: -1, value: 0 };
+    let strength = 0;
+    let value = 0;
+    const [first, ...rest] = pieces;
+    for (const start of at[first]) {
+      const field = this.field(doc, start);
+      const base = start - tokens[first].offset;
+      const phrase = tokens.every((t, i) => at[i]?.includes(base + t.offset));
+      const close = phrase || rest.every((i) => at[i].some((p) => Math.abs(p - start) <= NEAR && this.field(doc, p) === field));
+      if (!close) continue;
+      strength = Math.max(strength, phrase ? 2 : 1);
+      value = Math.max(value, FIELD_RANK[field] * 2 + (phrase ? 1 : 0));
+    }
+    return { strength, value };
+  }
+
+  // The cases holding the pieces of every word in some spelling, each with whether it
+  // is a real match, its rank (the fields its words are found in) and its BM25 score.
+  async match(words) {
+    const tokens = new Map();
+    for (const t of words.flat(2)) tokens.set(`${t.prefix}:${t.token}`, t);
+    const keys = [...tokens.keys()];
+    const fetched = await Promise.all(keys.map((k) => this.postings(tokens.get(k))));
+    const listOf = new Map(keys.map((k, i) => [k, fetched[i]]));
+    const lists = (spelling) => spelling.map((t) => listOf.get(`${t.prefix}:${t.token}`));
+    // Candidates: the cases of the rarest piece of each word's spellings, together.
+    const candidates = new Set();
+    for (const spelling of words[0]) {
+      const pieces = lists(spelling).filter((_, i) => spelling[i].piece);
+      const [rarest] = [...pieces].sort((a, b) => a.size - b.size);
+      for (const id of rarest.keys()) candidates.add(id);
+    }
     const hits = [];
-    for (const id of rarest.keys()) {
-      if (!lists.every((list) => list.has(id))) continue;
-      let list = 0;
-      const phrase = parts.every((part) => {
-        const positions = part.map(() => lists[list++].get(id));
-        return positions[0].some((start) => part.every((t, i) => positions[i].includes(start + t.offset)));
-      });
-      hits.push({ id, phrase, score: this.score(id, lists) });
+    for (const id of candidates) {
+      const doc = this.docs[id];
+      let real = true;
+      let rank = 0;
+      let score = 0;
+      for (const spellings of words) {
+        let best = null;
+        for (const spelling of spellings) {
+          const held = this.held(id, doc, spelling, lists(spelling));
+          if (held.strength < 0) continue;
+          // A real match beats a scattered one, then the better occurrence wins.
+          const realer = best && held.strength > 0 !== best.strength > 0;
+          const better = !best || (realer ? held.strength > 0 : held.value > best.value);
+          if (better) {
+            best = { ...held, score: this.score(id, doc, lists(spelling)) };
+          }
+        }
+        if (!best) {
+          real = null;
+          break;
+        }
+        real &&= best.strength > 0;
+        rank += best.value;
+        score += best.score;
+      }
+      if (real !== null) hits.push({ id, real, rank, score });
     }
     return hits;
   }
 
-  score(id, lists) {
-    const doc = this.docs[id];
+  // BM25 over the weighted fields: a token in the title counts FIELD_WEIGHT[0] times.
+  score(id, doc, lists) {
     const n = this.docs.length;
     return lists.reduce((sum, list) => {
+      const positions = list.get(id);
+      if (!positions) return sum;
       const idf = Math.log(1 + (n - list.size + 0.5) / (list.size + 0.5));
-      const tf = list.get(id).reduce((sum, at) => sum + (at < doc.titleLength ? TITLE_WEIGHT : 1), 0);
+      const tf = positions.reduce((sum, at) => sum + FIELD_WEIGHT[this.field(doc, at)], 0);
       return sum + (idf * tf * (K1 + 1)) / (tf + K1 * (1 - B + (B * doc.length) / this.averageLength));
     }, 0);
+  }
+
+  // For a query that finds nothing: the vocabulary name, or the stretch of one, or the
+  // word of letters nearest to it, if one is near enough (one edit in four characters).
+  suggest(query) {
+    const wanted = this.foldText(query.trim());
+    const length = [...wanted].length;
+    if (length < 2) return null;
+    const allowed = length <= 4 ? 1 : 2;
+    let best = null;
+    const candidates = [...this.names.flat(), ...this.words];
+    for (const name of candidates) {
+      const near = nearestStretch(wanted, this.foldText(name));
+      if (near.cost === 0 || near.cost > allowed) continue;
+      if (!best || near.cost < best.cost) best = near;
+    }
+    return best?.text || null;
   }
 
   // The result card of case `id`: its url, title, card (HTML, as listing pages show it)
@@ -235,11 +429,10 @@ class Index {
   }
 }
 
-// The stretch of `text` around its densest run of query tokens, as [text, marked] pieces
-// (matched tokens merged), or null when the text holds none.
-export function excerpt(text, parts, length = 80) {
-  const wanted = parts.flat();
-  const found = tokenize(text).filter((t) => wanted.some((w) => (w.prefix ? t.token.startsWith(w.token) : t.token === w.token)));
+// The stretch of `text` around its densest run of query tokens (from `highlights`), as
+// [text, marked] pieces (matched tokens merged), or null when the text holds none.
+export function excerpt(text, wanted, fold, length = 80) {
+  const found = tokenize(text, fold).filter((t) => wanted.some((w) => (w.prefix ? t.token.startsWith(w.token) : t.token === w.token)));
   if (!found.length) return null;
   // The window (as shown) that covers the most distinct query tokens, then the most.
   const window = (t) => {

@@ -22,21 +22,24 @@
 //! batches, so its memory is the postings themselves.
 
 use std::borrow::Cow;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use lol_html::{RewriteStrSettings, doc_text, element, rewrite_str};
 use rayon::prelude::*;
 
+mod fold;
+
 use crate::base::paths::OutputFile;
 use crate::markup::markdown::Rendered;
 use crate::model::{Case, Site};
+use crate::input::taxonomy::Kind;
 use crate::site::labels::{Filter, filters};
 
 /// Where the index goes in the output.
 pub const BUNDLE_DIR: &str = "search";
 
 /// The index format, which `search.js` checks.
-const VERSION: u32 = 1;
+const VERSION: u32 = 2;
 
 /// Postings bytes aimed at per shard, and the most shards written.
 const SHARD_BYTES: usize = 64 * 1024;
@@ -64,11 +67,21 @@ struct Fragment<'a> {
 struct Indexed {
     fragment: Vec<u8>,
     year: i32,
-    length: u32,
-    title_length: u32,
+    /// Where each field but the last ends (see [`FIELDS`]), then the token count.
+    ends: [u32; FIELDS],
     filters: Vec<Filter>,
     tokens: Vec<(String, Vec<u32>)>,
+    /// Its Chinese characters, for the folding table the browser needs.
+    han: HashSet<char>,
+    /// Its words with a letter (MES, 5G), for the browser's prefix matching.
+    words: HashSet<String>,
 }
+
+/// The parts of a case the index tells apart, most telling first: the title, the unit,
+/// its vocabulary terms (region, city, industry, scenarios, technologies, level, kind,
+/// year), its summary and key figures, its body. `search.js` ranks a match in an
+/// earlier field above one in a later field.
+const FIELDS: usize = 5;
 
 /// The index of the listed cases, as files under [`BUNDLE_DIR`]. `cards[i]` is the card
 /// of `site.cases[i]`.
@@ -78,6 +91,8 @@ pub fn bundle(site: &Site, bodies: &[Rendered], cards: &[CardText]) -> Vec<Outpu
     let mut postings = Postings::default();
     let mut filters = FilterValues::default();
     let mut docs = Vec::with_capacity(listed.len());
+    let mut han = HashSet::new();
+    let mut words = HashSet::new();
     for batch in listed.chunks(BATCH) {
         let indexed: Vec<Indexed> = batch
             .par_iter()
@@ -90,17 +105,25 @@ pub fn bundle(site: &Site, bodies: &[Rendered], cards: &[CardText]) -> Vec<Outpu
                 contents: case.fragment,
             });
             postings.add(number, case.tokens);
-            let mut doc = vec![case.year as u32, case.length, case.title_length];
+            let mut doc = vec![case.year as u32];
+            doc.extend(case.ends);
             doc.extend(filters.ids(&case.filters));
             docs.push(doc);
+            han.extend(case.han);
+            words.extend(case.words);
         }
     }
     let shards = postings.shards();
+    let mut words: Vec<String> = words.into_iter().collect();
+    words.sort_unstable();
     let index = serde_json::json!({
         "version": VERSION,
         "shards": shards.len(),
         "filters": filters.keys,
         "docs": docs,
+        "fold": fold::table_for(&han),
+        "words": words,
+        "names": vocabulary_names(site),
     });
     files.push(OutputFile {
         path: format!("{BUNDLE_DIR}/index.json"),
@@ -118,32 +141,67 @@ pub fn bundle(site: &Site, bodies: &[Rendered], cards: &[CardText]) -> Vec<Outpu
     files
 }
 
-/// Tokenises one case: the title (which ranks higher), then the unit, summary, places and
-/// terms, then the body, a position apart so no phrase spans two of them.
+/// Every vocabulary term's name with its aliases, for the browser to widen a query
+/// that names a term to all its names (AI → 人工智能, 芯片 → 集成电路) and to suggest a
+/// term for a query that finds nothing; terms without aliases as their name alone.
+fn vocabulary_names(site: &Site) -> Vec<Vec<&str>> {
+    crate::input::taxonomy::Kind::ALL
+        .into_iter()
+        .flat_map(|kind| &site.taxonomies.get(kind).terms)
+        .map(|term| {
+            std::iter::once(term.name.as_str())
+                .chain(term.aliases.iter().map(String::as_str))
+                .collect()
+        })
+        .collect()
+}
+
+/// Tokenises one case, field by field (see [`FIELDS`]), a position apart so that no
+/// phrase spans two parts.
 fn index_case(site: &Site, case: &Case, body: &Rendered, card: &CardText) -> Indexed {
     let t = &site.taxonomies;
-    let region = &t.regions.term(case.region).name;
-    let mut head = vec![case.unit.as_str(), card.summary, region];
-    head.extend(case.city.iter().chain(&case.cities).map(String::as_str));
-    let terms = site
-        .category(case)
-        .into_iter()
-        .chain(case.industry)
-        .map(|i| &t.industries.term(i).name)
-        .chain(case.scenarios.iter().map(|&s| &t.scenarios.term(s).name))
-        .chain(
-            case.technologies
-                .iter()
-                .map(|&s| &t.technologies.term(s).name),
-        )
-        .chain(case.level.map(|l| &t.levels.term(l).name));
-    head.extend(terms.map(String::as_str));
+    let name = |kind: Kind, id: usize| t.get(kind).term(id).name.as_str();
+    let year = case.year.to_string();
+    let mut terms = vec![name(Kind::Region, case.region)];
+    terms.extend(case.city.iter().chain(&case.cities).map(String::as_str));
+    terms.extend(site.category(case).into_iter().chain(case.industry).map(|i| name(Kind::Industry, i)));
+    terms.extend(case.scenarios.iter().map(|&s| name(Kind::Scenario, s)));
+    terms.extend(case.technologies.iter().map(|&s| name(Kind::Technology, s)));
+    terms.extend(case.level.map(|l| name(Kind::Level, l)));
+    terms.extend([case.kind.label(), year.as_str()]);
+    let mut figures = vec![card.summary];
+    for metric in &case.metrics {
+        figures.extend([metric.name.as_str(), metric.value.as_str()]);
+        figures.extend(metric.note.as_deref());
+    }
     let text = html_text(&body.html);
+    let fields: [&[&str]; FIELDS] = [
+        &[case.title.as_str()],
+        &[case.unit.as_str()],
+        &terms,
+        &figures,
+        &[text.as_str()],
+    ];
+    let folded: Vec<Vec<Cow<str>>> = fields
+        .iter()
+        .map(|parts| parts.iter().map(|part| fold::fold(part)).collect())
+        .collect();
     let mut found: Vec<(Cow<str>, u32)> = Vec::with_capacity(text.len() / 3);
-    let title_length = tokenize(&case.title, 0, |token, at| found.push((token, at)));
-    let mut next = title_length;
-    for part in head.into_iter().chain([text.as_str()]) {
-        next = tokenize(part, next + 1, |token, at| found.push((token, at)));
+    let mut han = HashSet::new();
+    let mut words = HashSet::new();
+    let mut ends = [0; FIELDS];
+    let mut next = 0;
+    for (field, parts) in folded.iter().enumerate() {
+        for part in parts {
+            han.extend(part.chars().filter(|&c| is_han(c)));
+            next = tokenize(part, next, |token, at| {
+                if token.bytes().any(|b| b.is_ascii_alphabetic()) {
+                    words.insert(token.to_string());
+                }
+                found.push((token, at));
+            }) + 1;
+        }
+        ends[field] = next;
     }
     found.sort_unstable();
     let mut tokens: Vec<(String, Vec<u32>)> = Vec::new();
@@ -164,10 +222,11 @@ fn index_case(site: &Site, case: &Case, body: &Rendered, card: &CardText) -> Ind
         // Plain data: serialising it cannot fail.
         fragment: serde_json::to_vec(&fragment).unwrap_or_default(),
         year: case.year,
-        length: next,
-        title_length,
+        ends,
         filters: filters(site, case),
         tokens,
+        han,
+        words,
     }
 }
 
@@ -367,16 +426,6 @@ fn is_han(c: char) -> bool {
         0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x323AF)
 }
 
-/// Full-width ASCII letters and digits (`５Ｇ`) as ASCII, as people type both.
-fn fold_width(c: char) -> char {
-    match c {
-        '\u{FF10}'..='\u{FF19}' | '\u{FF21}'..='\u{FF3A}' | '\u{FF41}'..='\u{FF5A}' => {
-            char::from_u32(c as u32 - 0xFEE0).unwrap_or(c)
-        }
-        _ => c,
-    }
-}
-
 /// Calls `each(token, position)` for every index token of `text`, numbering positions
 /// from `next`, and returns the position after the last: each Chinese character as the
 /// bigram it starts (the last of a run alone), each run of ASCII letters and digits as a
@@ -386,7 +435,7 @@ fn tokenize<'a>(text: &'a str, mut next: u32, mut each: impl FnMut(Cow<'a, str>,
     let mut word: Option<(usize, bool)> = None;
     let mut chars = text.char_indices().peekable();
     while let Some((at, c)) = chars.next() {
-        let ascii = fold_width(c);
+        let ascii = fold::fold_char(c);
         if ascii.is_ascii_alphanumeric() {
             let (_, folded) = word.get_or_insert((at, false));
             *folded |= ascii != c || ascii.is_ascii_uppercase();
@@ -416,7 +465,7 @@ fn word_token(raw: &str, folded: bool) -> Cow<'_, str> {
     if folded {
         Cow::Owned(
             raw.chars()
-                .map(|c| fold_width(c).to_ascii_lowercase())
+                .map(|c| fold::fold_char(c).to_ascii_lowercase())
                 .collect(),
         )
     } else {
