@@ -414,8 +414,8 @@ fn a_units_name_matches() {
 }
 
 #[test]
-fn a_phrase_in_one_body_ranks_its_case_first_with_the_phrase_highlighted() {
-    let test = "a_phrase_in_one_body_ranks_its_case_first_with_the_phrase_highlighted";
+fn a_phrase_in_one_body_matches_and_the_words_apart_are_related() {
+    let test = "a_phrase_in_one_body_matches_and_the_words_apart_are_related";
     let Some(browser) = chromium(test) else {
         return;
     };
@@ -427,9 +427,16 @@ fn a_phrase_in_one_body_ranks_its_case_first_with_the_phrase_highlighted() {
         Some("factories/zhangzhou-lidian-dianxin"),
         "{found:?}"
     );
+    // Other cases hold both words apart: related, after the match, and not counted.
+    assert_eq!(found.len(), 1, "{found:?}");
+    let all = attributes(&dom, ".results-list article.card h3 a", "href");
     assert!(
-        found.len() > 1,
-        "other cases hold both words apart: {found:?}"
+        all.len() > 1 && dom.contains("class=\"results-related\""),
+        "{all:?}"
+    );
+    assert!(
+        dom.contains("找到 1 个案例，另有"),
+        "the count is of matches"
     );
     let first = dom
         .split("<article class=\"card\">")
@@ -740,7 +747,11 @@ fn score_suite(judged: &[Judged], answers: &[serde_json::Value]) -> Scores {
         }
         if !j.relevant.is_empty() {
             recall.push(hits as f64 / j.relevant.len() as f64);
-            let best = if j.best.is_empty() { &j.relevant } else { &j.best };
+            let best = if j.best.is_empty() {
+                &j.relevant
+            } else {
+                &j.best
+            };
             let rank = found.iter().position(|c| best.contains(c));
             mrr.push(rank.map_or(0.0, |r| 1.0 / (r + 1) as f64));
         }
@@ -754,10 +765,14 @@ fn score_suite(judged: &[Judged], answers: &[serde_json::Value]) -> Scores {
                 j.category, j.query
             ));
         }
-        if let Some(first) = found.first().filter(|_| !j.best.is_empty()) {
-            if !j.best.contains(first) {
-                misses.push(format!("[{}] {}: first {first}, best {:?}", j.category, j.query, j.best));
-            }
+        if let Some(first) = found
+            .first()
+            .filter(|f| !j.best.is_empty() && !j.best.contains(f))
+        {
+            misses.push(format!(
+                "[{}] {}: first {first}, best {:?}",
+                j.category, j.query, j.best
+            ));
         }
     }
     let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len().max(1) as f64;
@@ -793,7 +808,11 @@ fn the_query_suite_finds_what_was_meant_ranked() {
         .env("CHROMIUM", &chromium)
         .output()
         .expect("node runs");
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     let answers: Vec<serde_json::Value> = String::from_utf8_lossy(&output.stdout)
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
@@ -816,4 +835,63 @@ fn the_query_suite_finds_what_was_meant_ranked() {
         scores.mrr,
         scores.misses.join("\n")
     );
+}
+
+#[test]
+fn a_category_and_a_sub_industry_of_another_combine_as_either() {
+    let test = "a_category_and_a_sub_industry_of_another_combine_as_either";
+    let Some(browser) = chromium(test) else {
+        return;
+    };
+    let cases = example_cases();
+    let want = sorted(
+        cases
+            .iter()
+            .filter(|c| {
+                c["state"] != "revoked" && (c["category"] == "原材料" || c["industry"] == "汽车")
+            })
+            .map(|c| c["id"].as_str().unwrap().to_string())
+            .collect(),
+    );
+    assert!(want.len() > 3, "{want:?}");
+    // 原材料 and 汽车 (装备制造's): any of them, as within any one panel.
+    let dom = library(
+        &browser,
+        "category=%E5%8E%9F%E6%9D%90%E6%96%99&industry=%E6%B1%BD%E8%BD%A6",
+    );
+    assert_eq!(sorted(shown(&dom)), want);
+    // The counts say what choosing a value alone in the panel would give.
+    let cars = cases
+        .iter()
+        .filter(|c| c["state"] != "revoked" && c["industry"] == "汽车")
+        .count();
+    assert_eq!(facet_count(&dom, "industry", "汽车"), cars);
+}
+
+#[test]
+fn without_javascript_the_library_lists_every_case() {
+    let (_out, files) = build_site(&example_site(), &["--no-pdf"]);
+    let cases: Vec<serde_json::Value> =
+        serde_json::from_str(&text(&files, "data/cases.json")).unwrap();
+    let listed = cases.iter().filter(|c| c["state"] != "revoked").count();
+    assert!(listed > 20, "more than a page");
+    let first = text(&files, "cases/index.html");
+    assert!(first.contains("关键词检索和组合筛选需要启用 JavaScript"));
+    let mut shown = attributes(&first, ".results-list article.card h3 a", "href");
+    assert!(
+        !shown.is_empty() && shown.len() < listed,
+        "the first page of cards, in the page"
+    );
+    assert!(attributes(&first, ".library-pager a", "href").contains(&"/cases/page/2/".to_string()));
+    let second = text(&files, "cases/page/2/index.html");
+    shown.extend(attributes(&second, "article.card h3 a", "href"));
+    assert!(second.contains("<h1>全部案例</h1>"), "{second}");
+    let mut expected: Vec<String> = cases
+        .iter()
+        .filter(|c| c["state"] != "revoked")
+        .map(|c| format!("/{}/", c["id"].as_str().unwrap()))
+        .collect();
+    shown.sort();
+    expected.sort();
+    assert_eq!(shown, expected, "every listed case, once");
 }

@@ -72,7 +72,10 @@ pub fn table_for(used: &std::collections::HashSet<char>) -> String {
         .map(|(&from, &to)| (from, to))
         .collect();
     pairs.sort_unstable();
-    pairs.into_iter().flat_map(|(from, to)| [from, to]).collect()
+    pairs
+        .into_iter()
+        .flat_map(|(from, to)| [from, to])
+        .collect()
 }
 
 #[cfg(test)]
@@ -81,9 +84,16 @@ mod tests {
 
     #[test]
     fn traditional_and_full_width_fold_and_simplified_text_is_borrowed() {
-        assert_eq!(fold("數字孿生工廠，蘇州ＭＥＳ５Ｇ"), "数字孪生工厂，苏州MES5G");
+        assert_eq!(
+            fold("數字孿生工廠，蘇州ＭＥＳ５Ｇ"),
+            "数字孪生工厂，苏州MES5G"
+        );
         assert!(matches!(fold("数字孪生工厂 MES"), Cow::Borrowed(_)));
         let used: std::collections::HashSet<char> = "数苏".chars().collect();
-        assert_eq!(table_for(&used), "數数蘇苏");
+        assert_eq!(
+            table_for(&used),
+            "囌苏數数蘇苏",
+            "every form of the characters used"
+        );
     }
 }

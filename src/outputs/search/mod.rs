@@ -30,9 +30,9 @@ use rayon::prelude::*;
 mod fold;
 
 use crate::base::paths::OutputFile;
+use crate::input::taxonomy::Kind;
 use crate::markup::markdown::Rendered;
 use crate::model::{Case, Site};
-use crate::input::taxonomy::Kind;
 use crate::site::labels::{Filter, filters};
 
 /// Where the index goes in the output.
@@ -164,7 +164,12 @@ fn index_case(site: &Site, case: &Case, body: &Rendered, card: &CardText) -> Ind
     let year = case.year.to_string();
     let mut terms = vec![name(Kind::Region, case.region)];
     terms.extend(case.city.iter().chain(&case.cities).map(String::as_str));
-    terms.extend(site.category(case).into_iter().chain(case.industry).map(|i| name(Kind::Industry, i)));
+    terms.extend(
+        site.category(case)
+            .into_iter()
+            .chain(case.industry)
+            .map(|i| name(Kind::Industry, i)),
+    );
     terms.extend(case.scenarios.iter().map(|&s| name(Kind::Scenario, s)));
     terms.extend(case.technologies.iter().map(|&s| name(Kind::Technology, s)));
     terms.extend(case.level.map(|l| name(Kind::Level, l)));

@@ -12,7 +12,7 @@
 // A query is words separated by spaces; a word that names a vocabulary term also finds
 // the term's other names (AI → 人工智能), and a word of letters finds the words it
 // begins (ME → MES). A case matches when it holds every word: as written (a phrase), or
-// its pieces close together in one field (故障预测 in 设备故障诊断与预测). Cases that hold
+// its pieces close together in one field (故障预测 in the term 设备故障诊断与预测). Cases that hold
 // every piece only scattered are "related", after the matches and not counted. Matches
 // rank by the field each word is found in (title and unit, then terms, then summary and
 // figures, then body), a phrase before pieces, then by BM25 over the weighted fields.
@@ -24,8 +24,11 @@ const LETTER = /[a-z]/;
 // Per field: its rank (title and unit alike) and its weight in BM25.
 const FIELD_RANK = [4, 4, 3, 2, 1];
 const FIELD_WEIGHT = [6, 4, 3, 2, 1];
-// The pieces of a word count as the word within this many positions of one another.
-const NEAR = 8;
+// The pieces of a word count as the word within this many positions of one another:
+// in a title, unit or the terms (故障预测 in 设备故障诊断与预测), and in running text,
+// where only a character may come between (故障和预测, not 柔性显示模组产线).
+const NEAR_IN_TERMS = 8;
+const NEAR_IN_TEXT = 3;
 // Words of letters expand to at most this many words they begin.
 const PREFIX_LIMIT = 50;
 const K1 = 1.2;
@@ -332,7 +335,8 @@ class Index {
       const field = this.field(doc, start);
       const base = start - tokens[first].offset;
       const phrase = tokens.every((t, i) => at[i]?.includes(base + t.offset));
-      const close = phrase || rest.every((i) => at[i].some((p) => Math.abs(p - start) <= NEAR && this.field(doc, p) === field));
+      const near = FIELD_RANK[field] >= 3 ? NEAR_IN_TERMS : NEAR_IN_TEXT;
+      const close = phrase || rest.every((i) => at[i].some((p) => Math.abs(p - start) <= near && this.field(doc, p) === field));
       if (!close) continue;
       strength = Math.max(strength, phrase ? 2 : 1);
       value = Math.max(value, FIELD_RANK[field] * 2 + (phrase ? 1 : 0));
