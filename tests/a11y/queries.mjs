@@ -20,12 +20,14 @@ try {
     const id = async (hit) => (await index.doc(hit.id)).url.slice(prefix.length).replace(/\/$/, "");
     const answers = [];
     for (const { query, filters } of queries) {
-      const found = await index.search(query, filters || {});
+      // A filter written as one value is a list of one.
+      const chosen = Object.fromEntries(Object.entries(filters || {}).map(([k, v]) => [k, [].concat(v).map(String)]));
+      const found = await index.search(query, chosen);
       answers.push({
         query,
         results: await Promise.all(found.results.map(id)),
         related: await Promise.all(found.related.map(id)),
-        suggestion: found.results.length ? null : index.suggest(query),
+        suggestion: found.results.length ? null : await index.suggest(query),
       });
     }
     return answers;

@@ -24,6 +24,8 @@
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD as BASE64;
 use lol_html::{RewriteStrSettings, doc_text, element, rewrite_str};
 use rayon::prelude::*;
 
@@ -39,7 +41,7 @@ use crate::site::labels::{Filter, filters};
 pub const BUNDLE_DIR: &str = "search";
 
 /// The index format, which `search.js` checks.
-const VERSION: u32 = 2;
+const VERSION: u32 = 3;
 
 /// Postings bytes aimed at per shard, and the most shards written.
 const SHARD_BYTES: usize = 64 * 1024;
@@ -67,8 +69,8 @@ struct Fragment<'a> {
 struct Indexed {
     fragment: Vec<u8>,
     year: i32,
-    /// Where each field but the last ends (see [`FIELDS`]), then the token count.
-    ends: [u32; FIELDS],
+    /// Its token count.
+    length: u32,
     filters: Vec<Filter>,
     tokens: Vec<(String, Vec<u32>)>,
     /// Its Chinese characters, for the folding table the browser needs.
@@ -83,6 +85,16 @@ struct Indexed {
 /// earlier field above one in a later field.
 const FIELDS: usize = 5;
 
+/// The position each field starts at (or after, when the one before is longer than its
+/// room), so that a position tells its field without a table per case; `search.js`
+/// holds the same numbers.
+const FIELD_STARTS: [u32; FIELDS] = [0, 256, 512, 1024, 4096];
+
+/// Positions left between two parts of a field: no phrase spans two, and two terms are
+/// further apart than `search.js` looks for a word's pieces (8), so 质量 of one term and
+/// 检测 of the next are not 质量检测.
+const GAPS: [u32; FIELDS] = [1, 1, 9, 1, 1];
+
 /// The index of the listed cases, as files under [`BUNDLE_DIR`]. `cards[i]` is the card
 /// of `site.cases[i]`.
 pub fn bundle(site: &Site, bodies: &[Rendered], cards: &[CardText]) -> Vec<OutputFile> {
@@ -90,7 +102,8 @@ pub fn bundle(site: &Site, bodies: &[Rendered], cards: &[CardText]) -> Vec<Outpu
     let mut files = Vec::with_capacity(listed.len() + 2);
     let mut postings = Postings::default();
     let mut filters = FilterValues::default();
-    let mut docs = Vec::with_capacity(listed.len());
+    let mut years = Vec::with_capacity(listed.len());
+    let mut lengths = Vec::with_capacity(listed.len());
     let mut han = HashSet::new();
     let mut words = HashSet::new();
     for batch in listed.chunks(BATCH) {
@@ -99,31 +112,43 @@ pub fn bundle(site: &Site, bodies: &[Rendered], cards: &[CardText]) -> Vec<Outpu
             .map(|&i| index_case(site, &site.cases[i], &bodies[i], &cards[i]))
             .collect();
         for case in indexed {
-            let number = docs.len() as u32;
+            let number = years.len() as u32;
             files.push(OutputFile {
                 path: format!("{BUNDLE_DIR}/docs/{number}.json"),
                 contents: case.fragment,
             });
             postings.add(number, case.tokens);
-            let mut doc = vec![case.year as u32];
-            doc.extend(case.ends);
-            doc.extend(filters.ids(&case.filters));
-            docs.push(doc);
+            filters.add(number, &case.filters);
+            years.push(case.year);
+            lengths.push(quantized_length(case.length));
             han.extend(case.han);
             words.extend(case.words);
         }
     }
-    let shards = postings.shards();
+    let (shards, splits) = postings.shards();
     let mut words: Vec<String> = words.into_iter().collect();
     words.sort_unstable();
+    let first_year = years.iter().copied().min().unwrap_or(0);
+    let year_offsets: Vec<u8> = years
+        .iter()
+        .map(|&y| (y - first_year).clamp(0, 255) as u8)
+        .collect();
     let index = serde_json::json!({
         "version": VERSION,
-        "shards": shards.len(),
-        "filters": filters.keys,
-        "docs": docs,
+        "cases": years.len(),
+        "shards": shards.len() - splits.iter().map(|s| s.parts as usize).sum::<usize>(),
+        "split": splits,
+        "first_year": first_year,
+        "years": BASE64.encode(year_offsets),
+        "lengths": BASE64.encode(lengths),
+        "filters": filters.encoded(years.len()),
         "fold": fold::table_for(&han),
         "words": words,
         "names": vocabulary_names(site),
+    });
+    files.push(OutputFile {
+        path: format!("{BUNDLE_DIR}/names.json"),
+        contents: titles_and_units(site, &listed),
     });
     files.push(OutputFile {
         path: format!("{BUNDLE_DIR}/index.json"),
@@ -139,6 +164,16 @@ pub fn bundle(site: &Site, bodies: &[Rendered], cards: &[CardText]) -> Vec<Outpu
             }),
     );
     files
+}
+
+/// The listed cases' titles and units, each once, sorted: where `search.js` looks for a
+/// near spelling when a query finds nothing (苏锡长 → 苏锡常), loaded only then.
+fn titles_and_units(site: &Site, listed: &[usize]) -> Vec<u8> {
+    let names: std::collections::BTreeSet<&str> = listed
+        .iter()
+        .flat_map(|&i| [site.cases[i].title.as_str(), site.cases[i].unit.as_str()])
+        .collect();
+    serde_json::to_vec(&names).unwrap_or_default()
 }
 
 /// Every vocabulary term's name with its aliases, for the browser to widen a query
@@ -194,9 +229,9 @@ fn index_case(site: &Site, case: &Case, body: &Rendered, card: &CardText) -> Ind
     let mut found: Vec<(Cow<str>, u32)> = Vec::with_capacity(text.len() / 3);
     let mut han = HashSet::new();
     let mut words = HashSet::new();
-    let mut ends = [0; FIELDS];
     let mut next = 0;
     for (field, parts) in folded.iter().enumerate() {
+        next = next.max(FIELD_STARTS[field]);
         for part in parts {
             han.extend(part.chars().filter(|&c| is_han(c)));
             next = tokenize(part, next, |token, at| {
@@ -204,11 +239,11 @@ fn index_case(site: &Site, case: &Case, body: &Rendered, card: &CardText) -> Ind
                     words.insert(token.to_string());
                 }
                 found.push((token, at));
-            }) + 1;
+            }) + GAPS[field];
         }
-        ends[field] = next;
     }
     found.sort_unstable();
+    let length = found.len() as u32;
     let mut tokens: Vec<(String, Vec<u32>)> = Vec::new();
     for (token, at) in found {
         match tokens.last_mut() {
@@ -227,7 +262,7 @@ fn index_case(site: &Site, case: &Case, body: &Rendered, card: &CardText) -> Ind
         // Plain data: serialising it cannot fail.
         fragment: serde_json::to_vec(&fragment).unwrap_or_default(),
         year: case.year,
-        ends,
+        length,
         filters: filters(site, case),
         tokens,
         han,
@@ -240,17 +275,27 @@ fn squeeze_spaces(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// The filter values met so far, numbered per key in the order first met.
+/// The filter values met so far, numbered per key in the order first met, each with
+/// the cases that have it.
 #[derive(Default)]
 struct FilterValues {
     keys: Vec<Filter>,
-    numbers: HashMap<(&'static str, String), u32>,
+    numbers: HashMap<(&'static str, String), usize>,
+    /// Per key, per value: its cases, ascending.
+    cases: Vec<Vec<Vec<u32>>>,
+}
+
+/// One filter key in `index.json`: its values and, for each, its cases (see [`case_set`]).
+#[derive(serde::Serialize)]
+struct EncodedFilter<'a> {
+    key: &'static str,
+    values: &'a [String],
+    cases: Vec<String>,
 }
 
 impl FilterValues {
-    /// A case's filters as `[key number, value number, …]` pairs, flattened.
-    fn ids(&mut self, filters: &[Filter]) -> Vec<u32> {
-        let mut ids = Vec::new();
+    /// Records the filter values of case `case`.
+    fn add(&mut self, case: u32, filters: &[Filter]) {
         for filter in filters {
             let key = match self.keys.iter().position(|k| k.key == filter.key) {
                 Some(key) => key,
@@ -259,23 +304,69 @@ impl FilterValues {
                         key: filter.key,
                         values: Vec::new(),
                     });
+                    self.cases.push(Vec::new());
                     self.keys.len() - 1
                 }
             };
             for value in &filter.values {
                 let values = &mut self.keys[key].values;
+                let cases = &mut self.cases[key];
                 let number = *self
                     .numbers
                     .entry((filter.key, value.clone()))
                     .or_insert_with(|| {
                         values.push(value.clone());
-                        values.len() as u32 - 1
+                        cases.push(Vec::new());
+                        values.len() - 1
                     });
-                ids.extend([key as u32, number]);
+                cases[number].push(case);
             }
         }
-        ids
     }
+
+    fn encoded(&self, total: usize) -> Vec<EncodedFilter<'_>> {
+        self.keys
+            .iter()
+            .zip(&self.cases)
+            .map(|(filter, cases)| EncodedFilter {
+                key: filter.key,
+                values: &filter.values,
+                cases: cases
+                    .iter()
+                    .map(|c| BASE64.encode(case_set(c, total)))
+                    .collect(),
+            })
+            .collect()
+    }
+}
+
+/// A set of case numbers (ascending) out of `total`, in whichever is smaller: `0` and
+/// the gaps as varints, or `1` and a bitmap (case `n` is bit `n % 8` of byte `n / 8`).
+fn case_set(cases: &[u32], total: usize) -> Vec<u8> {
+    let mut gaps = vec![0];
+    let mut last = 0;
+    for (i, &case) in cases.iter().enumerate() {
+        push_varint(&mut gaps, if i == 0 { case } else { case - last });
+        last = case;
+    }
+    let bitmap_length = 1 + total.div_ceil(8);
+    if gaps.len() <= bitmap_length {
+        return gaps;
+    }
+    let mut bitmap = vec![0; bitmap_length];
+    bitmap[0] = 1;
+    for &case in cases {
+        bitmap[1 + case as usize / 8] |= 1 << (case % 8);
+    }
+    bitmap
+}
+
+/// A case's token count in one byte, on a log scale (eight steps to a doubling), which
+/// is all the ranking's length normalisation needs: `search.js` reads 2^(q/8) − 1.
+fn quantized_length(length: u32) -> u8 {
+    ((f64::from(length) + 1.0).log2() * 8.0)
+        .round()
+        .clamp(0.0, 255.0) as u8
 }
 
 /// Each token's postings: for every case holding it (ascending), the case number as the
@@ -309,48 +400,90 @@ impl Postings {
         }
     }
 
-    /// The shard files: enough that each holds about [`SHARD_BYTES`]; in each, its
-    /// tokens in byte order, each as its length, bytes, case count, postings length and
-    /// postings.
-    fn shards(self) -> Vec<Vec<u8>> {
-        let total: usize = self.lists.values().map(|l| l.bytes.len()).sum();
-        let count = total.div_ceil(SHARD_BYTES).clamp(1, MAX_SHARDS);
-        let mut lists: Vec<(String, List)> = self.lists.into_iter().collect();
-        lists.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-        let mut shards: Vec<(u32, Vec<u8>)> = vec![(0, Vec::new()); count];
-        for (token, list) in lists {
-            let (tokens, bytes) = &mut shards[shard_of(&token, count)];
-            *tokens += 1;
-            push_varint(bytes, token.len() as u32);
-            bytes.extend_from_slice(token.as_bytes());
-            push_varint(bytes, list.cases);
-            push_varint(bytes, list.bytes.len() as u32);
-            bytes.extend_from_slice(&list.bytes);
+    /// The shard files, each about [`SHARD_BYTES`]. Tokens go by their key (a Chinese
+    /// token's first character, so that a lone character finds every token it begins;
+    /// a word itself): a key whose tokens together exceed `SHARD_BYTES` (智, 数, 生 at
+    /// scale) has shards of its own, its tokens spread over them by their whole hash, and
+    /// is listed in the returned [`Split`]s; the other keys share shards by their hash.
+    /// In each shard, its tokens in byte order, each as its length, bytes, case count,
+    /// postings length and postings.
+    fn shards(self) -> (Vec<Vec<u8>>, Vec<Split>) {
+        let mut groups: HashMap<&str, usize> = HashMap::new();
+        for (token, list) in &self.lists {
+            *groups.entry(key_of(token)).or_default() += list.bytes.len();
         }
-        shards
+        let shared: usize = groups.values().filter(|&&b| b <= SHARD_BYTES).sum();
+        let count = shared.div_ceil(SHARD_BYTES).clamp(1, MAX_SHARDS);
+        let mut splits: Vec<Split> = groups
+            .iter()
+            .filter(|&(_, &bytes)| bytes > SHARD_BYTES)
+            .map(|(&key, &bytes)| Split {
+                key: key.to_string(),
+                start: 0,
+                parts: bytes.div_ceil(SHARD_BYTES) as u32,
+            })
+            .collect();
+        splits.sort_unstable_by(|a, b| a.key.cmp(&b.key));
+        let mut next = count as u32;
+        for split in &mut splits {
+            split.start = next;
+            next += split.parts;
+        }
+        let mut shards: Vec<Vec<(&String, &List)>> = vec![Vec::new(); next as usize];
+        for (token, list) in &self.lists {
+            shards[shard_of(token, count, &splits)].push((token, list));
+        }
+        let files = shards
             .into_iter()
-            .map(|(tokens, bytes)| {
-                let mut out = Vec::with_capacity(bytes.len() + 4);
-                push_varint(&mut out, tokens);
-                out.extend(bytes);
+            .map(|mut tokens| {
+                tokens.sort_unstable_by(|a, b| a.0.cmp(b.0));
+                let mut out = Vec::new();
+                push_varint(&mut out, tokens.len() as u32);
+                for (token, list) in tokens {
+                    push_varint(&mut out, token.len() as u32);
+                    out.extend_from_slice(token.as_bytes());
+                    push_varint(&mut out, list.cases);
+                    push_varint(&mut out, list.bytes.len() as u32);
+                    out.extend_from_slice(&list.bytes);
+                }
                 out
             })
-            .collect()
+            .collect();
+        (files, splits)
     }
 }
 
-/// The shard of a token: the FNV-1a hash of its key modulo the shard count. A Chinese
-/// token's key is its first character, so a lone character finds every token it starts
-/// in one shard; a word's key is the word.
-fn shard_of(token: &str, count: usize) -> usize {
-    let key = match token.chars().next() {
+/// A key with shards of its own: shards `start` to `start + parts - 1`.
+#[derive(serde::Serialize)]
+struct Split {
+    key: String,
+    start: u32,
+    parts: u32,
+}
+
+/// The key a token is sharded by: a Chinese token's first character, a word itself.
+fn key_of(token: &str) -> &str {
+    match token.chars().next() {
         Some(c) if is_han(c) => &token[..c.len_utf8()],
         _ => token,
-    };
-    let hash = key.bytes().fold(0x811c_9dc5_u32, |hash, byte| {
+    }
+}
+
+/// FNV-1a, as `search.js` computes it.
+fn fnv1a(text: &str) -> u32 {
+    text.bytes().fold(0x811c_9dc5_u32, |hash, byte| {
         (hash ^ u32::from(byte)).wrapping_mul(0x0100_0193)
-    });
-    hash as usize % count
+    })
+}
+
+/// The shard of a token: among its key's own shards by the token's hash when the key is
+/// split, else among the `count` shared ones by the key's hash.
+fn shard_of(token: &str, count: usize, splits: &[Split]) -> usize {
+    let key = key_of(token);
+    match splits.binary_search_by(|s| s.key.as_str().cmp(key)) {
+        Ok(i) => (splits[i].start + fnv1a(token) % splits[i].parts) as usize,
+        Err(_) => fnv1a(key) as usize % count,
+    }
 }
 
 fn push_varint(out: &mut Vec<u8>, mut n: u32) {
@@ -541,8 +674,9 @@ mod tests {
             vec![("智能".into(), vec![3, 200]), ("mes".into(), vec![1])],
         );
         postings.add(7, vec![("智能".into(), vec![5])]);
-        let shards = postings.shards();
+        let (shards, splits) = postings.shards();
         assert_eq!(shards.len(), 1);
+        assert!(splits.is_empty());
         let bytes = &shards[0];
         let mut at = 0;
         assert_eq!(varint(bytes, &mut at), 2, "two tokens");
@@ -577,7 +711,19 @@ mod tests {
 
     #[test]
     fn a_chinese_token_goes_to_the_shard_of_its_first_character() {
-        assert_eq!(shard_of("智能", 97), shard_of("智", 97));
-        assert_eq!(shard_of("智慧", 97), shard_of("智", 97));
+        assert_eq!(shard_of("智能", 97, &[]), shard_of("智", 97, &[]));
+        assert_eq!(shard_of("智慧", 97, &[]), shard_of("智", 97, &[]));
+        // A key split in three: its tokens over its own shards 97 to 99.
+        let splits = [Split {
+            key: "智".into(),
+            start: 97,
+            parts: 3,
+        }];
+        let spread: HashSet<usize> = ["智能", "智慧", "智造", "智库", "智", "智控"]
+            .iter()
+            .map(|t| shard_of(t, 97, &splits))
+            .collect();
+        assert!(spread.iter().all(|s| (97..100).contains(s)) && spread.len() > 1);
+        assert_eq!(shard_of("数字", 97, &splits), shard_of("数", 97, &[]));
     }
 }

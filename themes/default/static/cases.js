@@ -177,7 +177,7 @@ async function showHint(state, ticket) {
   hint.replaceChildren();
   hint.hidden = true;
   if (matches) return;
-  const suggestion = state.q && index.suggest(state.q);
+  const suggestion = state.q && (await index.suggest(state.q));
   if (suggestion && (await index.search(suggestion, state.filters)).results.length && ticket === latest) {
     const button = element("button", "", suggestion);
     button.type = "button";

@@ -17,18 +17,20 @@
 // rank by the field each word is found in (title and unit, then terms, then summary and
 // figures, then body), a phrase before pieces, then by BM25 over the weighted fields.
 
-const VERSION = 2;
+const VERSION = 3;
 const HAN = /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u{20000}-\u{323af}]/u;
 const WORD = /[0-9A-Za-z]/;
 const LETTER = /[a-z]/;
-// Per field: its rank (title and unit alike) and its weight in BM25.
+// Per field: the position it starts at (src/outputs/search holds the same numbers), its
+// rank (title and unit alike) and its weight in BM25.
+const FIELD_STARTS = [0, 256, 512, 1024, 4096];
 const FIELD_RANK = [4, 4, 3, 2, 1];
 const FIELD_WEIGHT = [6, 4, 3, 2, 1];
 // The pieces of a word count as the word within this many positions of one another:
 // in a title, unit or the terms (故障预测 in 设备故障诊断与预测), and in running text,
-// where only a character may come between (故障和预测, not 柔性显示模组产线).
+// where two characters may come between (质量数据追溯, not 柔性显示模组产线).
 const NEAR_IN_TERMS = 8;
-const NEAR_IN_TEXT = 3;
+const NEAR_IN_TEXT = 4;
 // Words of letters expand to at most this many words they begin.
 const PREFIX_LIMIT = 50;
 const K1 = 1.2;
@@ -110,13 +112,36 @@ class Reader {
   }
 }
 
-// FNV-1a of a token's key (a Chinese token's first character, else the whole word), as in
-// src/outputs/search/mod.rs, picks its shard.
-function shardOf(token, shards) {
-  const key = HAN.test(token) ? String.fromCodePoint(token.codePointAt(0)) : token;
+function fnv1a(text) {
   let hash = 0x811c9dc5;
-  for (const byte of new TextEncoder().encode(key)) hash = Math.imul(hash ^ byte, 0x01000193) >>> 0;
-  return hash % shards;
+  for (const byte of new TextEncoder().encode(text)) hash = Math.imul(hash ^ byte, 0x01000193) >>> 0;
+  return hash;
+}
+
+// A token's key: a Chinese token's first character, a word itself.
+const keyOf = (token) => (HAN.test(token) ? String.fromCodePoint(token.codePointAt(0)) : token);
+
+// Base64 text as its bytes.
+function bytes(text) {
+  const raw = atob(text);
+  const out = new Uint8Array(raw.length);
+  for (let i = 0; i < raw.length; i++) out[i] = raw.charCodeAt(i);
+  return out;
+}
+
+// A set of case numbers as the index writes it: 0 and the gaps as varints, or 1 and a
+// bitmap of `total` bits.
+function* caseSet(data, total) {
+  if (data[0] === 1) {
+    for (let id = 0; id < total; id++) if (data[1 + (id >> 3)] & (1 << (id & 7))) yield id;
+    return;
+  }
+  const reader = new Reader(data, 1);
+  let id = 0;
+  for (let first = true; reader.at < data.length; first = false) {
+    id = first ? reader.varint() : id + reader.varint();
+    yield id;
+  }
 }
 
 export async function openIndex(base) {
@@ -145,28 +170,40 @@ function nearestStretch(query, text) {
     }
     row = next;
   }
-  let best = { cost: Infinity, text: "" };
+  // The cheapest stretch; of equally cheap ones, the one nearest the query's length
+  // (数字孪生 rather than 数字孪 for 数字孪升).
+  let best = { cost: Infinity, text: "", off: Infinity };
   row.forEach((cell, j) => {
-    if (j > 0 && cell.cost < best.cost) best = { cost: cell.cost, text: t.slice(cell.from, j).join("") };
+    const off = Math.abs(j - cell.from - q.length);
+    if (j > 0 && (cell.cost < best.cost || (cell.cost === best.cost && off < best.off))) {
+      best = { cost: cell.cost, text: t.slice(cell.from, j).join(""), off };
+    }
   });
   return best;
 }
 
 class Index {
-  constructor(base, { shards, filters, docs, fold, words, names }) {
+  constructor(base, index) {
+    const { shards, split, filters, fold, words, names } = index;
     this.base = base;
     this.shardCount = shards;
+    // Keys with shards of its own (a common first character), as src/outputs/search
+    // writes them: key → {start, parts}.
+    this.split = new Map(split.map(({ key, start, parts }) => [key, { start, parts }]));
     this.filters = filters;
-    // Per case: year, where its fields end (the last end is its length), and its filter
-    // values as [key, value] numbers.
-    this.docs = docs.map(([year, ...rest]) => {
-      const ends = rest.slice(0, FIELD_RANK.length);
-      const ids = rest.slice(FIELD_RANK.length);
-      const values = [];
-      for (let i = 0; i < ids.length; i += 2) values.push([ids[i], ids[i + 1]]);
-      return { year, ends, length: ends[ends.length - 1], values };
-    });
-    this.averageLength = this.docs.reduce((sum, d) => sum + d.length, 0) / Math.max(1, this.docs.length);
+    // Per case: its year, its length and its filter values as [key, value] numbers.
+    const years = bytes(index.years);
+    const lengths = bytes(index.lengths);
+    this.docs = Array.from({ length: index.cases }, (_, id) => ({
+      year: index.first_year + years[id],
+      length: 2 ** (lengths[id] / 8) - 1,
+      values: [],
+    }));
+    filters.forEach(({ cases }, k) =>
+      cases.forEach((set, v) => {
+        for (const id of caseSet(bytes(set), index.cases)) this.docs[id].values.push([k, v]);
+      }),
+    );
     const pairs = [...fold];
     this.folding = new Map();
     for (let i = 0; i + 1 < pairs.length; i += 2) this.folding.set(pairs[i], pairs[i + 1]);
@@ -194,7 +231,10 @@ class Index {
       .map((word) => {
         const folded = this.foldText(word);
         const group = this.names.find((names) => names.some((n) => this.foldText(n) === folded));
-        const texts = [...new Set([folded, ...(group || []).map((n) => this.foldText(n))])];
+        // The term's name (first) always; not an alias inside the word typed: 新 of
+        // 新疆 or 电子 of 电子信息 would find 新能源 and 电子围栏.
+        const others = (group || []).map((n) => this.foldText(n)).filter((n, i) => i === 0 || !folded.includes(n));
+        const texts = [...new Set([folded, ...others])];
         return texts.map((t) => spelling(t, this.fold)).filter(Boolean);
       })
       .filter((spellings) => spellings.length);
@@ -231,6 +271,15 @@ class Index {
     return this.shards.get(n);
   }
 
+  // The shards that may hold `token`: the one it hashes to, or for a lone character
+  // whose key has shards of its own, all of them.
+  shardsOf(token, prefix) {
+    const own = this.split.get(keyOf(token));
+    if (!own) return [fnv1a(keyOf(token)) % this.shardCount];
+    if (prefix) return Array.from({ length: own.parts }, (_, i) => own.start + i);
+    return [own.start + (fnv1a(token) % own.parts)];
+  }
+
   // The index's words of letters that begin with `start`, at most PREFIX_LIMIT.
   wordsStarting(start) {
     let low = 0;
@@ -250,16 +299,15 @@ class Index {
   // The cases holding a query token: case number → sorted positions. A lone Chinese
   // character stands for every token it begins; a word of letters for every word.
   async postings({ token, prefix }) {
+    const lone = prefix && HAN.test(token);
+    const words = prefix && !lone ? this.wordsStarting(token) : [token];
+    const wanted = words.flatMap((word) => this.shardsOf(word, lone).map((n) => [word, n]));
+    const shards = await Promise.all(wanted.map(([, n]) => this.shard(n)));
     const lists = [];
-    if (prefix && !HAN.test(token)) {
-      for (const word of this.wordsStarting(token)) {
-        lists.push((await this.shard(shardOf(word, this.shardCount))).get(word));
-      }
-    } else {
-      const shard = await this.shard(shardOf(token, this.shardCount));
-      if (prefix) for (const [t, list] of shard) if (t.startsWith(token)) lists.push(list);
-      lists.push(prefix ? null : shard.get(token));
-    }
+    wanted.forEach(([word], i) => {
+      if (!lone) lists.push(shards[i].get(word));
+      else for (const [t, list] of shards[i]) if (t.startsWith(token)) lists.push(list);
+    });
     const found = new Map();
     for (const list of lists.filter(Boolean)) {
       const reader = new Reader(list.bytes, list.at);
@@ -315,10 +363,11 @@ class Index {
     return { results, related, counts };
   }
 
-  // The field of position `at` in case `doc`.
+  // The field of position `at`.
   field(doc, at) {
-    const index = doc.ends.findIndex((end) => at < end);
-    return index < 0 ? doc.ends.length - 1 : index;
+    let field = 0;
+    while (field + 1 < FIELD_STARTS.length && at >= FIELD_STARTS[field + 1]) field++;
+    return field;
   }
 
   // How case `id` holds one spelling of a word: its strength (2 as a phrase, 1 as
@@ -403,19 +452,20 @@ class Index {
     }, 0);
   }
 
-  // For a query that finds nothing: the vocabulary name, or the stretch of one, or the
-  // word of letters nearest to it, if one is near enough (one edit in four characters).
-  suggest(query) {
+  // For a query that finds nothing: the vocabulary name, case title or unit, or the
+  // stretch of one, or the word of letters nearest to it, if one is near enough (one
+  // edit in up to four characters, two in more). Titles and units load only now.
+  async suggest(query) {
     const wanted = this.foldText(query.trim());
     const length = [...wanted].length;
     if (length < 2) return null;
+    this.titles ??= fetch(`${this.base}names.json`).then((r) => (r.ok ? r.json() : []));
     const allowed = length <= 4 ? 1 : 2;
     let best = null;
-    const candidates = [...this.names.flat(), ...this.words];
-    for (const name of candidates) {
+    for (const name of [...this.names.flat(), ...this.words, ...(await this.titles)]) {
       const near = nearestStretch(wanted, this.foldText(name));
       if (near.cost === 0 || near.cost > allowed) continue;
-      if (!best || near.cost < best.cost) best = near;
+      if (!best || near.cost < best.cost || (near.cost === best.cost && near.off < best.off)) best = near;
     }
     return best?.text || null;
   }
