@@ -1,21 +1,31 @@
 //! The search stage: a static index of the listed cases under `/search/`, which the case
 //! library `/cases/` searches in the browser (`themes/default/static/search.js`).
 //!
-//! - `search/index.json`: per case (in the site's order, the case's number is its place)
-//!   its year, token count, title token count and filter values, and the filter values;
-//!   the browser loads it once and filters, counts and sorts by itself.
-//! - `search/docs/<n>.json`: what the result card of case `n` shows, and its text for the
-//!   excerpt; loaded only for the cards shown.
+//! - `search/index.json`: the case count; per case (its number is its place in the
+//!   site's order) its year and length, as base64 bytes; per filter key its values and,
+//!   for each, its cases ([`case_set`]); the shard count and the keys with shards of
+//!   their own; the folding table, the words of letters and the vocabulary names. The
+//!   browser loads it once and filters, counts and sorts by itself.
+//! - `search/docs/<n>.json`: the result card of case `n` and its text for the excerpt;
+//!   loaded only for the cards shown.
 //! - `search/shards/<n>.bin`: the postings (case numbers and token positions) of the
-//!   tokens whose key hashes to `n`; a query loads one shard per token.
+//!   tokens whose key hashes to `n` ([`Postings::shards`]); a query loads one shard per
+//!   token.
+//! - `search/names.json`: titles and units, for near spellings; loaded only when a query
+//!   finds nothing.
+//!
+//! **Fields.** A case's positions run through five fields ([`FIELDS`]) that start at
+//! fixed positions ([`FIELD_STARTS`]), so `search.js` tells a match in a title from one
+//! in the body by its position alone.
 //!
 //! **Chinese.** Word segmenters at index time and in the browser disagree, and a query
 //! then silently finds nothing. So every Chinese character position is indexed as the
 //! bigram that starts there (the last character of a run as itself): whole words, parts
 //! of words and names all match, and `search.js` turns a query into the same tokens (a
 //! lone character matches every token it starts). Runs of ASCII letters and digits are
-//! words, lower-cased; full-width ones count as ASCII; any other character only separates
-//! tokens. Positions make a query's tokens checkable as a phrase, which ranks first.
+//! words, lower-cased; text is folded first ([`fold`]: traditional characters as
+//! simplified, full-width as ASCII); any other character only separates tokens.
+//! Positions make a query's tokens checkable as a phrase or as pieces close together.
 //!
 //! Pagefind did this job before: it keeps every page's word map until the end and took
 //! 149 s and 6 GiB for 10,000 cases (BENCHMARKS.md). This index is built in bounded
