@@ -33,10 +33,10 @@ fn the_bundle_indexes_the_listed_case_pages_under_the_sub_path() {
     let listed: Vec<&serde_json::Value> =
         cases.iter().filter(|c| c["state"] != "revoked").collect();
     assert_eq!(listed.len(), 5, "the fixture lists five of its six cases");
-    let docs = index["docs"].as_array().unwrap();
-    assert_eq!(docs.len(), 5, "only the listed case pages are indexed");
+    let count = index["cases"].as_u64().unwrap() as usize;
+    assert_eq!(count, 5, "only the listed case pages are indexed");
     // Each case's card, in the site's order, with its URL under the sub-path.
-    let urls: Vec<String> = (0..docs.len())
+    let urls: Vec<String> = (0..count)
         .map(|n| {
             let doc: serde_json::Value =
                 serde_json::from_str(&text(&files, &format!("search/docs/{n}.json"))).unwrap();
@@ -175,10 +175,9 @@ fn every_page_links_the_library_and_listings_narrow_into_it() {
     }
     let home = text(&files, "index.html");
     let listed = serde_json::from_slice::<serde_json::Value>(&files["search/index.json"]).unwrap()
-        ["docs"]
-        .as_array()
-        .unwrap()
-        .len();
+        ["cases"]
+        .as_u64()
+        .unwrap();
     assert!(home.contains(&format!("<a href=\"/cases/\">查看全部 {listed} 个案例</a>")));
 
     // A region page: its region chosen in the filter row, the rest open; a link with it set.
