@@ -9,8 +9,7 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::PathBuf;
 use std::sync::OnceLock;
 
 use common::{anli, browser, example_site, stderr};
@@ -22,20 +21,6 @@ const PAGES: [&str; 5] = [
     "cases/",
     "compendium/equipment/",
 ];
-
-/// The runner's folder when Node.js and its packages are there.
-fn runner(test: &str) -> Option<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/a11y");
-    let node = Command::new("node").arg("--version").output().is_ok();
-    if node && dir.join("node_modules/axe-core").is_dir() {
-        return Some(dir);
-    }
-    browser::skip(
-        test,
-        "没有 Node.js 或 axe-core（npm ci --prefix tests/a11y）",
-    );
-    None
-}
 
 /// The example site built once and served on 127.0.0.1: its address.
 fn served_example() -> &'static str {
@@ -55,38 +40,28 @@ fn served_example() -> &'static str {
     })
 }
 
-/// Runs one of the runner's scripts on `urls`: its JSON lines.
-fn run(runner: &Path, script: &str, chromium: &Path, urls: &[String]) -> Vec<serde_json::Value> {
-    let output = Command::new("node")
-        .arg(runner.join(script))
-        .args(urls)
-        .env("CHROMIUM", chromium)
-        .output()
-        .expect("node runs");
-    let report = String::from_utf8_lossy(&output.stdout);
-    assert!(
-        output.status.success(),
-        "{report}\n{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    report
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l}")))
-        .collect()
-}
-
-#[test]
-fn the_example_sites_pages_have_no_serious_accessibility_violations() {
-    let test = "the_example_sites_pages_have_no_serious_accessibility_violations";
-    let (Some(chromium), Some(runner)) = (browser::chromium(test), runner(test)) else {
-        return;
+/// Runs one of the runner's scripts on every page of [`PAGES`], each at two widths: its
+/// JSON lines; `None` when the test skips.
+fn on_every_page(test: &str, script: &str) -> Option<Vec<serde_json::Value>> {
+    let (Some(chromium), Some(runner)) = (browser::chromium(test), browser::node_runner(test))
+    else {
+        return None;
     };
     let urls: Vec<String> = PAGES
         .iter()
         .map(|p| format!("{}{p}", served_example()))
         .collect();
-    let results = run(&runner, "axe.mjs", &chromium, &urls);
+    let results = browser::run_script(&runner, script, &chromium, &urls);
     assert_eq!(results.len(), PAGES.len() * 2, "every page at two widths");
+    Some(results)
+}
+
+#[test]
+fn the_example_sites_pages_have_no_serious_accessibility_violations() {
+    let test = "the_example_sites_pages_have_no_serious_accessibility_violations";
+    let Some(results) = on_every_page(test, "axe.mjs") else {
+        return;
+    };
     let found: Vec<String> = results
         .iter()
         .flat_map(|r| {
@@ -105,7 +80,8 @@ fn the_example_sites_pages_have_no_serious_accessibility_violations() {
 #[test]
 fn on_a_phone_the_librarys_first_result_is_above_the_fold() {
     let test = "on_a_phone_the_librarys_first_result_is_above_the_fold";
-    let (Some(chromium), Some(runner)) = (browser::chromium(test), runner(test)) else {
+    let (Some(chromium), Some(runner)) = (browser::chromium(test), browser::node_runner(test))
+    else {
         return;
     };
     let base = served_example();
@@ -113,7 +89,7 @@ fn on_a_phone_the_librarys_first_result_is_above_the_fold() {
         format!("{base}cases/"),
         format!("{base}cases/?region=%E6%B1%9F%E8%8B%8F%E7%9C%81"),
     ];
-    for found in run(&runner, "fold.mjs", &chromium, &urls) {
+    for found in browser::run_script(&runner, "fold.mjs", &chromium, &urls) {
         let top = found["top"]
             .as_f64()
             .unwrap_or_else(|| panic!("no result: {found}"));
@@ -132,15 +108,9 @@ fn on_a_phone_the_librarys_first_result_is_above_the_fold() {
 #[test]
 fn tab_reaches_every_control_with_its_focus_in_sight() {
     let test = "tab_reaches_every_control_with_its_focus_in_sight";
-    let (Some(chromium), Some(runner)) = (browser::chromium(test), runner(test)) else {
+    let Some(results) = on_every_page(test, "keyboard.mjs") else {
         return;
     };
-    let urls: Vec<String> = PAGES
-        .iter()
-        .map(|p| format!("{}{p}", served_example()))
-        .collect();
-    let results = run(&runner, "keyboard.mjs", &chromium, &urls);
-    assert_eq!(results.len(), PAGES.len() * 2, "every page at two widths");
     for page in &results {
         let at = format!("{} at {}px", page["url"], page["width"]);
         assert!(page["controls"].as_u64().unwrap() > 10, "{at}: {page}");
@@ -160,11 +130,12 @@ fn tab_reaches_every_control_with_its_focus_in_sight() {
 #[test]
 fn the_case_library_works_by_keys_alone() {
     let test = "the_case_library_works_by_keys_alone";
-    let (Some(chromium), Some(runner)) = (browser::chromium(test), runner(test)) else {
+    let (Some(chromium), Some(runner)) = (browser::chromium(test), browser::node_runner(test))
+    else {
         return;
     };
     let library = format!("{}cases/", served_example());
-    let steps = &run(
+    let steps = &browser::run_script(
         &runner,
         "keyboard.mjs",
         &chromium,

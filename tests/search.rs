@@ -786,36 +786,20 @@ fn score_suite(judged: &[Judged], answers: &[serde_json::Value]) -> Scores {
 #[test]
 fn the_query_suite_finds_what_was_meant_ranked() {
     let test = "the_query_suite_finds_what_was_meant_ranked";
-    let Some(chromium) = chromium(test) else {
+    let (Some(chromium), Some(runner)) = (chromium(test), browser::node_runner(test)) else {
         return;
     };
-    let runner = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/a11y");
-    if !runner.join("node_modules/puppeteer-core").is_dir() {
-        browser::skip(test, "没有 puppeteer-core（npm ci --prefix tests/a11y）");
-        return;
-    }
     let suite = fixture("search-queries.yaml");
     let judged: Vec<Judged> =
         serde_yaml::from_str(&std::fs::read_to_string(suite).unwrap()).unwrap();
     assert!(judged.len() >= 60, "{} queries", judged.len());
     let queries = tempfile::NamedTempFile::new().unwrap();
     std::fs::write(queries.path(), serde_json::to_vec(&judged).unwrap()).unwrap();
-    let output = std::process::Command::new("node")
-        .arg(runner.join("queries.mjs"))
-        .arg(served_example())
-        .arg(queries.path())
-        .env("CHROMIUM", &chromium)
-        .output()
-        .expect("node runs");
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let answers: Vec<serde_json::Value> = String::from_utf8_lossy(&output.stdout)
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let args = [
+        served_example().to_string(),
+        queries.path().to_str().unwrap().to_string(),
+    ];
+    let answers = browser::run_script(&runner, "queries.mjs", &chromium, &args);
     assert_eq!(answers.len(), judged.len());
     let scores = score_suite(&judged, &answers);
     eprintln!(

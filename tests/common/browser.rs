@@ -120,3 +120,44 @@ pub fn dump_dom(browser: &Path, url: &str, budget: &str) -> String {
         .expect("chromium runs");
     String::from_utf8_lossy(&output.stdout).into_owned()
 }
+
+/// The Node.js runner's folder (`tests/a11y`: puppeteer-core and axe-core, installed by
+/// `npm ci --prefix tests/a11y`) when Node.js and its packages are there; else the test
+/// skips, as without Chromium.
+pub fn node_runner(test: &str) -> Option<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/a11y");
+    let node = Command::new("node").arg("--version").output().is_ok();
+    if node && dir.join("node_modules/axe-core").is_dir() {
+        return Some(dir);
+    }
+    skip(
+        test,
+        "没有 Node.js 或 axe-core（npm ci --prefix tests/a11y）",
+    );
+    None
+}
+
+/// Runs one of the runner's scripts with `args` in `chromium`: its JSON lines.
+pub fn run_script(
+    runner: &Path,
+    script: &str,
+    chromium: &Path,
+    args: &[String],
+) -> Vec<serde_json::Value> {
+    let output = Command::new("node")
+        .arg(runner.join(script))
+        .args(args)
+        .env("CHROMIUM", chromium)
+        .output()
+        .expect("node runs");
+    let report = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "{report}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    report
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l}")))
+        .collect()
+}
