@@ -8,14 +8,16 @@
 //! character with its simplified forms, the usual one first.
 
 use std::borrow::Cow;
-use std::collections::HashMap;
 use std::sync::OnceLock;
+
+use rustc_hash::FxHashMap;
 
 const TRADITIONAL_TO_SIMPLIFIED: &str = include_str!("opencc/TSCharacters.txt");
 
 /// Each traditional character's usual simplified form.
-fn table() -> &'static HashMap<char, char> {
-    static TABLE: OnceLock<HashMap<char, char>> = OnceLock::new();
+fn table() -> &'static FxHashMap<char, char> {
+    // Looked up for every Chinese character indexed: a fast hash, not SipHash.
+    static TABLE: OnceLock<FxHashMap<char, char>> = OnceLock::new();
     TABLE.get_or_init(|| {
         TRADITIONAL_TO_SIMPLIFIED
             .lines()

@@ -2,8 +2,8 @@
 //! library `/cases/` searches in the browser (`themes/default/static/search.js`).
 //!
 //! - `search/index.json`: the case count; per case (its number is its place in the
-//!   site's order) its year and length, as base64 bytes; per filter key its values and,
-//!   for each, its cases ([`case_set`]); the shard count and the keys with shards of
+//!   site's order) its length, as base64 bytes; per filter key (the year among them) its
+//!   values and, for each, its cases ([`case_set`]); the shard count and the keys with shards of
 //!   their own; the folding table, the words of letters and the vocabulary names. The
 //!   browser loads it once and filters, counts and sorts by itself.
 //! - `search/docs/<n>.json`: the result card of case `n` and its text for the excerpt;
@@ -38,6 +38,7 @@ use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use lol_html::{RewriteStrSettings, doc_text, element, rewrite_str};
 use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 
 mod fold;
 
@@ -51,7 +52,7 @@ use crate::site::labels::{Filter, filters};
 pub const BUNDLE_DIR: &str = "search";
 
 /// The index format, which `search.js` checks.
-const VERSION: u32 = 3;
+const VERSION: u32 = 4;
 
 /// Postings bytes aimed at per shard, and the most shards written.
 const SHARD_BYTES: usize = 64 * 1024;
@@ -78,7 +79,6 @@ struct Fragment<'a> {
 /// One case, tokenised: its entries in `index.json` and its token positions.
 struct Indexed {
     fragment: Vec<u8>,
-    year: i32,
     /// Its token count.
     length: u32,
     filters: Vec<Filter>,
@@ -112,7 +112,6 @@ pub fn bundle(site: &Site, bodies: &[Rendered], cards: &[CardText]) -> Vec<Outpu
     let mut files = Vec::with_capacity(listed.len() + 2);
     let mut postings = Postings::default();
     let mut filters = FilterValues::default();
-    let mut years = Vec::with_capacity(listed.len());
     let mut lengths = Vec::with_capacity(listed.len());
     let mut han = HashSet::new();
     let mut words = HashSet::new();
@@ -122,14 +121,13 @@ pub fn bundle(site: &Site, bodies: &[Rendered], cards: &[CardText]) -> Vec<Outpu
             .map(|&i| index_case(site, &site.cases[i], &bodies[i], &cards[i]))
             .collect();
         for case in indexed {
-            let number = years.len() as u32;
+            let number = lengths.len() as u32;
             files.push(OutputFile {
                 path: format!("{BUNDLE_DIR}/docs/{number}.json"),
                 contents: case.fragment,
             });
             postings.add(number, case.tokens);
             filters.add(number, &case.filters);
-            years.push(case.year);
             lengths.push(quantized_length(case.length));
             han.extend(case.han);
             words.extend(case.words);
@@ -138,20 +136,13 @@ pub fn bundle(site: &Site, bodies: &[Rendered], cards: &[CardText]) -> Vec<Outpu
     let (shards, splits) = postings.shards();
     let mut words: Vec<String> = words.into_iter().collect();
     words.sort_unstable();
-    let first_year = years.iter().copied().min().unwrap_or(0);
-    let year_offsets: Vec<u8> = years
-        .iter()
-        .map(|&y| (y - first_year).clamp(0, 255) as u8)
-        .collect();
     let index = serde_json::json!({
         "version": VERSION,
-        "cases": years.len(),
+        "cases": lengths.len(),
         "shards": shards.len() - splits.iter().map(|s| s.parts as usize).sum::<usize>(),
         "split": splits,
-        "first_year": first_year,
-        "years": BASE64.encode(year_offsets),
-        "lengths": BASE64.encode(lengths),
-        "filters": filters.encoded(years.len()),
+        "lengths": BASE64.encode(&lengths),
+        "filters": filters.encoded(lengths.len()),
         "fold": fold::table_for(&han),
         "words": words,
         "names": vocabulary_names(site),
@@ -271,7 +262,6 @@ fn index_case(site: &Site, case: &Case, body: &Rendered, card: &CardText) -> Ind
     Indexed {
         // Plain data: serialising it cannot fail.
         fragment: serde_json::to_vec(&fragment).unwrap_or_default(),
-        year: case.year,
         length,
         filters: filters(site, case),
         tokens,
@@ -384,7 +374,8 @@ fn quantized_length(length: u32) -> u8 {
 /// LEB128 varints.
 #[derive(Default)]
 struct Postings {
-    lists: HashMap<String, List>,
+    /// By token; a fast hash, as every token of every case is looked up here.
+    lists: FxHashMap<String, List>,
 }
 
 #[derive(Default)]

@@ -17,7 +17,7 @@
 // rank by the field each word is found in (title and unit, then terms, then summary and
 // figures, then body), a phrase before pieces, then by BM25 over the weighted fields.
 
-const VERSION = 3;
+const VERSION = 4;
 const HAN = /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u{20000}-\u{323af}]/u;
 const WORD = /[0-9A-Za-z]/;
 const LETTER = /[a-z]/;
@@ -191,17 +191,20 @@ class Index {
     // writes them: key → {start, parts}.
     this.split = new Map(split.map(({ key, start, parts }) => [key, { start, parts }]));
     this.filters = filters;
-    // Per case: its year, its length and its filter values as [key, value] numbers.
-    const years = bytes(index.years);
+    // Per case: its length, its filter values as [key, value] numbers and its year (a
+    // filter value too).
     const lengths = bytes(index.lengths);
     this.docs = Array.from({ length: index.cases }, (_, id) => ({
-      year: index.first_year + years[id],
       length: 2 ** (lengths[id] / 8) - 1,
       values: [],
+      year: 0,
     }));
-    filters.forEach(({ cases }, k) =>
+    filters.forEach(({ key, values, cases }, k) =>
       cases.forEach((set, v) => {
-        for (const id of caseSet(bytes(set), index.cases)) this.docs[id].values.push([k, v]);
+        for (const id of caseSet(bytes(set), index.cases)) {
+          this.docs[id].values.push([k, v]);
+          if (key === "year") this.docs[id].year = Number(values[v]);
+        }
       }),
     );
     const pairs = [...fold];
