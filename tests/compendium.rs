@@ -518,6 +518,19 @@ fn anli_compendium_writes_only_the_chosen_books_and_is_deterministic() {
             assert!(after[path] == *bytes, "{path} was left alone");
         }
     }
+    // Only the book was made, and it is the full build's, byte for byte.
+    assert!(
+        stderr(&output).contains("写出 2 个文件"),
+        "{}",
+        stderr(&output)
+    );
+    let (_full_out, full) = built(&[]);
+    for path in ["compendium/jiangsu.pdf", "compendium/jiangsu/index.html"] {
+        assert!(
+            fs::read(full.join(path)).unwrap() == after[path],
+            "{path} differs from the full build's"
+        );
+    }
     let first = fs::read(site.join("compendium/jiangsu.pdf")).unwrap();
     assert!(run(&["jiangsu"]).status.success());
     assert!(

@@ -323,8 +323,8 @@ fn build(options: BuildOptions, output_dir: PathBuf, no_search: bool) -> u8 {
     }
 }
 
-/// `anli compendium`: builds the site in memory, then writes only the chosen
-/// compendia's PDF and print page into the output folder.
+/// `anli compendium`: loads the site and makes only the chosen compendia's PDF and print
+/// page, into the output folder.
 fn compendium(root: &Path, slugs: Vec<String>, output_dir: &Path) -> u8 {
     let started = Instant::now();
     if let Err(message) = output::check_output_dir(root, output_dir) {
@@ -359,21 +359,21 @@ fn compendium(root: &Path, slugs: Vec<String>, output_dir: &Path) -> u8 {
         ));
     }
     let sink = output::Sink::memory();
-    let Some(written) = crate::build::files_unless_errors(&loaded, &mut found, &sink) else {
+    let made = if found.iter().any(Diagnostic::is_error) {
+        None
+    } else {
+        crate::build::compendium_files(&loaded, &sink)
+            .map_err(|problems| found.extend(problems))
+            .ok()
+    };
+    let Some(mut written) = made else {
         report(found, output_dir, false);
         return 1;
     };
+    found.append(&mut written.warnings);
     report(found, output_dir, true);
     report_pdf_fonts(&written);
     let files = sink.into_files();
-    let wanted = |path: &str| {
-        slugs.iter().any(|slug| {
-            path == crate::site::urls::compendium_pdf(slug)
-                || path.starts_with(&format!("{}/", crate::site::urls::compendium_folder(slug)))
-        })
-    };
-    let files: Vec<crate::base::paths::OutputFile> =
-        files.into_iter().filter(|f| wanted(&f.path)).collect();
     match output::add_files(output_dir, files) {
         Ok(count) => {
             eprintln!(

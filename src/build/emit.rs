@@ -34,25 +34,8 @@ pub struct Written {
 /// wins). Returns what was written, or every broken internal link or template problem.
 pub fn site_files(loaded: &Loaded, sink: &Sink) -> Result<Written, Vec<Diagnostic>> {
     let site = &loaded.site;
-    let mut files = crate::site::theme::theme_static_files(&site.root, &site.config.theme);
-    for file in &mut files {
-        if file.path == "style.css" {
-            file.contents = render::stylesheet(&file.contents);
-        }
-    }
-    let own_static = site.root.join("static");
-    if own_static.is_dir() {
-        files.extend(crate::base::paths::read_tree(&own_static));
-    }
-    files.extend(document_assets(site, &loaded.bodies, &loaded.page_bodies));
-    files.extend(pdf::cover_files(site));
-    let sizes = loaded.sizes.get_or_init(|| {
-        rewrite::image_sizes(
-            files
-                .iter()
-                .map(|f| (f.path.as_str(), f.contents.as_slice())),
-        )
-    });
+    let files = static_files(loaded);
+    let sizes = image_sizes(loaded, &files);
     let mut all = put_all(sink, files)?;
     let templates = render::Templates::load(&site.root, &site.config.theme)?;
     let renderer = render::Renderer::new(&loaded.inputs(), &templates);
@@ -76,6 +59,65 @@ pub fn site_files(loaded: &Loaded, sink: &Sink) -> Result<Written, Vec<Diagnosti
     } else {
         Err(problems)
     }
+}
+
+/// The files a build copies: the theme's and the site's static files (the stylesheet
+/// with the theme's settings), case and page assets, compendium covers.
+fn static_files(loaded: &Loaded) -> Vec<OutputFile> {
+    let site = &loaded.site;
+    let mut files = crate::site::theme::theme_static_files(&site.root, &site.config.theme);
+    for file in &mut files {
+        if file.path == "style.css" {
+            file.contents = render::stylesheet(&file.contents);
+        }
+    }
+    let own_static = site.root.join("static");
+    if own_static.is_dir() {
+        files.extend(crate::base::paths::read_tree(&own_static));
+    }
+    files.extend(document_assets(site, &loaded.bodies, &loaded.page_bodies));
+    files.extend(pdf::cover_files(site));
+    files
+}
+
+/// The pixel sizes of the images among `files`, read once per load.
+fn image_sizes<'l>(loaded: &'l Loaded, files: &[OutputFile]) -> &'l HashMap<String, (u32, u32)> {
+    loaded.sizes.get_or_init(|| {
+        rewrite::image_sizes(
+            files
+                .iter()
+                .map(|f| (f.path.as_str(), f.contents.as_slice())),
+        )
+    })
+}
+
+/// Puts into `sink` what `anli compendium` makes: the print page and the PDF of each
+/// compendium the load was asked for (`options.pdfs`), and nothing else — no other page,
+/// feed or search index is rendered. The print pages are the full build's, byte for
+/// byte; their links are checked by `build` and `check`, not here, so that a broken
+/// link elsewhere does not hold up a book.
+pub fn compendium_files(loaded: &Loaded, sink: &Sink) -> Result<Written, Vec<Diagnostic>> {
+    let site = &loaded.site;
+    let sizes = image_sizes(loaded, &static_files(loaded));
+    let templates = render::Templates::load(&site.root, &site.config.theme)?;
+    let renderer = render::Renderer::new(&loaded.inputs(), &templates);
+    let prints: Vec<render::Planned> = render::plan(site, &loaded.index)
+        .into_iter()
+        .filter(|page| match page.spec {
+            render::Spec::Print(c) => loaded.options.pdfs.wants(&site.compendia[c].slug),
+            _ => false,
+        })
+        .collect();
+    let references = pages(loaded, &renderer, prints, sizes, sink)?;
+    let mut paths: BTreeSet<String> = references.into_iter().map(|(path, _)| path).collect();
+    let typeset = pdf::pdf_files(site, &loaded.options.pdfs)?;
+    paths.extend(put_all(sink, typeset.files)?);
+    Ok(Written {
+        paths,
+        warnings: typeset.warnings,
+        pdf_fonts: typeset.fonts,
+        prints: Prints::default(),
+    })
 }
 
 /// Puts `files` into `sink` in parallel, the last of any path only, returning the paths.

@@ -2,7 +2,8 @@
 //! body rendered once, the cards, the index and the data rows), checks what only the
 //! rendered bodies show, emits the site's files into a sink, and applies edits to a
 //! loaded site for `serve`'s incremental rebuild. Every command runs this one pipeline:
-//! `build` into the staging folder, `check` into nothing, `serve` into memory.
+//! `build` into the staging folder, `check` into nothing, `serve` into memory,
+//! `compendium` only the books it names ([`compendium_files`]).
 
 mod changed;
 mod documents;
@@ -27,7 +28,10 @@ use crate::outputs::feeds;
 use crate::render::{self, Card};
 
 pub use changed::only_changed;
-pub use emit::{Changed, Written, changed_files, files_unless_errors, search_bundle, site_files};
+pub use emit::{
+    Changed, Written, changed_files, compendium_files, files_unless_errors, search_bundle,
+    site_files,
+};
 pub use incremental::{Applied, Prints, apply_edits};
 
 /// What a command asks of the pipeline.
