@@ -1,11 +1,14 @@
 //! The search stage: a static index of the listed cases under `/search/`, which the case
 //! library `/cases/` searches in the browser (`themes/default/static/search.js`).
 //!
-//! - `search/index.json`: the case count; per case (its number is its place in the
-//!   site's order) its length, as base64 bytes; per filter key (the year among them) its
-//!   values and, for each, its cases ([`case_set`]); the shard count and the keys with shards of
-//!   their own; the folding table, the words of letters and the vocabulary names. The
-//!   browser loads it once and filters, counts and sorts by itself.
+//! - `search/index.json`: the case count; per filter key (the year among them) its
+//!   values and the bits each case's values take in `cases.bin` ([`FilterColumn`]); the
+//!   shard count and the keys with shards of their own; the folding table, the words of
+//!   letters and the vocabulary names.
+//! - `search/cases.bin`: per case (its number is its place in the site's order) its
+//!   length in one byte ([`quantized_length`]), then every case's filter values, packed
+//!   ([`FilterValues::packed`]). The browser loads these two files once and filters,
+//!   counts and sorts by itself.
 //! - `search/docs/<n>.json`: the result card of case `n` and its text for the excerpt;
 //!   loaded only for the cards shown.
 //! - `search/shards/<n>.bin`: the postings (case numbers and token positions) of the
@@ -34,8 +37,6 @@
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 
-use base64::Engine as _;
-use base64::engine::general_purpose::STANDARD as BASE64;
 use lol_html::{RewriteStrSettings, doc_text, element, rewrite_str};
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
@@ -52,11 +53,11 @@ use crate::site::labels::{Filter, filters};
 pub const BUNDLE_DIR: &str = "search";
 
 /// The index format, which `search.js` checks.
-const VERSION: u32 = 4;
+const VERSION: u32 = 5;
 
 /// Postings bytes aimed at per shard, and the most shards written.
-const SHARD_BYTES: usize = 64 * 1024;
-const MAX_SHARDS: usize = 4096;
+const SHARD_BYTES: usize = 16 * 1024;
+const MAX_SHARDS: usize = 16384;
 
 /// Cases tokenised at once: bounds the token lists waiting to be merged.
 const BATCH: usize = 256;
@@ -127,7 +128,7 @@ pub fn bundle(site: &Site, bodies: &[Rendered], cards: &[CardText]) -> Vec<Outpu
                 contents: case.fragment,
             });
             postings.add(number, case.tokens);
-            filters.add(number, &case.filters);
+            filters.add(&case.filters);
             lengths.push(quantized_length(case.length));
             han.extend(case.han);
             words.extend(case.words);
@@ -140,12 +141,16 @@ pub fn bundle(site: &Site, bodies: &[Rendered], cards: &[CardText]) -> Vec<Outpu
         "version": VERSION,
         "cases": lengths.len(),
         "shards": shards.len() - splits.iter().map(|s| s.parts as usize).sum::<usize>(),
-        "split": splits,
-        "lengths": BASE64.encode(&lengths),
-        "filters": filters.encoded(lengths.len()),
+        "split": splits.iter().map(|s| (&s.key, s.parts)).collect::<Vec<_>>(),
+        "filters": filters.columns(),
         "fold": fold::table_for(&han),
         "words": words,
         "names": vocabulary_names(site),
+    });
+    lengths.extend(filters.packed());
+    files.push(OutputFile {
+        path: format!("{BUNDLE_DIR}/cases.bin"),
+        contents: lengths,
     });
     files.push(OutputFile {
         path: format!("{BUNDLE_DIR}/names.json"),
@@ -275,27 +280,32 @@ fn squeeze_spaces(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// The filter values met so far, numbered per key in the order first met, each with
-/// the cases that have it.
+/// The filter values met so far, numbered per key in the order first met, and each
+/// case's values as those numbers.
 #[derive(Default)]
 struct FilterValues {
     keys: Vec<Filter>,
     numbers: HashMap<(&'static str, String), usize>,
-    /// Per key, per value: its cases, ascending.
-    cases: Vec<Vec<Vec<u32>>>,
+    /// Per key: whether some case has more than one of its values.
+    multiple: Vec<bool>,
+    /// Per case: its values, as (key, value) numbers.
+    cases: Vec<Vec<(usize, usize)>>,
 }
 
-/// One filter key in `index.json`: its values and, for each, its cases (see [`case_set`]).
+/// One filter key in `index.json`: its values and how many bits of `cases.bin` each
+/// case's values take ([`FilterValues::bits`]).
 #[derive(serde::Serialize)]
-struct EncodedFilter<'a> {
+struct FilterColumn<'a> {
     key: &'static str,
     values: &'a [String],
-    cases: Vec<String>,
+    bits: u32,
+    multiple: bool,
 }
 
 impl FilterValues {
-    /// Records the filter values of case `case`.
-    fn add(&mut self, case: u32, filters: &[Filter]) {
+    /// Records the filter values of the next case.
+    fn add(&mut self, filters: &[Filter]) {
+        let mut numbers = Vec::new();
         for filter in filters {
             let key = match self.keys.iter().position(|k| k.key == filter.key) {
                 Some(key) => key,
@@ -304,61 +314,87 @@ impl FilterValues {
                         key: filter.key,
                         values: Vec::new(),
                     });
-                    self.cases.push(Vec::new());
+                    self.multiple.push(false);
                     self.keys.len() - 1
                 }
             };
+            self.multiple[key] |= filter.values.len() > 1;
             for value in &filter.values {
                 let values = &mut self.keys[key].values;
-                let cases = &mut self.cases[key];
                 let number = *self
                     .numbers
                     .entry((filter.key, value.clone()))
                     .or_insert_with(|| {
                         values.push(value.clone());
-                        cases.push(Vec::new());
                         values.len() - 1
                     });
-                cases[number].push(case);
+                numbers.push((key, number));
             }
+        }
+        self.cases.push(numbers);
+    }
+
+    /// The bits a case's values of key `key` take: a bit per value when a case may have
+    /// several, else the value's number plus one (0 for none) in as few bits as hold it.
+    fn bits(&self, key: usize) -> u32 {
+        let values = self.keys[key].values.len() as u32;
+        if self.multiple[key] {
+            values
+        } else {
+            u32::BITS - values.leading_zeros()
         }
     }
 
-    fn encoded(&self, total: usize) -> Vec<EncodedFilter<'_>> {
-        self.keys
-            .iter()
-            .zip(&self.cases)
-            .map(|(filter, cases)| EncodedFilter {
-                key: filter.key,
-                values: &filter.values,
-                cases: cases
-                    .iter()
-                    .map(|c| BASE64.encode(case_set(c, total)))
-                    .collect(),
+    fn columns(&self) -> Vec<FilterColumn<'_>> {
+        (0..self.keys.len())
+            .map(|key| FilterColumn {
+                key: self.keys[key].key,
+                values: &self.keys[key].values,
+                bits: self.bits(key),
+                multiple: self.multiple[key],
             })
             .collect()
     }
+
+    /// Every case's values, case after case and key after key, each key's
+    /// [`bits`](Self::bits) lowest first, packed into bytes lowest bit first.
+    fn packed(&self) -> Vec<u8> {
+        let mut bits = BitWriter::default();
+        for values in &self.cases {
+            for key in 0..self.keys.len() {
+                let width = self.bits(key);
+                let mut field = vec![false; width as usize];
+                for &(k, v) in values.iter().filter(|(k, _)| *k == key) {
+                    if self.multiple[k] {
+                        field[v] = true;
+                    } else {
+                        field = (0..width).map(|bit| (v + 1) >> bit & 1 == 1).collect();
+                    }
+                }
+                field.into_iter().for_each(|bit| bits.push(bit));
+            }
+        }
+        bits.bytes
+    }
 }
 
-/// A set of case numbers (ascending) out of `total`, in whichever is smaller: `0` and
-/// the gaps as varints, or `1` and a bitmap (case `n` is bit `n % 8` of byte `n / 8`).
-fn case_set(cases: &[u32], total: usize) -> Vec<u8> {
-    let mut gaps = vec![0];
-    let mut last = 0;
-    for (i, &case) in cases.iter().enumerate() {
-        push_varint(&mut gaps, if i == 0 { case } else { case - last });
-        last = case;
+/// Bits into bytes, lowest bit first.
+#[derive(Default)]
+struct BitWriter {
+    bytes: Vec<u8>,
+    count: usize,
+}
+
+impl BitWriter {
+    fn push(&mut self, bit: bool) {
+        if self.count.is_multiple_of(8) {
+            self.bytes.push(0);
+        }
+        if let Some(last) = self.bytes.last_mut().filter(|_| bit) {
+            *last |= 1 << (self.count % 8);
+        }
+        self.count += 1;
     }
-    let bitmap_length = 1 + total.div_ceil(8);
-    if gaps.len() <= bitmap_length {
-        return gaps;
-    }
-    let mut bitmap = vec![0; bitmap_length];
-    bitmap[0] = 1;
-    for &case in cases {
-        bitmap[1 + case as usize / 8] |= 1 << (case % 8);
-    }
-    bitmap
 }
 
 /// A case's token count in one byte, on a log scale (eight steps to a doubling), which
@@ -455,7 +491,6 @@ impl Postings {
 }
 
 /// A key with shards of its own: shards `start` to `start + parts - 1`.
-#[derive(serde::Serialize)]
 struct Split {
     key: String,
     start: u32,

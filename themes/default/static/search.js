@@ -17,7 +17,7 @@
 // rank by the field each word is found in (title and unit, then terms, then summary and
 // figures, then body), a phrase before pieces, then by BM25 over the weighted fields.
 
-const VERSION = 4;
+const VERSION = 5;
 const HAN = /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u{20000}-\u{323af}]/u;
 const WORD = /[0-9A-Za-z]/;
 const LETTER = /[a-z]/;
@@ -77,24 +77,27 @@ export function tokenize(text, fold = foldWidth) {
 
 const isLoneHan = (token) => HAN.test(token) && [...token].length === 1;
 
-// One spelling of a query word as the tokens to look up: each with its offset from the
-// first, whether it matches every token it begins (a lone Chinese character, a word of
-// letters), and whether it is one of the pieces a near match needs (tokens that cover
-// every character without overlap: 故障预测 → 故障, 预测).
+// One spelling of a query word as the tokens to look up, each with its offset from the
+// first and whether it matches every token it begins (a lone Chinese character, a word
+// of letters). Only the pieces that cover every character without overlap are needed:
+// 数字 at p and 孪生 at p + 2 are the phrase 数字孪生, which 字孪 adds nothing to.
 function spelling(text, fold) {
   const tokens = tokenize(text, fold);
   // The lone last character of a run is covered by the bigram before it.
   const needed = tokens.filter((t, i) => !(isLoneHan(t.token) && i > 0 && HAN.test(tokens[i - 1].token)));
   if (!needed.length) return null;
   let coveredTo = -1;
-  return needed.map((t, i) => {
+  const pieces = [];
+  needed.forEach((t, i) => {
     const offset = t.at - needed[0].at;
     const end = offset + ([...t.token].length === 2 && HAN.test(t.token) ? 1 : 0);
-    const piece = offset > coveredTo || (i === needed.length - 1 && end > coveredTo);
-    if (piece) coveredTo = end;
-    const prefix = isLoneHan(t.token) || (LETTER.test(t.token) && t.token.length >= 2);
-    return { token: t.token, offset, prefix, piece };
+    if (offset > coveredTo || (i === needed.length - 1 && end > coveredTo)) {
+      coveredTo = end;
+      const prefix = isLoneHan(t.token) || (LETTER.test(t.token) && t.token.length >= 2);
+      pieces.push({ token: t.token, offset, prefix });
+    }
   });
+  return pieces;
 }
 
 class Reader {
@@ -121,35 +124,16 @@ function fnv1a(text) {
 // A token's key: a Chinese token's first character, a word itself.
 const keyOf = (token) => (HAN.test(token) ? String.fromCodePoint(token.codePointAt(0)) : token);
 
-// Base64 text as its bytes.
-function bytes(text) {
-  const raw = atob(text);
-  const out = new Uint8Array(raw.length);
-  for (let i = 0; i < raw.length; i++) out[i] = raw.charCodeAt(i);
-  return out;
-}
-
-// A set of case numbers as the index writes it: 0 and the gaps as varints, or 1 and a
-// bitmap of `total` bits.
-function* caseSet(data, total) {
-  if (data[0] === 1) {
-    for (let id = 0; id < total; id++) if (data[1 + (id >> 3)] & (1 << (id & 7))) yield id;
-    return;
-  }
-  const reader = new Reader(data, 1);
-  let id = 0;
-  for (let first = true; reader.at < data.length; first = false) {
-    id = first ? reader.varint() : id + reader.varint();
-    yield id;
-  }
+async function load(url, as) {
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`${url}: ${response.status}`);
+  return as === "json" ? response.json() : new Uint8Array(await response.arrayBuffer());
 }
 
 export async function openIndex(base) {
-  const response = await fetch(`${base}index.json`);
-  if (!response.ok) throw new Error(`${base}index.json: ${response.status}`);
-  const index = await response.json();
+  const [index, cases] = await Promise.all([load(`${base}index.json`, "json"), load(`${base}cases.bin`)]);
   if (index.version !== VERSION) throw new Error(`搜索索引版本 ${index.version}，需要 ${VERSION}`);
-  return new Index(base, index);
+  return new Index(base, index, cases);
 }
 
 // The smallest edit distance between `query` and any stretch of `text`, and that
@@ -183,30 +167,38 @@ function nearestStretch(query, text) {
 }
 
 class Index {
-  constructor(base, index) {
+  constructor(base, index, cases) {
     const { shards, split, filters, fold, words, names } = index;
     this.base = base;
     this.shardCount = shards;
-    // Keys with shards of its own (a common first character), as src/outputs/search
-    // writes them: key → {start, parts}.
-    this.split = new Map(split.map(({ key, start, parts }) => [key, { start, parts }]));
+    // Keys with shards of their own (a common first character), as src/outputs/search
+    // writes them, after the shared shards: key → {start, parts}.
+    this.split = new Map();
+    let start = shards;
+    for (const [key, parts] of split) {
+      this.split.set(key, { start, parts });
+      start += parts;
+    }
     this.filters = filters;
-    // Per case: its length, its filter values as [key, value] numbers and its year (a
-    // filter value too).
-    const lengths = bytes(index.lengths);
-    this.docs = Array.from({ length: index.cases }, (_, id) => ({
-      length: 2 ** (lengths[id] / 8) - 1,
-      values: [],
-      year: 0,
-    }));
-    filters.forEach(({ key, values, cases }, k) =>
-      cases.forEach((set, v) => {
-        for (const id of caseSet(bytes(set), index.cases)) {
-          this.docs[id].values.push([k, v]);
-          if (key === "year") this.docs[id].year = Number(values[v]);
+    // Per case, from cases.bin: its length (a byte, 2^(q/8) − 1), then its filter values
+    // as [key, value] numbers and its year (a filter value too), read from the packed
+    // bits that follow the lengths: per key a bit per value, or the value's number + 1.
+    let bit = index.cases * 8;
+    const next = () => (cases[bit >> 3] >> (bit++ & 7)) & 1;
+    this.docs = Array.from({ length: index.cases }, (_, id) => {
+      const doc = { length: 2 ** (cases[id] / 8) - 1, values: [], year: 0 };
+      filters.forEach(({ key, values, bits, multiple }, k) => {
+        let number = 0;
+        for (let i = 0; i < bits; i++) {
+          if (!next()) continue;
+          if (multiple) doc.values.push([k, i]);
+          else number += 2 ** i;
         }
-      }),
-    );
+        if (number) doc.values.push([k, number - 1]);
+        if (number && key === "year") doc.year = Number(values[number - 1]);
+      });
+      return doc;
+    });
     const pairs = [...fold];
     this.folding = new Map();
     for (let i = 0; i + 1 < pairs.length; i += 2) this.folding.set(pairs[i], pairs[i + 1]);
@@ -235,8 +227,11 @@ class Index {
         const folded = this.foldText(word);
         const group = this.names.find((names) => names.some((n) => this.foldText(n) === folded));
         // The term's name (first) always; not an alias inside the word typed: 新 of
-        // 新疆 or 电子 of 电子信息 would find 新能源 and 电子围栏.
-        const others = (group || []).map((n) => this.foldText(n)).filter((n, i) => i === 0 || !folded.includes(n));
+        // 新疆 or 电子 of 电子信息 would find 新能源 and 电子围栏. Nor a name that holds
+        // the word typed (工业互联网平台 for 工业互联网): it finds no case the word does not.
+        const others = (group || [])
+          .map((n) => this.foldText(n))
+          .filter((n, i) => !n.includes(folded) && (i === 0 || !folded.includes(n)));
         const texts = [...new Set([folded, ...others])];
         return texts.map((t) => spelling(t, this.fold)).filter(Boolean);
       })
@@ -378,17 +373,16 @@ class Index {
   // of its best occurrence (the field's rank, twice, and one more for a phrase).
   held(id, doc, tokens, lists) {
     const at = tokens.map((_, i) => lists[i].get(id));
-    const pieces = tokens.map((t, i) => (t.piece ? i : -1)).filter((i) => i >= 0);
-    if (pieces.some((i) => !at[i])) return { strength: -1, value: 0 };
+    if (at.some((positions) => !positions)) return { strength: -1, value: 0 };
     let strength = 0;
     let value = 0;
-    const [first, ...rest] = pieces;
-    for (const start of at[first]) {
+    const [first, ...rest] = at;
+    for (const start of first) {
       const field = this.field(doc, start);
-      const base = start - tokens[first].offset;
-      const phrase = tokens.every((t, i) => at[i]?.includes(base + t.offset));
+      const base = start - tokens[0].offset;
+      const phrase = tokens.every((t, i) => at[i].includes(base + t.offset));
       const near = FIELD_RANK[field] >= 3 ? NEAR_IN_TERMS : NEAR_IN_TEXT;
-      const close = phrase || rest.every((i) => at[i].some((p) => Math.abs(p - start) <= near && this.field(doc, p) === field));
+      const close = phrase || rest.every((positions) => positions.some((p) => Math.abs(p - start) <= near && this.field(doc, p) === field));
       if (!close) continue;
       strength = Math.max(strength, phrase ? 2 : 1);
       value = Math.max(value, FIELD_RANK[field] * 2 + (phrase ? 1 : 0));
@@ -408,8 +402,7 @@ class Index {
     // Candidates: the cases of the rarest piece of each word's spellings, together.
     const candidates = new Set();
     for (const spelling of words[0]) {
-      const pieces = lists(spelling).filter((_, i) => spelling[i].piece);
-      const [rarest] = [...pieces].sort((a, b) => a.size - b.size);
+      const [rarest] = [...lists(spelling)].sort((a, b) => a.size - b.size);
       for (const id of rarest.keys()) candidates.add(id);
     }
     const hits = [];
