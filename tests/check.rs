@@ -458,6 +458,9 @@ fn check_and_build_agree_on_drafts() {
                 1,
                 "unpublishable-file"
             ),
+            // The draft's PNG is its signature only: as `build --drafts` would, check
+            // decodes it.
+            ("content/scenarios/wip-bundle/index.md", 11, 7, "bad-image"),
             ("content/scenarios/wip.md", 11, 7, "missing-file"),
             ("site.yaml", 5, 14, "missing-file"),
         ],
@@ -468,7 +471,7 @@ fn check_and_build_agree_on_drafts() {
         "链接“/scenarios/wip/”指向草稿 content/scenarios/wip.md，它不会发布"
     );
     assert_eq!(
-        found[3].message,
+        found[4].message,
         "前言页面 content/pages/preface.md 是草稿（draft: true），不会发布"
     );
     // `build` stops on the same two problems of the published site.

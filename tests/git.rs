@@ -255,6 +255,27 @@ fn the_github_recipe_runs_as_written() {
         home.contains("href=\"/cases/style.css\""),
         "the site is built under the repository's sub-path"
     );
+    for job in ["check", "publish"] {
+        let cached: Vec<&str> = workflow["jobs"][job]["steps"]
+            .as_sequence()
+            .unwrap()
+            .iter()
+            .filter_map(|step| step["with"]["path"].as_str())
+            .collect();
+        assert!(
+            cached.contains(&".anli-cache"),
+            "{job} caches the photos: {cached:?}"
+        );
+    }
+    assert_photo_cache_made(repo.path());
+}
+
+/// The build the recipes ran kept its processed photos where the recipes cache them.
+fn assert_photo_cache_made(repo: &std::path::Path) {
+    let entries = fs::read_dir(repo.join(".anli-cache/images"))
+        .unwrap()
+        .count();
+    assert!(entries >= 2, "the example site's photos are cached");
 }
 
 #[test]
@@ -293,4 +314,13 @@ fn the_gitlab_recipe_runs_as_written() {
     );
     let home = fs::read_to_string(repo.path().join("public/index.html")).unwrap();
     assert!(home.contains("href=\"/cases/style.css\""));
+    let cached: Vec<&str> = pipeline["default"]["cache"]
+        .as_sequence()
+        .unwrap()
+        .iter()
+        .flat_map(|cache| cache["paths"].as_sequence().unwrap())
+        .filter_map(|path| path.as_str())
+        .collect();
+    assert!(cached.contains(&".anli-cache/"), "{cached:?}");
+    assert_photo_cache_made(repo.path());
 }

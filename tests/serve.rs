@@ -575,6 +575,71 @@ fn every_kind_of_edit_is_rebuilt_incrementally_like_a_full_build() {
     }
 }
 
+/// A photo replaced, a new one shown, and both taken away again: each processed on its
+/// own and rebuilt incrementally into what a full build gives, no stale version left.
+#[test]
+fn photos_are_processed_and_published_incrementally_like_a_full_build() {
+    let session = Session::start(&common::example_site(), "search: false");
+    let port = session.server.port;
+    let bundle = "content/scenarios/wuhan-qiche-hanzhuang";
+    let url = "/scenarios/wuhan-qiche-hanzhuang/";
+    // The versions a page shows of a photo, by the start of their names.
+    let versions = |stem: &str| -> Vec<String> {
+        let html = get(port, url).2;
+        let names = html.split(['"', ' ']).filter(|s| s.starts_with(stem));
+        let mut names: Vec<String> = names.map(String::from).collect();
+        names.sort();
+        names.dedup();
+        names
+    };
+    let old = versions("workstation.");
+    assert!(old.iter().any(|n| n.ends_with(".480.webp")), "{old:?}");
+    let other = common::fixture("photos").join("content/scenarios/workshop/upright.jpg");
+
+    session.change("a replaced photo", |root| {
+        fs::copy(&other, root.join(bundle).join("workstation.jpg")).unwrap();
+    });
+    let new = versions("workstation.");
+    assert!(
+        new.iter().all(|n| !old.contains(n)),
+        "new names: {old:?} {new:?}"
+    );
+    assert_eq!(
+        get(port, &format!("{url}{}", old[0])).0,
+        "HTTP/1.1 404 Not Found"
+    );
+    session.assert_like_a_full_build();
+
+    let index = session.site.path().join(bundle).join("index.md");
+    let text = fs::read_to_string(&index).unwrap();
+    session.change("a new photo", |root| {
+        fs::copy(&other, root.join(bundle).join("extra.jpg")).unwrap();
+    });
+    session.edit(
+        &format!("{bundle}/index.md"),
+        &[],
+        "\n![新增的现场照片（示例图片）](extra.jpg)\n",
+    );
+    let extra = versions("extra.");
+    assert!(extra.iter().any(|n| n.ends_with(".480.jpg")), "{extra:?}");
+    session.assert_like_a_full_build();
+
+    session.change("the line that showed it", |_| {
+        fs::write(&index, &text).unwrap()
+    });
+    session.change("the photo", |root| {
+        fs::remove_file(root.join(bundle).join("extra.jpg")).unwrap()
+    });
+    for name in &extra {
+        assert_eq!(
+            get(port, &format!("{url}{name}")).0,
+            "HTTP/1.1 404 Not Found",
+            "{name}"
+        );
+    }
+    session.assert_like_a_full_build();
+}
+
 #[test]
 fn a_live_reload_client_that_never_reads_stalls_nothing() {
     let site = tempfile::tempdir().unwrap();

@@ -14,6 +14,8 @@ use crate::markup::rewrite;
 use crate::model::{self, Site};
 use crate::site::urls;
 
+use super::photos::{Photos, missing_alt, photo_files};
+
 /// What image checks and asset copying need to know of a case or a page.
 pub(super) struct Document<'a> {
     pub(super) source: &'a SourceFile,
@@ -128,6 +130,7 @@ fn check_body_images(root: &Path, docs: &[&Document], diagnostics: &mut Vec<Diag
                 .snippet_from(doc.source),
             );
         }
+        diagnostics.extend(missing_alt(doc).take(MAX_PER_BODY));
     }
 }
 
@@ -224,17 +227,22 @@ fn warn_unsafe_html(docs: &[&Document], diagnostics: &mut Vec<Diagnostic>) {
 }
 
 /// A file published beside a case's or page's own page.
-struct Asset<'a> {
-    doc: &'a Document<'a>,
+pub(super) struct Asset<'a> {
+    pub(super) doc: &'a Document<'a>,
     /// Its path relative to the document's folder, as the output names it.
-    rel: String,
+    pub(super) rel: String,
     /// Whether the cover or the body names it (and so reports its problems at that line).
     shown: bool,
 }
 
 impl Asset<'_> {
-    fn path(&self, root: &Path) -> PathBuf {
+    pub(super) fn path(&self, root: &Path) -> PathBuf {
         root.join(self.doc.dir).join(&self.rel)
+    }
+
+    /// Its path in the output, beside its page.
+    pub(super) fn out_path(&self) -> String {
+        format!("{}/{}", self.doc.out_dir, self.rel)
     }
 
     /// The attachment types it may be: the site's for a file of a bundle; none for a
@@ -247,7 +255,7 @@ impl Asset<'_> {
 /// The files a case or page publishes: a bundle's whole folder but its markdown and
 /// hidden files, or a single file's cover and images. Symbolic links in a bundle are
 /// reported, not followed.
-fn published_assets<'a>(
+pub(super) fn published_assets<'a>(
     root: &Path,
     docs: &'a [&'a Document<'a>],
     diagnostics: &mut Vec<Diagnostic>,
@@ -334,25 +342,34 @@ fn svg_cleaned(file: &str, cleaning: assets::Cleaning) -> Diagnostic {
 }
 
 /// The files a case or page shows, copied beside its page so relative paths keep
-/// working, SVG cleaned of script; files the checks refuse are left out.
+/// working, SVG cleaned of script, photos in their processed versions; files the checks
+/// refuse are left out.
 pub(super) fn document_assets(
     site: &Site,
     bodies: &[Rendered],
     page_bodies: &[Rendered],
+    photos: &Photos,
 ) -> Vec<OutputFile> {
-    let root = &site.root;
     let documents = documents(site, bodies, page_bodies);
-    let docs: Vec<&Document> = documents.iter().collect();
-    let config = &site.config;
-    published_assets(root, &docs, &mut Vec::new())
+    assets_of(site, &documents.iter().collect::<Vec<_>>(), photos)
+}
+
+/// The files `docs` publish beside their pages: photos as their processed versions,
+/// other images and attachments as they are.
+pub(super) fn assets_of(site: &Site, docs: &[&Document], photos: &Photos) -> Vec<OutputFile> {
+    let (root, config) = (&site.root, &site.config);
+    published_assets(root, docs, &mut Vec::new())
         .into_iter()
-        .filter_map(|asset| {
+        .flat_map(|asset| {
+            let path = asset.out_path();
+            if let Some(photo) = photos.by_output.get(&path) {
+                return photo_files(&path, photo);
+            }
             let attachments = asset.attachments(config);
-            let contents = assets::publish(&asset.path(root), &asset.rel, attachments).ok()?;
-            Some(OutputFile {
-                path: format!("{}/{}", asset.doc.out_dir, asset.rel),
-                contents,
-            })
+            let contents = assets::publish(&asset.path(root), &asset.rel, attachments);
+            contents
+                .map(|contents| vec![OutputFile { path, contents }])
+                .unwrap_or_default()
         })
         .collect()
 }

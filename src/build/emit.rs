@@ -46,7 +46,7 @@ pub fn site_files(loaded: &Loaded, sink: &Sink) -> Result<Written, Vec<Diagnosti
     let feeds = feeds::files(site, &html_paths, &loaded.rows);
     all.extend(html_paths.iter().map(|p| p.to_string()));
     all.extend(put_all(sink, feeds)?);
-    let typeset = pdf::pdf_files(site, &loaded.options.pdfs)?;
+    let typeset = pdf::pdf_files(site, &loaded.options.pdfs, &loaded.photos.print)?;
     all.extend(put_all(sink, typeset.files)?);
     let problems = links::broken_links(loaded, &references, |path| all.contains(path));
     if problems.is_empty() {
@@ -75,7 +75,12 @@ fn static_files(loaded: &Loaded) -> Vec<OutputFile> {
     if own_static.is_dir() {
         files.extend(crate::base::paths::read_tree(&own_static));
     }
-    files.extend(document_assets(site, &loaded.bodies, &loaded.page_bodies));
+    files.extend(document_assets(
+        site,
+        &loaded.bodies,
+        &loaded.page_bodies,
+        &loaded.photos,
+    ));
     files.extend(pdf::cover_files(site));
     files
 }
@@ -110,7 +115,7 @@ pub fn compendium_files(loaded: &Loaded, sink: &Sink) -> Result<Written, Vec<Dia
         .collect();
     let references = pages(loaded, &renderer, prints, sizes, sink)?;
     let mut paths: BTreeSet<String> = references.into_iter().map(|(path, _)| path).collect();
-    let typeset = pdf::pdf_files(site, &loaded.options.pdfs)?;
+    let typeset = pdf::pdf_files(site, &loaded.options.pdfs, &loaded.photos.print)?;
     paths.extend(put_all(sink, typeset.files)?);
     Ok(Written {
         paths,
@@ -227,7 +232,12 @@ fn pages(
         .into_par_iter()
         .map(|page| {
             let html = renderer.render(&page)?;
-            let (page, references) = rewrite_page(page.path, &html, &base_path, sizes)?;
+            let images = rewrite::Images {
+                sizes,
+                photos: &loaded.photos.by_output,
+                print: matches!(page.spec, render::Spec::Print(_)),
+            };
+            let (page, references) = rewrite_page(page.path, &html, &base_path, &images)?;
             let path = page.path.clone();
             put(sink, page)?;
             Ok((path, references))
@@ -283,7 +293,12 @@ pub fn search_bundle(
 ) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
     let templates = render::Templates::load(&site.root, &site.config.theme)?;
     let base_path = site.config.base_path();
-    let no_images = HashMap::new();
+    let (no_sizes, no_photos) = (HashMap::new(), Default::default());
+    let no_images = rewrite::Images {
+        sizes: &no_sizes,
+        photos: &no_photos,
+        print: false,
+    };
     // Links in a card are written as on the library page that shows it.
     let library = crate::site::urls::page_file(crate::site::urls::LIBRARY_URL);
     let html = render::cards_html(site, &templates, cards).map_err(|d| vec![d])?;
@@ -314,9 +329,9 @@ fn rewrite_page(
     path: String,
     html: &str,
     base_path: &str,
-    sizes: &HashMap<String, (u32, u32)>,
+    images: &rewrite::Images,
 ) -> Result<(OutputFile, Vec<rewrite::Reference>), Diagnostic> {
-    match rewrite::rewrite(&path, html, base_path, sizes) {
+    match rewrite::rewrite(&path, html, base_path, images) {
         Ok(done) => Ok((
             OutputFile {
                 path,

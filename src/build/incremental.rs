@@ -11,8 +11,11 @@ use std::hash::{DefaultHasher, Hash, Hasher};
 use rayon::prelude::*;
 
 use super::Loaded;
+use super::documents::assets_of;
 use super::documents::{case_document, check_bodies};
+use super::photos::{self, Photos};
 use crate::base::diagnostics::Diagnostic;
+use crate::base::paths::OutputFile;
 use crate::input::content;
 use crate::input::taxonomy::Kind;
 use crate::markup::markdown::{self, Highlighter};
@@ -20,6 +23,7 @@ use crate::markup::rewrite;
 use crate::model::{self, Case, Page, compendium};
 use crate::outputs::feeds;
 use crate::render::{self, Card, Planned};
+use crate::site::urls;
 
 /// A fingerprint per output page (its path).
 pub type Prints = HashMap<String, u64>;
@@ -30,15 +34,18 @@ fn hash_of(value: impl Hash) -> u64 {
     hasher.finish()
 }
 
-/// What a case's own page shows of it: its file, and what its dates make of it (the
-/// lifecycle depends on today, the history on git).
-pub(super) fn case_print(case: &Case) -> u64 {
+/// What a case's own page shows of it: its file, what its dates make of it (the
+/// lifecycle depends on today, the history on git), and its photos' versions.
+pub(super) fn case_print(case: &Case, photos: &Photos) -> u64 {
     let derived = format!("{:?} {:?}", case.history, case.lifecycle);
-    hash_of((&case.source.path, &case.source.text, derived))
+    let photos = photos.print_of(&urls::case_dir(case));
+    hash_of((&case.source.path, &case.source.text, derived, photos))
 }
 
-pub(super) fn card_print(card: &Card) -> u64 {
-    hash_of(serde_json::to_vec(card).unwrap_or_default())
+/// What a card shows: its fields, and the versions of its cover if that is a photo.
+pub(super) fn card_print(card: &Card, case: &Case, photos: &Photos) -> u64 {
+    let photos = photos.print_of(&urls::case_dir(case));
+    hash_of((serde_json::to_vec(card).unwrap_or_default(), photos))
 }
 
 pub(super) fn page_print(page: &Page) -> u64 {
@@ -89,19 +96,52 @@ pub struct Applied {
     pub loaded: Loaded,
     /// Whether a case's data row changed, and with it the data files.
     pub rows_changed: bool,
+    /// The output folders of the cases edited or removed, whose published files (but
+    /// their pages) are replaced by `assets`.
+    asset_dirs: Vec<String>,
+    /// The files the edited cases publish beside their pages: images, attachments and
+    /// the versions of their photos.
+    assets: Vec<OutputFile>,
 }
 
-/// Applies an edit of case files (`changed`, as `content/…` paths: edited, new or
-/// removed) to `loaded`, all or nothing; their warnings go to `warnings`. `None` asks
-/// for a full rebuild: a path that is not a case file, a case that becomes or was a
-/// draft, any error (the full build reports it), or a removed case that another names.
+impl Applied {
+    /// Replaces, in the files `built`, what the edited and removed cases published
+    /// beside their pages, and keeps the image sizes the pages are rewritten with in step.
+    pub fn publish_assets(&mut self, built: &mut HashMap<String, Vec<u8>>) {
+        let beside = |path: &str| {
+            self.asset_dirs.iter().any(|dir| {
+                path.strip_prefix(dir.as_str())
+                    .and_then(|rest| rest.strip_prefix('/'))
+                    .is_some_and(|rest| rest != "index.html")
+            })
+        };
+        built.retain(|path, _| !beside(path));
+        let assets = std::mem::take(&mut self.assets);
+        if let Some(sizes) = self.loaded.sizes.get_mut() {
+            sizes.retain(|path, _| !beside(path));
+            let files = assets
+                .iter()
+                .map(|f| (f.path.as_str(), f.contents.as_slice()));
+            sizes.extend(rewrite::image_sizes(files));
+        }
+        built.extend(assets.into_iter().map(|f| (f.path, f.contents)));
+    }
+}
+
+/// Applies an edit of case files and the photos in their bundle folders (`changed`, as
+/// `content/…` paths: edited, new or removed) to `loaded`, all or nothing; their
+/// warnings go to `warnings`. `None` asks for a full rebuild: a path that is neither a
+/// case file nor a photo of a bundle, a case that becomes or was a draft, any error (the
+/// full build reports it), or a removed case that another names.
 pub fn apply_edits(
     mut loaded: Loaded,
     changed: &[String],
     highlighter: &Highlighter,
     warnings: &mut Vec<Diagnostic>,
 ) -> Option<Applied> {
+    let changed = &case_files(&loaded, changed)?;
     let mut found = Vec::new();
+    let mut asset_dirs = Vec::new();
     let root = loaded.site.root.clone();
     let position =
         |loaded: &Loaded, rel: &str| loaded.site.cases.iter().position(|c| c.source.path == rel);
@@ -113,6 +153,7 @@ pub fn apply_edits(
     // Removed first, then edited, then added: each step's positions stay valid.
     for rel in changed.iter().filter(|rel| !exists(rel)) {
         let i = position(&loaded, rel)?;
+        asset_dirs.push(urls::case_dir(&loaded.site.cases[i]));
         model::remove_case(&mut loaded.site, i)?;
         loaded.remove_at(i);
         rows_changed = true;
@@ -148,7 +189,12 @@ pub fn apply_edits(
         .iter()
         .filter_map(|rel| position(&loaded, rel))
         .collect();
-    check_edited(&mut loaded, &indexes, &mut found);
+    asset_dirs.extend(
+        indexes
+            .iter()
+            .map(|&i| urls::case_dir(&loaded.site.cases[i])),
+    );
+    let assets = check_edited(&mut loaded, &indexes, &asset_dirs, &mut found);
     if let Some(file) = &loaded.config_file {
         loaded.site.compendia = compendium::resolve(&loaded.site, file, &mut found);
     }
@@ -166,24 +212,62 @@ pub fn apply_edits(
     Some(Applied {
         loaded,
         rows_changed,
+        asset_dirs,
+        assets,
     })
 }
 
-/// The checks of the edited cases' bodies, and their cleaning.
-fn check_edited(loaded: &mut Loaded, indexes: &[usize], found: &mut Vec<Diagnostic>) {
+/// The case files an edit of `changed` touches: a case file itself, or the bundle
+/// case whose folder holds a changed photo. `None` for any other file.
+fn case_files(loaded: &Loaded, changed: &[String]) -> Option<Vec<String>> {
+    let root = &loaded.site.root;
+    let mut files = Vec::new();
+    for rel in changed {
+        if rel.ends_with(".md") {
+            files.push(rel.clone());
+            continue;
+        }
+        if !crate::outputs::images::is_photo(rel) {
+            return None;
+        }
+        let holder = loaded.site.cases.iter().find(|case| {
+            let dir = case.dir.strip_prefix(root).unwrap_or(&case.dir);
+            case.is_bundle() && std::path::Path::new(rel).starts_with(dir)
+        })?;
+        files.push(holder.source.path.clone());
+    }
+    files.sort();
+    files.dedup();
+    Some(files)
+}
+
+/// The checks of the edited cases' bodies, their photos processed, and their cleaning;
+/// returns the files they publish beside their pages (`dirs`).
+fn check_edited(
+    loaded: &mut Loaded,
+    indexes: &[usize],
+    dirs: &[String],
+    found: &mut Vec<Diagnostic>,
+) -> Vec<OutputFile> {
     let site = &loaded.site;
-    let docs: Vec<_> = indexes
+    let documents: Vec<_> = indexes
         .iter()
         .map(|&i| case_document(&site.cases[i], &loaded.bodies[i]))
         .collect();
-    check_bodies(site, &docs.iter().collect::<Vec<_>>(), found);
-    drop(docs);
+    let docs: Vec<_> = documents.iter().collect();
+    check_bodies(site, &docs, found);
+    loaded
+        .photos
+        .replace(dirs, photos::process(site, &docs, found));
+    let assets = assets_of(site, &docs, &loaded.photos);
+    drop(documents);
     if !loaded.site.config.unsafe_html {
         let sanitiser = rewrite::Sanitiser::default();
         for &i in indexes {
             loaded.bodies[i].html = sanitiser.clean(&loaded.bodies[i].html);
         }
     }
+    assets
 }
 
 impl Loaded {
@@ -211,8 +295,8 @@ impl Loaded {
     fn refresh(&mut self, i: usize) -> bool {
         let case = &self.site.cases[i];
         self.cards[i] = render::card(&self.site, case, &self.bodies[i]);
-        self.card_prints[i] = card_print(&self.cards[i]);
-        self.case_prints[i] = case_print(case);
+        self.card_prints[i] = card_print(&self.cards[i], case, &self.photos);
+        self.case_prints[i] = case_print(case, &self.photos);
         let row = feeds::row(&self.site, case);
         let changed = self.rows[i] != row;
         self.rows[i] = row;

@@ -10,6 +10,7 @@ mod documents;
 mod emit;
 mod incremental;
 mod links;
+mod photos;
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -67,6 +68,8 @@ pub struct Loaded {
     /// The pixel sizes of the site's images by output path, read from the files of the
     /// first emit (only a full rebuild changes images).
     sizes: OnceLock<HashMap<String, (u32, u32)>>,
+    /// The photos beside cases and pages, processed.
+    photos: photos::Photos,
 }
 
 impl Loaded {
@@ -124,6 +127,10 @@ pub fn load(options: &BuildOptions, diagnostics: &mut Vec<Diagnostic>) -> Result
         .map(|p| render_body(p.body()))
         .collect();
     documents::check_all(&site, &mut bodies, &mut page_bodies, diagnostics);
+    let photos = {
+        let documents = documents::documents(&site, &bodies, &page_bodies);
+        photos::process(&site, &documents.iter().collect::<Vec<_>>(), diagnostics)
+    };
     if !site.config.unsafe_html {
         let sanitiser = rewrite::Sanitiser::default();
         let clean = |body: &mut Rendered| body.html = sanitiser.clean(&body.html);
@@ -134,8 +141,12 @@ pub fn load(options: &BuildOptions, diagnostics: &mut Vec<Diagnostic>) -> Result
     Ok(Loaded {
         index: site.index(),
         rows: feeds::rows(&site),
-        case_prints: site.cases.par_iter().map(incremental::case_print).collect(),
-        card_prints: cards.par_iter().map(incremental::card_print).collect(),
+        case_prints: (site.cases.par_iter())
+            .map(|case| incremental::case_print(case, &photos))
+            .collect(),
+        card_prints: (cards.par_iter().zip(&site.cases))
+            .map(|(card, case)| incremental::card_print(card, case, &photos))
+            .collect(),
         page_prints: site.pages.iter().map(incremental::page_print).collect(),
         cards,
         site,
@@ -144,6 +155,7 @@ pub fn load(options: &BuildOptions, diagnostics: &mut Vec<Diagnostic>) -> Result
         options: options.clone(),
         config_file,
         sizes: OnceLock::new(),
+        photos,
     })
 }
 

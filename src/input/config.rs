@@ -46,6 +46,40 @@ pub struct Config {
     /// `anli import`: list headings of the site's own, each with the field it fills
     /// (one of [`IMPORT_FIELDS`]).
     pub import_columns: Vec<(String, String)>,
+    /// How photos beside cases and pages are resized for the web and for print.
+    pub images: ImageSettings,
+}
+
+/// `images` in `site.yaml`: the processing of JPEG, PNG and WebP photos (see
+/// `outputs::images`). Its `Debug` text is part of the cache key.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ImageSettings {
+    /// Process photos at all; `false` publishes them as they are (metadata included).
+    pub process: bool,
+    /// The widths in pixels made for the web (none wider than the photo).
+    pub widths: Vec<u32>,
+    /// WebP and JPEG quality, 1–100.
+    pub quality: u8,
+    /// Make WebP versions beside the JPEG (or PNG) fallback (`format: webp`); `format:
+    /// jpeg` makes the fallback only, for sites that must serve old browsers one file.
+    pub webp: bool,
+    /// The print version's resolution across the compendium's text column.
+    pub print_dpi: u32,
+    /// Photos with more pixels are refused: a decompression bomb stops here.
+    pub max_pixels: u64,
+}
+
+impl Default for ImageSettings {
+    fn default() -> ImageSettings {
+        ImageSettings {
+            process: true,
+            widths: vec![480, 960, 1600],
+            quality: 80,
+            webp: true,
+            print_dpi: 300,
+            max_pixels: 100_000_000,
+        }
+    }
 }
 
 /// One entry of the header navigation.
@@ -95,6 +129,7 @@ impl Default for Config {
                 .map(|t| t.to_string())
                 .collect(),
             import_columns: Vec::new(),
+            images: ImageSettings::default(),
         }
     }
 }
@@ -179,6 +214,37 @@ const FIELDS: &[FieldSpec] = &[
     FieldSpec {
         key: "attachments",
         label: "案例文件夹中可发布的附件类型",
+    },
+    FieldSpec {
+        key: "images",
+        label: "照片的缩放和压缩",
+    },
+];
+
+const IMAGE_FIELDS: &[FieldSpec] = &[
+    FieldSpec {
+        key: "process",
+        label: "是否处理照片",
+    },
+    FieldSpec {
+        key: "widths",
+        label: "网页版宽度（像素）",
+    },
+    FieldSpec {
+        key: "quality",
+        label: "压缩质量",
+    },
+    FieldSpec {
+        key: "format",
+        label: "网页版格式",
+    },
+    FieldSpec {
+        key: "print_dpi",
+        label: "印刷版分辨率",
+    },
+    FieldSpec {
+        key: "max_pixels",
+        label: "像素上限",
     },
 ];
 
@@ -328,6 +394,10 @@ impl Config {
         if let Some(import) = reader.mapping(root, "import", "{columns: {表头: 字段}}") {
             config.import_columns = parse_import(&mut reader, import);
         }
+        let images_shape = "{widths: [480, 960, 1600], quality: 80, print_dpi: 300}";
+        if let Some(images) = reader.mapping(root, "images", images_shape) {
+            config.images = parse_images(&mut reader, images);
+        }
         (config, reader.diagnostics)
     }
 
@@ -467,6 +537,59 @@ fn parse_import(reader: &mut FieldReader, node: Node) -> Vec<(String, String)> {
         }
     }
     found
+}
+
+fn parse_images(reader: &mut FieldReader, node: Node) -> ImageSettings {
+    reader.reject_unknown_keys(node, IMAGE_FIELDS, "images 中");
+    let mut images = ImageSettings::default();
+    if let Some(v) = reader.get::<bool>(node, "process", "布尔值 true 或 false") {
+        images.process = v.value;
+    }
+    let widths = reader.list::<u32>(node, "widths", "像素宽度列表，如 [480, 960, 1600]");
+    let (fit, unfit): (Vec<_>, Vec<_>) = widths
+        .into_iter()
+        .partition(|w| (16..=8192).contains(&w.value));
+    for w in unfit {
+        reader.error(
+            "out-of-range",
+            w.pos,
+            w.len,
+            format!("`widths` 中的 {} 超出范围（16–8192）", w.value),
+            "宽度写成 16 到 8192 之间的像素数，如 [480, 960, 1600]".to_string(),
+        );
+    }
+    if !fit.is_empty() {
+        images.widths = fit.into_iter().map(|w| w.value).collect();
+        images.widths.sort_unstable();
+        images.widths.dedup();
+    }
+    if let Some(v) = reader.get_in::<u8>(node, "quality", 1..=100, "1 到 100 之间的整数，如 80")
+    {
+        images.quality = v.value;
+    }
+    if let Some(v) = reader.get::<String>(node, "format", "webp 或 jpeg") {
+        match v.value.as_str() {
+            "webp" => images.webp = true,
+            "jpeg" => images.webp = false,
+            other => reader.error(
+                "wrong-type",
+                v.pos,
+                v.len,
+                format!("`format` 不能是“{other}”"),
+                "写 webp（WebP，另有 JPEG 供旧浏览器）或 jpeg（只做 JPEG，PNG 图仍为 PNG）"
+                    .to_string(),
+            ),
+        }
+    }
+    let dpi = "72 到 1200 之间的整数，如 300";
+    if let Some(v) = reader.get_in::<u32>(node, "print_dpi", 72..=1200, dpi) {
+        images.print_dpi = v.value;
+    }
+    let pixels = "100 万到 10 亿之间的像素数，如 100000000";
+    if let Some(v) = reader.get_in::<u64>(node, "max_pixels", 1_000_000..=1_000_000_000, pixels) {
+        images.max_pixels = v.value;
+    }
+    images
 }
 
 fn parse_lifecycle(reader: &mut FieldReader, node: Node, mut lifecycle: Lifecycle) -> Lifecycle {

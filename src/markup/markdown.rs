@@ -66,6 +66,8 @@ pub struct Rendered {
     pub headings: Vec<Heading>,
     /// Local (relative) image paths with their byte offset in the markdown.
     pub images: Vec<(String, usize)>,
+    /// The byte offsets (of the path) of local images written without alt text (`![](…)`).
+    pub images_without_alt: Vec<usize>,
     /// Link and image targets as written, with their byte offset, so a broken or unsafe
     /// one can be reported at its line.
     pub links: Vec<(String, usize)>,
@@ -286,6 +288,9 @@ fn parse<'a>(
                     .map_or(range.start, |i| range.start + i);
                 if matches!(tag, Tag::Image { .. }) && is_local_path(dest_url) {
                     rendered.images.push((dest_url.to_string(), at));
+                    if markdown[range.clone()].starts_with("![]") {
+                        rendered.images_without_alt.push(at);
+                    }
                 }
                 rendered.links.push((dest_url.to_string(), at));
                 events.push(event);

@@ -4,7 +4,7 @@
 //! gives body headings an anchor link.
 
 use std::cell::RefCell;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use lol_html::html_content::{ContentType, Element};
 use lol_html::{RewriteStrSettings, element, rewrite_str};
@@ -35,18 +35,88 @@ const URL_ATTRIBUTES: &[(&str, &str)] = &[
     ("form", "action"),
 ];
 
-/// Rewrites one page. `page_path` is its path in the output (`scenarios/x/index.html`),
-/// `image_sizes` the pixel size of image files by output path.
+/// A photo processed for publishing (`outputs::images`): its versions, each published
+/// beside the original under the original's stem and the cache key.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct Photo {
+    /// The upright original's size.
+    pub width: u32,
+    pub height: u32,
+    pub webp: Vec<PhotoFile>,
+    /// JPEG, or PNG for a PNG or a picture with transparency; widest last.
+    pub fallback: Vec<PhotoFile>,
+    /// Sized for the compendium's column at the print resolution.
+    pub print: PhotoFile,
+    /// The cache folder that holds the files.
+    #[serde(skip)]
+    pub folder: std::path::PathBuf,
+    /// How the output names start: the original's stem and the key (`车间.3fa9c2d1e0.`).
+    #[serde(skip)]
+    pub prefix: String,
+}
+
+/// One version of a photo: its file in the cache folder (`960.webp`) and its size.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct PhotoFile {
+    pub file: String,
+    pub width: u32,
+    pub height: u32,
+}
+
+impl Photo {
+    /// Every version.
+    pub fn files(&self) -> impl Iterator<Item = &PhotoFile> {
+        self.webp
+            .iter()
+            .chain(&self.fallback)
+            .chain(std::iter::once(&self.print))
+    }
+
+    /// The name a version is published under, beside the original.
+    pub fn name(&self, file: &PhotoFile) -> String {
+        format!("{}{}", self.prefix, file.file)
+    }
+
+    /// The widest web version, which the original's own name also serves.
+    pub fn widest(&self) -> &PhotoFile {
+        self.fallback.last().unwrap_or(&self.print)
+    }
+}
+
+/// What the rewrite knows of the site's images, by output path.
+pub struct Images<'a> {
+    /// The pixel size of every image file.
+    pub sizes: &'a HashMap<String, (u32, u32)>,
+    /// The processed photos, by the original's output path.
+    pub photos: &'a BTreeMap<String, Photo>,
+    /// Whether the page is printed (a compendium's print page): photos in their print
+    /// version, without alternatives.
+    pub print: bool,
+}
+
+/// How wide a photo shows: in a case body (`.body`, 48rem at most) and elsewhere (the
+/// cover, as wide as the page's 72rem column), less the column's padding on a phone.
+const BODY_SIZES: &str = "(max-width: 50.5rem) calc(100vw - 2.5rem), 48rem";
+const WIDE_SIZES: &str = "(max-width: 74.5rem) calc(100vw - 2.5rem), 72rem";
+
+/// Rewrites one page. `page_path` is its path in the output (`scenarios/x/index.html`).
 pub fn rewrite(
     page_path: &str,
     html: &str,
     base_path: &str,
-    image_sizes: &HashMap<String, (u32, u32)>,
+    images: &Images,
 ) -> Result<Rewritten, String> {
     let page_dir = page_path.rsplit_once('/').map_or("", |(dir, _)| dir);
     let references = RefCell::new(Vec::new());
     let cited = RefCell::new(std::collections::HashSet::new());
     let mut settings = RewriteStrSettings::new();
+    // Before the URL handlers, so that they see (and check) the version a photo shows.
+    for (selector, sizes) in [(".body img[src]", BODY_SIZES), ("img[src]", WIDE_SIZES)] {
+        settings = settings
+            .append_element_content_handler(element!(selector, move |el: &mut Element| {
+                Ok(show_photo(el, images, page_dir, base_path, sizes)?)
+            }));
+    }
     for &(tag, attribute) in URL_ATTRIBUTES {
         let references = &references;
         settings = settings.append_element_content_handler(element!(
@@ -78,7 +148,7 @@ pub fn rewrite(
             set_if_missing(el, "decoding", "async")?;
             let src = el.get_attribute("src").unwrap_or_default();
             if let Url::Internal(target) = classify(&src, page_dir)
-                && let Some((width, height)) = image_sizes.get(&target)
+                && let Some((width, height)) = images.sizes.get(&target)
             {
                 set_if_missing(el, "width", &width.to_string())?;
                 set_if_missing(el, "height", &height.to_string())?;
@@ -131,6 +201,86 @@ pub fn rewrite(
         html,
         references: references.into_inner(),
     })
+}
+
+/// The fragment by which an author keeps a photo as it is: `![…](flow.png#original)`.
+pub const KEEP_ORIGINAL: &str = "#original";
+
+/// Points an `<img>` of a processed photo at its versions: on the web a `<picture>` of
+/// WebP sizes with the fallback's sizes in the `<img>` (`srcset`, `sizes`, `width`,
+/// `height`), in print its print version. An image the author gave a `srcset` is left.
+fn show_photo(
+    el: &mut Element,
+    images: &Images,
+    page_dir: &str,
+    base_path: &str,
+    sizes: &str,
+) -> Result<(), lol_html::errors::AttributeNameError> {
+    let src = el.get_attribute("src").unwrap_or_default();
+    // The author's mark for a photo published as it is has done its work.
+    if let Some(kept) = src.strip_suffix(KEEP_ORIGINAL) {
+        return el.set_attribute("src", kept);
+    }
+    let Url::Internal(target) = classify(&src, page_dir) else {
+        return Ok(());
+    };
+    let Some(photo) = images.photos.get(&target) else {
+        return Ok(());
+    };
+    if el.has_attribute("srcset") {
+        return Ok(());
+    }
+    let src = src.trim();
+    let dir = &src[..src.rfind('/').map_or(0, |i| i + 1)];
+    let url = |file: &PhotoFile| format!("{dir}{}", name_in_url(&photo.name(file)));
+    let set_size = |el: &mut Element, file: &PhotoFile| {
+        set_if_missing(el, "width", &file.width.to_string())?;
+        set_if_missing(el, "height", &file.height.to_string())
+    };
+    if images.print {
+        el.set_attribute("src", &url(&photo.print))?;
+        return set_size(el, &photo.print);
+    }
+    // `srcset` is no URL attribute of the link handlers: the sub-path is put in here.
+    let root = if dir.starts_with('/') { base_path } else { "" };
+    let srcset = |files: &[PhotoFile]| {
+        let each: Vec<String> = files
+            .iter()
+            .map(|f| format!("{root}{} {}w", url(f), f.width))
+            .collect();
+        each.join(", ")
+    };
+    // The fallback's `src` for browsers without `srcset`: the one nearest a column's width.
+    let middle = photo.fallback.iter().rev().find(|f| f.width <= 960);
+    el.set_attribute("src", &url(middle.unwrap_or(photo.widest())))?;
+    el.set_attribute("srcset", &srcset(&photo.fallback))?;
+    el.set_attribute("sizes", sizes)?;
+    set_size(el, photo.widest())?;
+    if photo.webp.is_empty() {
+        return Ok(());
+    }
+    let webp = srcset(&photo.webp);
+    el.before(
+        &format!("<picture><source type=\"image/webp\" srcset=\"{webp}\" sizes=\"{sizes}\">"),
+        ContentType::Html,
+    );
+    el.after("</picture>", ContentType::Html);
+    Ok(())
+}
+
+/// A file name as a URL path segment: what would end the attribute, the path or a
+/// `srcset` entry (space, comma) is percent-encoded; other characters, Chinese among
+/// them, stay as written.
+fn name_in_url(name: &str) -> String {
+    let mut url = String::with_capacity(name.len());
+    for c in name.chars() {
+        if c.is_ascii_control() || " \"'#?%,&<>/".contains(c) {
+            url.push_str(&format!("%{:02X}", c as u32));
+        } else {
+            url.push(c);
+        }
+    }
+    url
 }
 
 fn set_if_missing(
@@ -465,7 +615,65 @@ mod tests {
 
     fn run(page: &str, html: &str) -> Rewritten {
         let sizes = HashMap::from([("factories/x/a.png".to_string(), (640, 480))]);
-        rewrite(page, html, "/anli", &sizes).unwrap()
+        let images = Images {
+            sizes: &sizes,
+            photos: &photos(),
+            print: false,
+        };
+        rewrite(page, html, "/anli", &images).unwrap()
+    }
+
+    /// `factories/x/车间 1.jpg`, processed to 480 and 960 pixels wide.
+    fn photos() -> BTreeMap<String, Photo> {
+        let file = |file: &str, width| PhotoFile {
+            file: file.to_string(),
+            width,
+            height: width * 3 / 4,
+        };
+        let photo = Photo {
+            width: 4000,
+            height: 3000,
+            webp: vec![file("480.webp", 480), file("960.webp", 960)],
+            fallback: vec![file("480.jpg", 480), file("960.jpg", 960)],
+            print: file("print.jpg", 1913),
+            folder: Default::default(),
+            prefix: "车间 1.0123456789.".to_string(),
+        };
+        BTreeMap::from([("factories/x/车间 1.jpg".to_string(), photo)])
+    }
+
+    #[test]
+    fn a_photo_shows_its_sizes_as_webp_with_a_jpeg_fallback_and_prints_its_print_version() {
+        let html = r#"<div class="body"><img src="车间%201.jpg" alt="车间"></div><img src="/factories/x/车间%201.jpg" alt="封面">"#;
+        let out = run("factories/x/index.html", html);
+        let body = r#"<picture><source type="image/webp" srcset="车间%201.0123456789.480.webp 480w, 车间%201.0123456789.960.webp 960w" sizes="(max-width: 50.5rem) calc(100vw - 2.5rem), 48rem"><img src="车间%201.0123456789.960.jpg" alt="车间" srcset="车间%201.0123456789.480.jpg 480w, 车间%201.0123456789.960.jpg 960w" sizes="(max-width: 50.5rem) calc(100vw - 2.5rem), 48rem" width="960" height="720" loading="lazy" decoding="async"></picture>"#;
+        assert!(out.html.contains(body), "{}", out.html);
+        let cover = r#"<source type="image/webp" srcset="/anli/factories/x/车间%201.0123456789.480.webp 480w, /anli/factories/x/车间%201.0123456789.960.webp 960w" sizes="(max-width: 74.5rem) calc(100vw - 2.5rem), 72rem"><img src="/anli/factories/x/车间%201.0123456789.960.jpg" alt="封面" srcset="/anli/factories/x/车间%201.0123456789.480.jpg 480w"#;
+        assert!(out.html.contains(cover), "{}", out.html);
+        assert!(
+            !out.html[out.html.rfind("<picture>").unwrap_or(0)..].contains("loading"),
+            "the cover, at the top, loads at once"
+        );
+        let targets: Vec<&str> = out.references.iter().map(|r| r.target.as_str()).collect();
+        assert_eq!(
+            targets, ["factories/x/车间 1.0123456789.960.jpg"; 2],
+            "the link check sees the version shown"
+        );
+
+        let sizes = HashMap::new();
+        let images = Images {
+            sizes: &sizes,
+            photos: &photos(),
+            print: true,
+        };
+        let printed = rewrite(
+            "compendium/book/index.html",
+            r#"<div class="body"><img src="../../factories/x/车间%201.jpg" alt="车间"></div>"#,
+            "",
+            &images,
+        )
+        .unwrap();
+        assert!(printed.html.contains(r#"<img src="../../factories/x/车间%201.0123456789.print.jpg" alt="车间" width="1913" height="1434" loading="lazy" decoding="async">"#), "{}", printed.html);
     }
 
     #[test]

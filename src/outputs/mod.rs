@@ -2,6 +2,7 @@
 //! index, the compendium PDFs, and the sink every file goes into.
 
 pub mod feeds;
+pub mod images;
 pub mod pdf;
 pub mod search;
 pub mod sink;

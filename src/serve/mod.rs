@@ -222,7 +222,8 @@ fn rebuild_cases(
     let state = &mut *state;
     let loaded = state.loaded.take()?;
     let mut warnings = Vec::new();
-    let applied = crate::build::apply_edits(loaded, changed, highlighter, &mut warnings)?;
+    let mut applied = crate::build::apply_edits(loaded, changed, highlighter, &mut warnings)?;
+    applied.publish_assets(&mut state.files);
     let (loaded, rows_changed) = (applied.loaded, applied.rows_changed);
     let made = crate::build::changed_files(&loaded, &state.prints, rows_changed, &state.files);
     let made = made.ok()?;
@@ -239,7 +240,7 @@ fn rebuild_cases(
     let mut diagnostics = Diagnostics::default();
     diagnostics.extend(warnings);
     Some(format!(
-        "{}重新构建（{} 个案例有变化，增量）：更新 {count} 个文件，用时 {} 毫秒",
+        "{}重新构建（{} 个文件有变化，增量）：更新 {count} 个文件，用时 {} 毫秒",
         diagnostics.render(Format::Human, false),
         changed.len(),
         started.elapsed().as_millis()
@@ -385,10 +386,12 @@ fn watch(
                 .iter()
                 .filter(|p| !p.is_dir())
                 .all(|p| p.extension().is_some_and(|e| e == "css"));
+            // Case files and photos go the incremental way (a photo as an edit of the
+            // bundle case that holds it); anything else rebuilds the site.
             let cases: Vec<String> = changed
                 .iter()
-                .filter(|p| p.extension().is_some_and(|e| e == "md"))
                 .map(|p| crate::base::paths::relative(&root, p))
+                .filter(|p| p.ends_with(".md") || crate::outputs::images::is_photo(p))
                 .collect();
             let incremental = (cases.len() == changed.len())
                 .then(|| rebuild_cases(&state, &cases, &highlighter))

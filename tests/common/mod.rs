@@ -118,7 +118,11 @@ pub fn copy_tree(from: &Path, to: &Path) {
     for entry in walkdir::WalkDir::new(from) {
         let entry = entry.unwrap();
         let rel = entry.path().strip_prefix(from).unwrap();
-        if rel.starts_with("target") || rel.starts_with("output") || rel.starts_with(".git") {
+        if rel.starts_with("target")
+            || rel.starts_with("output")
+            || rel.starts_with(".git")
+            || rel.starts_with(".anli-cache")
+        {
             continue;
         }
         let dest = to.join(rel);

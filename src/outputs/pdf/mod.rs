@@ -5,7 +5,8 @@
 mod markup;
 mod world;
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
+use std::path::PathBuf;
 
 use rayon::prelude::*;
 use typst::diag::Warned;
@@ -43,7 +44,13 @@ pub struct Typeset {
 }
 
 /// The PDFs of the compendia `pdfs` asks for, typeset in parallel.
-pub fn pdf_files(site: &Site, pdfs: &Pdfs) -> Result<Typeset, Vec<Diagnostic>> {
+/// `print` names, by a photo's path on disk, the file of its print version, which the
+/// PDF embeds instead of the original.
+pub fn pdf_files(
+    site: &Site,
+    pdfs: &Pdfs,
+    print: &HashMap<PathBuf, PathBuf>,
+) -> Result<Typeset, Vec<Diagnostic>> {
     let wanted: Vec<&Compendium> = site
         .compendia
         .iter()
@@ -72,7 +79,7 @@ pub fn pdf_files(site: &Site, pdfs: &Pdfs) -> Result<Typeset, Vec<Diagnostic>> {
                 stacks: &stacks,
                 prelude: (&prelude.0, &prelude.1),
             };
-            let result = typeset(site, book, &design, &fonts, &library);
+            let result = typeset(site, book, &design, &fonts, &library, print);
             bar.inc(1);
             result.map(|(contents, warnings)| Typeset {
                 files: vec![OutputFile {
@@ -138,6 +145,7 @@ fn typeset(
     design: &markup::Design,
     fonts: &world::Fonts,
     library: &typst::utils::LazyHash<typst::Library>,
+    print: &HashMap<PathBuf, PathBuf>,
 ) -> Result<(Vec<u8>, Vec<Diagnostic>), Vec<Diagnostic>> {
     let families = &design.stacks.families;
     let mut markup = markup::document(site, book, design, &BTreeSet::new());
@@ -152,6 +160,11 @@ fn typeset(
     }
     if !replaced.is_empty() {
         markup = markup::document(site, book, design, &replaced);
+    }
+    for (_, file) in &mut markup.images {
+        if let Some(version) = print.get(file) {
+            *file = version.clone();
+        }
     }
     let world = world::BookWorld::new(
         library,
