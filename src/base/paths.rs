@@ -1,6 +1,6 @@
 //! Paths as anli writes them: relative, `/`-separated, and the files a build makes.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// `root`-relative path with `/` separators, as diagnostics print it.
 pub fn relative(root: &Path, path: &Path) -> String {
@@ -29,6 +29,24 @@ pub fn normal_path(rel: &str) -> String {
 pub struct OutputFile {
     pub path: String,
     pub contents: Vec<u8>,
+}
+
+/// A file of the built site copied from a file on disk (a photo's version in the
+/// cache), so that a build does not hold it in memory.
+#[derive(Debug, Clone)]
+pub struct CopiedFile {
+    pub path: String,
+    pub from: PathBuf,
+}
+
+impl CopiedFile {
+    /// The file with its contents, for a build kept in memory.
+    pub fn read(self) -> std::io::Result<OutputFile> {
+        Ok(OutputFile {
+            contents: std::fs::read(&self.from)?,
+            path: self.path,
+        })
+    }
 }
 
 /// Reads every file under `dir` as output files relative to it, in a stable order.

@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use crate::base::diagnostics::Diagnostic;
-use crate::base::paths::{OutputFile, normal_path, relative};
+use crate::base::paths::{CopiedFile, OutputFile, normal_path, relative};
 use crate::base::source::{self, SourceFile};
 use crate::input::content::PAGES_DIR;
 use crate::input::{assets, config};
@@ -349,27 +349,35 @@ pub(super) fn document_assets(
     bodies: &[Rendered],
     page_bodies: &[Rendered],
     photos: &Photos,
-) -> Vec<OutputFile> {
+) -> Assets {
     let documents = documents(site, bodies, page_bodies);
     assets_of(site, &documents.iter().collect::<Vec<_>>(), photos)
 }
 
+/// What cases and pages publish beside their pages.
+#[derive(Default)]
+pub(super) struct Assets {
+    /// Images and attachments as they are (SVG cleaned), read.
+    pub(super) files: Vec<OutputFile>,
+    /// The versions of photos, copied from the cache.
+    pub(super) copies: Vec<CopiedFile>,
+}
+
 /// The files `docs` publish beside their pages: photos as their processed versions,
 /// other images and attachments as they are.
-pub(super) fn assets_of(site: &Site, docs: &[&Document], photos: &Photos) -> Vec<OutputFile> {
+pub(super) fn assets_of(site: &Site, docs: &[&Document], photos: &Photos) -> Assets {
     let (root, config) = (&site.root, &site.config);
-    published_assets(root, docs, &mut Vec::new())
-        .into_iter()
-        .flat_map(|asset| {
-            let path = asset.out_path();
-            if let Some(photo) = photos.by_output.get(&path) {
-                return photo_files(&path, photo);
-            }
-            let attachments = asset.attachments(config);
-            let contents = assets::publish(&asset.path(root), &asset.rel, attachments);
-            contents
-                .map(|contents| vec![OutputFile { path, contents }])
-                .unwrap_or_default()
-        })
-        .collect()
+    let mut assets = Assets::default();
+    for asset in published_assets(root, docs, &mut Vec::new()) {
+        let path = asset.out_path();
+        if let Some(photo) = photos.by_output.get(&path) {
+            assets.copies.extend(photo_files(&path, photo));
+            continue;
+        }
+        let attachments = asset.attachments(config);
+        if let Ok(contents) = assets::publish(&asset.path(root), &asset.rel, attachments) {
+            assets.files.push(OutputFile { path, contents });
+        }
+    }
+    assets
 }

@@ -5,11 +5,11 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use rayon::prelude::*;
 
-use super::documents::document_assets;
+use super::documents::{Assets, document_assets};
 use super::incremental::{self, Prints};
 use super::{Loaded, links};
 use crate::base::diagnostics::Diagnostic;
-use crate::base::paths::OutputFile;
+use crate::base::paths::{CopiedFile, OutputFile};
 use crate::base::source;
 use crate::markup::markdown::Rendered;
 use crate::markup::rewrite;
@@ -34,9 +34,10 @@ pub struct Written {
 /// wins). Returns what was written, or every broken internal link or template problem.
 pub fn site_files(loaded: &Loaded, sink: &Sink) -> Result<Written, Vec<Diagnostic>> {
     let site = &loaded.site;
-    let files = static_files(loaded);
+    let Assets { files, copies } = static_files(loaded);
     let sizes = image_sizes(loaded, &files);
     let mut all = put_all(sink, files)?;
+    all.extend(copy_all(sink, copies)?);
     let templates = render::Templates::load(&site.root, &site.config.theme)?;
     let renderer = render::Renderer::new(&loaded.inputs(), &templates);
     let plan = render::plan(site, &loaded.index);
@@ -62,8 +63,9 @@ pub fn site_files(loaded: &Loaded, sink: &Sink) -> Result<Written, Vec<Diagnosti
 }
 
 /// The files a build copies: the theme's and the site's static files (the stylesheet
-/// with the theme's settings), case and page assets, compendium covers.
-fn static_files(loaded: &Loaded) -> Vec<OutputFile> {
+/// with the theme's settings), case and page assets, compendium covers; photos'
+/// versions as copies from the cache.
+fn static_files(loaded: &Loaded) -> Assets {
     let site = &loaded.site;
     let mut files = crate::site::theme::theme_static_files(&site.root, &site.config.theme);
     for file in &mut files {
@@ -75,14 +77,13 @@ fn static_files(loaded: &Loaded) -> Vec<OutputFile> {
     if own_static.is_dir() {
         files.extend(crate::base::paths::read_tree(&own_static));
     }
-    files.extend(document_assets(
-        site,
-        &loaded.bodies,
-        &loaded.page_bodies,
-        &loaded.photos,
-    ));
+    let assets = document_assets(site, &loaded.bodies, &loaded.page_bodies, &loaded.photos);
+    files.extend(assets.files);
     files.extend(pdf::cover_files(site));
-    files
+    Assets {
+        files,
+        copies: assets.copies,
+    }
 }
 
 /// The pixel sizes of the images among `files`, read once per load.
@@ -103,7 +104,7 @@ fn image_sizes<'l>(loaded: &'l Loaded, files: &[OutputFile]) -> &'l HashMap<Stri
 /// link elsewhere does not hold up a book.
 pub fn compendium_files(loaded: &Loaded, sink: &Sink) -> Result<Written, Vec<Diagnostic>> {
     let site = &loaded.site;
-    let sizes = image_sizes(loaded, &static_files(loaded));
+    let sizes = image_sizes(loaded, &static_files(loaded).files);
     let templates = render::Templates::load(&site.root, &site.config.theme)?;
     let renderer = render::Renderer::new(&loaded.inputs(), &templates);
     let prints: Vec<render::Planned> = render::plan(site, &loaded.index)
@@ -137,17 +138,32 @@ fn put_all(sink: &Sink, files: Vec<OutputFile>) -> Result<BTreeSet<String>, Vec<
     Ok(paths)
 }
 
+/// Copies `files` into `sink` in parallel, returning their paths.
+fn copy_all(sink: &Sink, files: Vec<CopiedFile>) -> Result<BTreeSet<String>, Vec<Diagnostic>> {
+    let paths = files.iter().map(|f| f.path.clone()).collect();
+    files
+        .into_par_iter()
+        .try_for_each(|file| {
+            let path = file.path.clone();
+            sink.copy(file).map_err(|err| write_failed(&path, err))
+        })
+        .map_err(|d| vec![d])?;
+    Ok(paths)
+}
+
 fn put(sink: &Sink, file: OutputFile) -> Result<(), Diagnostic> {
     let path = file.path.clone();
-    sink.put(file).map_err(|err| {
-        Diagnostic::error(
-            "output",
-            &path,
-            source::Pos::START,
-            format!("写出失败：{err}"),
-        )
-        .help("检查输出目录所在磁盘的空间和权限")
-    })
+    sink.put(file).map_err(|err| write_failed(&path, err))
+}
+
+fn write_failed(path: &str, err: std::io::Error) -> Diagnostic {
+    Diagnostic::error(
+        "output",
+        path,
+        source::Pos::START,
+        format!("写出失败：{err}"),
+    )
+    .help("检查输出目录所在磁盘的空间和权限")
 }
 
 /// What an incremental rebuild changes in the served site.

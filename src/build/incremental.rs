@@ -261,13 +261,16 @@ fn check_edited(
         .replace(dirs, photos::process(site, &docs, found));
     let assets = assets_of(site, &docs, &loaded.photos);
     drop(documents);
+    // Served from memory: the photos' versions are read in.
+    let copies = assets.copies.into_iter().filter_map(|c| c.read().ok());
+    let files = assets.files.into_iter().chain(copies).collect();
     if !loaded.site.config.unsafe_html {
         let sanitiser = rewrite::Sanitiser::default();
         for &i in indexes {
             loaded.bodies[i].html = sanitiser.clean(&loaded.bodies[i].html);
         }
     }
-    assets
+    files
 }
 
 impl Loaded {

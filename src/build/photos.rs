@@ -11,7 +11,7 @@ use rayon::prelude::*;
 
 use super::documents::{Asset, Document, published_assets};
 use crate::base::diagnostics::Diagnostic;
-use crate::base::paths::{OutputFile, normal_path, relative};
+use crate::base::paths::{CopiedFile, normal_path, relative};
 use crate::base::source::Pos;
 use crate::markup::markdown::asset_path;
 use crate::markup::rewrite::{KEEP_ORIGINAL, Photo, PhotoFile};
@@ -77,9 +77,7 @@ pub(super) fn process(
     let results: Vec<Result<Photo, Diagnostic>> = assets
         .par_iter()
         .map(|asset| {
-            let bytes = std::fs::read(asset.path(root)).map_err(|e| format!("无法读取：{e}"));
-            bytes
-                .and_then(|b| images::photo(&cache, &asset.rel, &b, settings))
+            images::photo(&cache, &asset.path(root), settings)
                 .map_err(|problem| refused(root, asset, &problem))
         })
         .collect();
@@ -149,27 +147,23 @@ fn refused(root: &Path, asset: &Asset, problem: &str) -> Diagnostic {
     .help(help)
 }
 
-/// The files a photo publishes beside its original: every version under its own name,
-/// and the widest web version under the original's name (for links to it), read from
-/// the cache. `path` is the original's output path.
-pub(super) fn photo_files(path: &str, photo: &Photo) -> Vec<OutputFile> {
+/// The files a photo publishes beside its original, copied from the cache: every
+/// version under its own name, and the widest web version under the original's name
+/// (for links to it). `path` is the original's output path.
+pub(super) fn photo_files(path: &str, photo: &Photo) -> Vec<CopiedFile> {
     let dir = path.rsplit_once('/').map_or("", |(dir, _)| dir);
-    let read = |file: &PhotoFile| std::fs::read(photo.folder.join(&file.file)).ok();
-    let mut files: Vec<OutputFile> = photo
+    let from = |file: &PhotoFile| photo.folder.join(&file.file);
+    let mut files: Vec<CopiedFile> = photo
         .files()
-        .filter_map(|file| {
-            Some(OutputFile {
-                path: format!("{dir}/{}", photo.name(file)),
-                contents: read(file)?,
-            })
+        .map(|file| CopiedFile {
+            path: format!("{dir}/{}", photo.name(file)),
+            from: from(file),
         })
         .collect();
-    if let Some(contents) = read(photo.widest()) {
-        files.push(OutputFile {
-            path: path.to_string(),
-            contents,
-        });
-    }
+    files.push(CopiedFile {
+        path: path.to_string(),
+        from: from(photo.widest()),
+    });
     files
 }
 

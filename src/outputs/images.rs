@@ -47,31 +47,76 @@ pub fn cache_dir(root: &Path) -> PathBuf {
     std::env::temp_dir().join(format!("anli-images-{tag:016x}"))
 }
 
-/// The processed versions of a photo, from the cache or made now. `name` is the
-/// source's file name (its stem starts the output names); `bytes` its contents. `Err`
-/// is the end of a sentence in Chinese saying what is wrong with the file.
-pub fn photo(
-    cache: &Path,
-    name: &str,
-    bytes: &[u8],
-    settings: &ImageSettings,
-) -> Result<Photo, String> {
-    let key = key(bytes, settings);
-    let folder = cache.join(&key);
-    let mut photo = match read_manifest(&folder) {
-        Some(photo) => photo,
+/// The processed versions of the photo at `source`, from the cache or made now (its
+/// file's stem starts the output names). `Err` is the end of a sentence in Chinese
+/// saying what is wrong with the file.
+pub fn photo(cache: &Path, source: &Path, settings: &ImageSettings) -> Result<Photo, String> {
+    // A file whose size and modification time are as when it was last read is not
+    // read again: a warm build of a thousand photos need not hash a gigabyte.
+    let stamp = cache.join("stamps").join(stamp(source, settings));
+    let known = std::fs::read_to_string(&stamp).ok();
+    let known = known.filter(|key| key.len() == 32 && key.bytes().all(|b| b.is_ascii_hexdigit()));
+    let cached = known.and_then(|key| Some((read_manifest(&cache.join(&key))?, key)));
+    let (mut photo, key) = match cached {
+        Some(found) => found,
         None => {
-            let made = process(bytes, settings)?;
-            store(cache, &folder, &made)
-                .map_err(|e| format!("处理后无法写入缓存文件夹 {}：{e}", cache.display()))?
+            let bytes = std::fs::read(source).map_err(|e| format!("无法读取：{e}"))?;
+            let key = key(&bytes, settings);
+            let folder = cache.join(&key);
+            let photo = match read_manifest(&folder) {
+                Some(photo) => photo,
+                None => store(cache, &folder, &process(&bytes, settings)?)
+                    .map_err(|e| format!("处理后无法写入缓存文件夹 {}：{e}", cache.display()))?,
+            };
+            write_stamp(&stamp, &key);
+            (photo, key)
         }
     };
-    let stem = Path::new(name)
+    let stem = source
         .file_stem()
         .map_or(String::from("image"), |s| s.to_string_lossy().into_owned());
     photo.prefix = format!("{stem}.{}.", &key[..10]);
-    photo.folder = folder;
+    photo.folder = cache.join(&key);
     Ok(photo)
+}
+
+/// The name of the note that a file, as it is now, holds the photo of a cache key:
+/// its path, size, modification time and inode, with the code's version and settings.
+fn stamp(source: &Path, settings: &ImageSettings) -> String {
+    let meta = std::fs::metadata(source).ok();
+    let modified = meta.as_ref().and_then(|m| m.modified().ok());
+    let inode = meta.as_ref().map(inode_of);
+    let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+    hasher.update(&VERSION.to_le_bytes());
+    hasher.update(format!("{settings:?}").as_bytes());
+    let file = format!(
+        "{source:?} {:?} {modified:?} {inode:?}",
+        meta.map(|m| m.len())
+    );
+    hasher.update(file.as_bytes());
+    format!("{:032x}", hasher.digest128())
+}
+
+#[cfg(unix)]
+fn inode_of(meta: &std::fs::Metadata) -> u64 {
+    std::os::unix::fs::MetadataExt::ino(meta)
+}
+
+#[cfg(not(unix))]
+fn inode_of(_: &std::fs::Metadata) -> u64 {
+    0
+}
+
+/// Writes a stamp whole or not at all; a stamp that cannot be written only costs a read.
+fn write_stamp(stamp: &Path, key: &str) {
+    let Some(dir) = stamp.parent() else { return };
+    let temporary = stamp.with_extension(format!("{}.tmp", std::process::id()));
+    let written = std::fs::create_dir_all(dir)
+        .and_then(|()| std::fs::write(&temporary, key))
+        .and_then(|()| std::fs::rename(&temporary, stamp));
+    if written.is_err() {
+        let _ = std::fs::remove_file(&temporary);
+    }
 }
 
 /// The cache key: the code's version, the settings and the source's bytes.

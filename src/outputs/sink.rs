@@ -7,7 +7,7 @@ use std::io;
 use std::path::{Component, Path, PathBuf};
 use std::sync::Mutex;
 
-use crate::base::paths::OutputFile;
+use crate::base::paths::{CopiedFile, OutputFile};
 
 /// Written into every output folder, so a later build knows it may replace the folder.
 pub const MARKER: &str = ".anli-output";
@@ -108,6 +108,16 @@ impl Sink<'_> {
         }
     }
 
+    /// Takes one file copied from disk: read into memory, copied into the staging
+    /// folder (by the kernel, without passing through the build), or dropped.
+    pub fn copy(&self, file: CopiedFile) -> io::Result<()> {
+        match self {
+            Sink::Memory(_) => self.put(file.read()?),
+            Sink::Staging(staging) => staging.copy(&file),
+            Sink::Discard => Ok(()),
+        }
+    }
+
     /// The files kept, in the order they came (none unless in memory).
     pub fn into_files(self) -> Vec<OutputFile> {
         match self {
@@ -151,13 +161,25 @@ impl Staging {
     }
 
     fn write(&self, file: &OutputFile) -> io::Result<()> {
-        if !is_safe(&file.path) {
+        write_file(&self.target(&file.path)?, &file.contents)
+    }
+
+    fn copy(&self, file: &CopiedFile) -> io::Result<()> {
+        let target = self.target(&file.path)?;
+        if let Some(dir) = target.parent() {
+            fs::create_dir_all(dir)?;
+        }
+        fs::copy(&file.from, target).map(|_| ())
+    }
+
+    /// Where a file of the site goes in the staging folder; never outside it.
+    fn target(&self, path: &str) -> io::Result<PathBuf> {
+        if !is_safe(path) {
             return Err(io::Error::other(format!(
-                "拒绝写出输出目录之外的路径：{}",
-                file.path
+                "拒绝写出输出目录之外的路径：{path}"
             )));
         }
-        write_file(&self.dir.join(&file.path), &file.contents)
+        Ok(self.dir.join(path))
     }
 
     /// Makes the staging folder the output.
