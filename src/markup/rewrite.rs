@@ -111,7 +111,10 @@ pub fn rewrite(
     let cited = RefCell::new(std::collections::HashSet::new());
     let mut settings = RewriteStrSettings::new();
     // Before the URL handlers, so that they see (and check) the version a photo shows.
-    for (selector, sizes) in [(".body img[src]", BODY_SIZES), ("img[src]", WIDE_SIZES)] {
+    // Only where there is a photo to show: matching every image costs a site without.
+    let photos = !images.photos.is_empty() || html.contains(KEEP_ORIGINAL);
+    let selectors = [(".body img[src]", BODY_SIZES), ("img[src]", WIDE_SIZES)];
+    for (selector, sizes) in selectors.into_iter().filter(|_| photos) {
         settings = settings
             .append_element_content_handler(element!(selector, move |el: &mut Element| {
                 Ok(show_photo(el, images, page_dir, base_path, sizes)?)
