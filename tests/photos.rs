@@ -179,9 +179,12 @@ fn unreadable_photos_are_errors_at_the_line_that_shows_them() {
     std::fs::write(folder.join("cut.jpg"), &whole[..whole.len() / 2]).unwrap();
     std::fs::write(folder.join("bomb.png"), png_header(60_000, 60_000)).unwrap();
     std::fs::write(folder.join("text.jpg"), "这不是图片").unwrap();
+    std::fs::write(folder.join("cut-cover.jpg"), &whole[..whole.len() / 2]).unwrap();
     let body = "\n![截断](cut.jpg)\n\n![炸弹](bomb.png)\n\n![文本](text.jpg)\n\n![外面](../../../secret.jpg)\n";
     let index = folder.join("index.md");
-    let mut text = std::fs::read_to_string(&index).unwrap();
+    let mut text = std::fs::read_to_string(&index)
+        .unwrap()
+        .replace("cover: upright.jpg", "cover: cut-cover.jpg");
     text.push_str(body);
     std::fs::write(&index, text).unwrap();
 
@@ -207,6 +210,12 @@ fn unreadable_photos_are_errors_at_the_line_that_shows_them() {
         bomb.message.contains("60000×60000") && bomb.message.contains("解压炸弹"),
         "{}",
         bomb.message
+    );
+    let cover = at("cut-cover.jpg");
+    assert_eq!(
+        (cover.line, cover.column, cover.code.as_str()),
+        (8, 8, "bad-image"),
+        "at the cover's value"
     );
     assert_eq!(at("text.jpg").line, 25);
     assert_eq!(at("secret.jpg").line, 27);

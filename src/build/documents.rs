@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use crate::base::diagnostics::Diagnostic;
 use crate::base::paths::{CopiedFile, OutputFile, normal_path, relative};
-use crate::base::source::{self, SourceFile};
+use crate::base::source::{self, SourceFile, Spanned};
 use crate::input::content::PAGES_DIR;
 use crate::input::{assets, config};
 use crate::markup::markdown::{self, Rendered, asset_path};
@@ -25,7 +25,7 @@ pub(super) struct Document<'a> {
     pub(super) bundle: bool,
     /// Its page's folder in the output.
     pub(super) out_dir: String,
-    pub(super) cover: Option<&'a str>,
+    pub(super) cover: Option<&'a Spanned<String>>,
     pub(super) body: &'a Rendered,
 }
 
@@ -37,7 +37,7 @@ pub(super) fn case_document<'a>(case: &'a model::Case, body: &'a Rendered) -> Do
         dir: &case.dir,
         bundle: case.is_bundle(),
         out_dir: urls::case_dir(case),
-        cover: case.cover.as_deref(),
+        cover: case.cover.as_ref(),
         body,
     }
 }
@@ -262,7 +262,7 @@ pub(super) fn published_assets<'a>(
 ) -> Vec<Asset<'a>> {
     let mut assets = Vec::new();
     for &doc in docs {
-        let named = doc.cover.map(str::to_string).into_iter();
+        let named = doc.cover.map(|c| c.value.clone()).into_iter();
         let named = named.chain(doc.body.images.iter().map(|(url, _)| asset_path(url)));
         if !doc.bundle {
             let valid = named.filter(|rel| model::check_asset(root, doc.dir, rel).is_ok());

@@ -39,7 +39,7 @@ pub(super) fn broken_links(
         };
         if let Some(doc) = doc {
             // A missing cover or body image was reported when the case was checked.
-            let cover = doc.cover.map(|c| format!("{}/{c}", doc.out_dir));
+            let cover = doc.cover.map(|c| format!("{}/{}", doc.out_dir, c.value));
             if reference.is_image
                 && (doc.body.images.iter().any(|i| same(&i))
                     || cover.as_deref() == Some(reference.target.as_str()))

@@ -121,22 +121,22 @@ fn refused(root: &Path, asset: &Asset, problem: &str) -> Diagnostic {
         .images
         .iter()
         .find(|(url, _)| normal_path(&asset_path(url)) == asset.rel)
-        .map(|(url, offset)| (doc.body_start + offset, url.chars().count()));
+        .map(|(url, offset)| {
+            (
+                doc.source.pos_of(doc.body_start + offset),
+                url.chars().count(),
+            )
+        });
     let cover = || {
-        let at = doc.source.text.find("\ncover:")? + 1;
-        (doc.cover.map(normal_path).as_deref() == Some(asset.rel.as_str())).then_some((at, 5))
+        let cover = doc.cover.filter(|c| normal_path(&c.value) == asset.rel)?;
+        Some((cover.pos, cover.len))
     };
     let message = format!("图片“{}”{problem}", asset.rel);
     let help = "用看图软件打开检查；从原始照片重新导出为 JPEG 或 PNG（1 亿像素以内）后替换，或删去对它的引用";
     match named.or_else(cover) {
-        Some((offset, len)) => Diagnostic::error(
-            "bad-image",
-            &doc.source.path,
-            doc.source.pos_of(offset),
-            message,
-        )
-        .with_len(len)
-        .snippet_from(doc.source),
+        Some((pos, len)) => Diagnostic::error("bad-image", &doc.source.path, pos, message)
+            .with_len(len)
+            .snippet_from(doc.source),
         None => Diagnostic::error(
             "bad-image",
             &relative(root, &asset.path(root)),

@@ -39,9 +39,6 @@ const URL_ATTRIBUTES: &[(&str, &str)] = &[
 /// beside the original under the original's stem and the cache key.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Photo {
-    /// The upright original's size.
-    pub width: u32,
-    pub height: u32,
     pub webp: Vec<PhotoFile>,
     /// JPEG, or PNG for a PNG or a picture with transparency; widest last.
     pub fallback: Vec<PhotoFile>,
@@ -219,6 +216,10 @@ fn show_photo(
     base_path: &str,
     sizes: &str,
 ) -> Result<(), lol_html::errors::AttributeNameError> {
+    // Set by the author, or already by the `.body` handler (both match a body image).
+    if el.has_attribute("srcset") {
+        return Ok(());
+    }
     let src = el.get_attribute("src").unwrap_or_default();
     // The author's mark for a photo published as it is has done its work.
     if let Some(kept) = src.strip_suffix(KEEP_ORIGINAL) {
@@ -230,9 +231,6 @@ fn show_photo(
     let Some(photo) = images.photos.get(&target) else {
         return Ok(());
     };
-    if el.has_attribute("srcset") {
-        return Ok(());
-    }
     let src = src.trim();
     let dir = &src[..src.rfind('/').map_or(0, |i| i + 1)];
     let url = |file: &PhotoFile| format!("{dir}{}", name_in_url(&photo.name(file)));
@@ -634,8 +632,6 @@ mod tests {
             height: width * 3 / 4,
         };
         let photo = Photo {
-            width: 4000,
-            height: 3000,
             webp: vec![file("480.webp", 480), file("960.webp", 960)],
             fallback: vec![file("480.jpg", 480), file("960.jpg", 960)],
             print: file("print.jpg", 1913),

@@ -114,7 +114,7 @@ pub struct Case {
     pub reviews: Vec<Review>,
     pub metrics: Vec<Metric>,
     pub summary: Option<String>,
-    pub cover: Option<String>,
+    pub cover: Option<Spanned<String>>,
     /// Indexes into [`Site::cases`].
     pub related: Vec<usize>,
     pub draft: bool,
@@ -722,7 +722,7 @@ fn read_status(
 
 /// `cover` must name a file inside the case's folder that exists.
 /// Checks `cover`; returns it only if it names a file the page may show.
-fn check_cover(reader: &mut FieldReader, root: &Path, raw: &RawCase) -> Option<String> {
+fn check_cover(reader: &mut FieldReader, root: &Path, raw: &RawCase) -> Option<Spanned<String>> {
     let cover = raw.front.cover.as_ref()?;
     if let Err(problem) = check_asset(root, &raw.dir, &cover.value) {
         reader.error(
@@ -734,7 +734,7 @@ fn check_cover(reader: &mut FieldReader, root: &Path, raw: &RawCase) -> Option<S
         );
         return None;
     }
-    Some(cover.value.clone())
+    Some(cover.clone())
 }
 
 /// Help text for a missing or misplaced image.

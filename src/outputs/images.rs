@@ -141,7 +141,7 @@ fn read_manifest(folder: &Path) -> Option<Photo> {
 fn store(cache: &Path, folder: &Path, made: &Made) -> std::io::Result<Photo> {
     let name = folder.file_name().unwrap_or_default().to_string_lossy();
     let temporary = cache.join(format!("{name}.{}.tmp", std::process::id()));
-    let photo = made.photo();
+    let photo = made.photo.clone();
     let write = || -> std::io::Result<()> {
         std::fs::create_dir_all(&temporary)?;
         for (file, bytes) in &made.encoded {
@@ -159,62 +159,33 @@ fn store(cache: &Path, folder: &Path, made: &Made) -> std::io::Result<Photo> {
     result.map(|()| photo)
 }
 
-/// A photo processed now: its versions and their encoded bytes by cache file name.
+/// A photo processed now: its versions, and their encoded bytes by cache file name.
 struct Made {
-    width: u32,
-    height: u32,
-    webp: Vec<(u32, u32)>,
-    fallback: Vec<(u32, u32)>,
-    fallback_ext: &'static str,
-    print: (u32, u32),
-    print_ext: &'static str,
+    photo: Photo,
     encoded: Vec<(String, Vec<u8>)>,
-}
-
-impl Made {
-    fn photo(&self) -> Photo {
-        let file = |label: String, ext: &str, (width, height): (u32, u32)| PhotoFile {
-            file: format!("{label}.{ext}"),
-            width,
-            height,
-        };
-        let sizes = |list: &[(u32, u32)], ext: &str| -> Vec<PhotoFile> {
-            list.iter()
-                .map(|&size| file(size.0.to_string(), ext, size))
-                .collect()
-        };
-        Photo {
-            width: self.width,
-            height: self.height,
-            webp: sizes(&self.webp, "webp"),
-            fallback: sizes(&self.fallback, self.fallback_ext),
-            print: file("print".to_string(), self.print_ext, self.print),
-            folder: PathBuf::new(),
-            prefix: String::new(),
-        }
-    }
 }
 
 /// Decodes, turns upright, resizes and encodes a photo.
 fn process(bytes: &[u8], settings: &ImageSettings) -> Result<Made, String> {
     let image = decode(bytes, settings.max_pixels)?;
-    let (width, height) = (image.width(), image.height());
-    let png_like = image.color().has_alpha() || sniff(bytes) == Some(ImageFormat::Png);
-    let lossless = sniff(bytes) == Some(ImageFormat::Png);
+    let width = image.width();
+    let lossless = image::guess_format(bytes).ok() == Some(ImageFormat::Png);
+    let png_like = lossless || image.color().has_alpha();
     let image = if png_like {
         DynamicImage::ImageRgba8(image.into_rgba8())
     } else {
         DynamicImage::ImageRgb8(image.into_rgb8())
     };
-    let mut made = Made {
-        width,
-        height,
-        webp: Vec::new(),
-        fallback: Vec::new(),
-        fallback_ext: if png_like { "png" } else { "jpg" },
-        print: (0, 0),
-        print_ext: if png_like { "png" } else { "jpg" },
-        encoded: Vec::new(),
+    // The fallback's and the print version's type.
+    let ext = if png_like { "png" } else { "jpg" };
+    let mut encoded = Vec::new();
+    let mut keep = |file: String, version: &DynamicImage, data: Vec<u8>| {
+        encoded.push((file.clone(), data));
+        PhotoFile {
+            file,
+            width: version.width(),
+            height: version.height(),
+        }
     };
     let mut widths: Vec<u32> = settings
         .widths
@@ -228,31 +199,28 @@ fn process(bytes: &[u8], settings: &ImageSettings) -> Result<Made, String> {
     widths.sort_unstable();
     widths.dedup();
     let quality = settings.quality;
+    let (mut webp, mut fallback) = (Vec::new(), Vec::new());
     for &w in &widths {
         let version = resized(&image, w)?;
-        let size = (version.width(), version.height());
         if settings.webp {
-            let webp = encode_webp(&version, quality, lossless)?;
-            made.encoded.push((format!("{w}.webp"), webp));
-            made.webp.push(size);
+            let data = encode_webp(&version, quality, lossless)?;
+            webp.push(keep(format!("{w}.webp"), &version, data));
         }
-        let fallback = encode(&version, made.fallback_ext, quality)?;
-        made.encoded
-            .push((format!("{w}.{}", made.fallback_ext), fallback));
-        made.fallback.push(size);
+        let data = encode(&version, ext, quality)?;
+        fallback.push(keep(format!("{w}.{ext}"), &version, data));
     }
     let print_width = (PRINT_COLUMN_MM / 25.4 * f64::from(settings.print_dpi)).round() as u32;
-    let print = resized(&image, print_width.min(width))?;
-    made.print = (print.width(), print.height());
-    let print_bytes = encode(&print, made.print_ext, quality.max(85))?;
-    made.encoded
-        .push((format!("print.{}", made.print_ext), print_bytes));
-    Ok(made)
-}
-
-/// The format the bytes say they are.
-fn sniff(bytes: &[u8]) -> Option<ImageFormat> {
-    image::guess_format(bytes).ok()
+    let version = resized(&image, print_width.min(width))?;
+    let data = encode(&version, ext, quality.max(85))?;
+    let print = keep(format!("print.{ext}"), &version, data);
+    let photo = Photo {
+        webp,
+        fallback,
+        print,
+        folder: PathBuf::new(),
+        prefix: String::new(),
+    };
+    Ok(Made { photo, encoded })
 }
 
 /// Decodes `bytes` upright, refusing more than `max_pixels` before any pixel is read.
@@ -373,11 +341,19 @@ mod tests {
 
     #[test]
     fn widths_are_never_upscaled_and_keep_proportions() {
-        let made = process(&jpeg(1000, 500), &settings()).expect("processes");
-        assert_eq!(made.webp, vec![(480, 240), (960, 480), (1000, 500)]);
-        assert_eq!(made.fallback, made.webp);
-        assert_eq!(made.print, (1000, 500));
-        assert_eq!(made.fallback_ext, "jpg");
+        let photo = process(&jpeg(1000, 500), &settings())
+            .expect("processes")
+            .photo;
+        let sizes = |files: &[PhotoFile]| -> Vec<(u32, u32)> {
+            files.iter().map(|f| (f.width, f.height)).collect()
+        };
+        assert_eq!(
+            sizes(&photo.webp),
+            vec![(480, 240), (960, 480), (1000, 500)]
+        );
+        assert_eq!(sizes(&photo.fallback), sizes(&photo.webp));
+        assert_eq!((photo.print.width, photo.print.height), (1000, 500));
+        assert_eq!(photo.print.file, "print.jpg");
     }
 
     #[test]

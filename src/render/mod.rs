@@ -725,7 +725,7 @@ pub fn card(site: &Site, case: &Case, body: &Rendered) -> Card {
         badge: labels::badge(case),
         summary: keep_digit_groups(&summary(site, case, body)).into_owned(),
         first_metric: shown_metrics(&case.metrics[..case.metrics.len().min(1)]).pop(),
-        cover: case.cover.as_ref().map(|c| format!("{url}{c}")),
+        cover: case.cover.as_ref().map(|c| format!("{url}{}", c.value)),
         url,
     }
 }
