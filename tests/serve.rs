@@ -714,7 +714,7 @@ fn the_plan_diff_renders_exactly_the_pages_an_edit_changes() {
     let applied = edit(loaded, file);
     let changed = changed_files(
         &applied.loaded,
-        &written.prints,
+        &written.emitted,
         applied.rows_changed,
         &built,
     );
@@ -734,10 +734,10 @@ fn the_plan_diff_renders_exactly_the_pages_an_edit_changes() {
         text.replace("title: ", "title: 新建 "),
     )
     .unwrap();
-    let prints = changed.prints;
+    let emitted = changed.emitted;
     let applied = edit(applied.loaded, new);
     assert!(applied.rows_changed);
-    let changed = changed_files(&applied.loaded, &prints, true, &built).unwrap();
+    let changed = changed_files(&applied.loaded, &emitted, true, &built).unwrap();
     let paths: Vec<&str> = changed.files.iter().map(|f| f.path.as_str()).collect();
     for made in [
         "factories/xinjian-gongchang/index.html",
@@ -753,8 +753,8 @@ fn the_plan_diff_renders_exactly_the_pages_an_edit_changes() {
 
     // Removed again: its page goes.
     fs::remove_file(site.path().join(new)).unwrap();
-    let prints = changed.prints;
+    let emitted = changed.emitted;
     let applied = edit(applied.loaded, new);
-    let changed = changed_files(&applied.loaded, &prints, true, &built).unwrap();
+    let changed = changed_files(&applied.loaded, &emitted, true, &built).unwrap();
     assert_eq!(changed.removed, ["factories/xinjian-gongchang/index.html"]);
 }

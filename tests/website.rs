@@ -437,3 +437,61 @@ fn a_long_listing_links_the_first_last_and_nearby_pages() {
     assert_eq!(numbers.len(), 4, "{numbers:?}"); // 1, 3, 4 and the last
     assert_eq!(html.matches("class=\"gap\"").count(), 1);
 }
+
+/// The built-in templates that list cards, with `card.html` rendered by the partial
+/// instead, as a theme written before `card.html` does: written into `site`.
+fn cards_by_include(site: &Path) {
+    let theme = Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/templates");
+    for name in [
+        "index.html",
+        "list.html",
+        "term.html",
+        "cases.html",
+        "case.html",
+    ] {
+        let text = std::fs::read_to_string(theme.join(name)).unwrap();
+        assert!(text.contains("{{ card.html | safe }}"), "{name}");
+        let text = text.replace(
+            "{{ card.html | safe }}",
+            "{% include \"partials/card.html\" %}",
+        );
+        std::fs::create_dir_all(site.join("templates")).unwrap();
+        std::fs::write(site.join("templates").join(name), text).unwrap();
+    }
+}
+
+#[test]
+fn cards_made_once_and_spliced_in_are_the_cards_a_theme_renders_itself() {
+    let site = tempfile::tempdir().unwrap();
+    common::copy_tree(&fixture("website"), site.path());
+    cards_by_include(site.path());
+    let (_a, spliced) = build("website", &["--base-url", "/anli/"]);
+    let (_b, included) = build_site(site.path(), &["--base-url", "/anli/"]);
+    assert_eq!(
+        spliced.keys().collect::<Vec<_>>(),
+        included.keys().collect::<Vec<_>>()
+    );
+    for (path, bytes) in &spliced {
+        assert!(included[path] == *bytes, "{path} differs");
+    }
+    let home = page(&spliced, "index.html");
+    assert!(!home.contains("<!--anli:card:"));
+    assert!(!attributes(&home, "article.card h3 a", "href").is_empty());
+}
+
+#[test]
+fn a_broken_link_in_the_card_template_is_reported_at_a_page_that_lists_the_card() {
+    let site = tempfile::tempdir().unwrap();
+    common::copy_tree(&fixture("website"), site.path());
+    let card = "<article class=\"card\"><a href=\"{{ card.url }}\">{{ card.title }}</a> <a href=\"/nowhere/\">更多</a></article>";
+    std::fs::create_dir_all(site.path().join("templates/partials")).unwrap();
+    std::fs::write(site.path().join("templates/partials/card.html"), card).unwrap();
+    let (code, found) = common::check_json_at(site.path(), &["--no-pdf"]);
+    assert_eq!(code, 1);
+    let broken: Vec<_> = found.iter().filter(|d| d.code == "broken-link").collect();
+    assert!(!broken.is_empty(), "{found:?}");
+    for d in &broken {
+        assert!(d.file.ends_with("index.html"), "{d:?}");
+        assert!(d.message.contains("“/nowhere/”"), "{d:?}");
+    }
+}

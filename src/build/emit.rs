@@ -5,8 +5,9 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use rayon::prelude::*;
 
+use super::cards::Cards;
 use super::documents::{Assets, document_assets};
-use super::incremental::{self, Prints};
+use super::incremental::{self, Emitted};
 use super::{Loaded, links};
 use crate::base::diagnostics::Diagnostic;
 use crate::base::paths::{CopiedFile, OutputFile};
@@ -25,8 +26,9 @@ pub struct Written {
     pub warnings: Vec<Diagnostic>,
     /// The fonts the PDFs are set in, when PDFs were made.
     pub pdf_fonts: Option<String>,
-    /// The fingerprint of every page, for the next incremental rebuild.
-    pub prints: Prints,
+    /// The fingerprint of every page and the cards' HTML, for the next incremental
+    /// rebuild.
+    pub emitted: Emitted,
 }
 
 /// Puts every file of the built site into `sink`: static files, case assets, pages
@@ -41,12 +43,24 @@ pub fn site_files(loaded: &Loaded, sink: &Sink) -> Result<Written, Vec<Diagnosti
     let templates = render::Templates::load(&site.root, &site.config.theme)?;
     let renderer = render::Renderer::new(&loaded.inputs(), &templates);
     let plan = render::plan(site, &loaded.index);
-    let prints = incremental::prints(loaded, &plan, &renderer);
-    let references = pages(loaded, &renderer, plan, sizes, sink)?;
+    let site_print = incremental::site_print(&renderer);
+    let prints = incremental::prints(loaded, &plan, site_print);
+    let images = card_images(loaded, sizes);
+    let base_path = site.config.base_path();
+    let no_cards = Default::default();
+    let cards = Cards::new(
+        &renderer,
+        &images,
+        &base_path,
+        (site_print, &loaded.card_prints),
+        &no_cards,
+    );
+    let (mut references, card_links) = pages(loaded, &renderer, plan, &cards, sink)?;
     let html_paths: Vec<&str> = references.iter().map(|(p, _)| p.as_str()).collect();
     let feeds = feeds::files(site, &html_paths, &loaded.rows);
     all.extend(html_paths.iter().map(|p| p.to_string()));
     all.extend(put_all(sink, feeds)?);
+    references.extend(card_links);
     let typeset = pdf::pdf_files(site, &loaded.options.pdfs, &loaded.photos.print)?;
     all.extend(put_all(sink, typeset.files)?);
     let problems = links::broken_links(loaded, &references, |path| all.contains(path));
@@ -55,7 +69,10 @@ pub fn site_files(loaded: &Loaded, sink: &Sink) -> Result<Written, Vec<Diagnosti
             paths: all,
             warnings: typeset.warnings,
             pdf_fonts: typeset.fonts,
-            prints,
+            emitted: Emitted {
+                prints,
+                cards: cards.into_made(),
+            },
         })
     } else {
         Err(problems)
@@ -114,7 +131,10 @@ pub fn compendium_files(loaded: &Loaded, sink: &Sink) -> Result<Written, Vec<Dia
             _ => false,
         })
         .collect();
-    let references = pages(loaded, &renderer, prints, sizes, sink)?;
+    let images = card_images(loaded, sizes);
+    let no_cards = Default::default();
+    let cards = Cards::new(&renderer, &images, "", (0, &[]), &no_cards);
+    let (references, _) = pages(loaded, &renderer, prints, &cards, sink)?;
     let mut paths: BTreeSet<String> = references.into_iter().map(|(path, _)| path).collect();
     let typeset = pdf::pdf_files(site, &loaded.options.pdfs, &loaded.photos.print)?;
     paths.extend(put_all(sink, typeset.files)?);
@@ -122,7 +142,7 @@ pub fn compendium_files(loaded: &Loaded, sink: &Sink) -> Result<Written, Vec<Dia
         paths,
         warnings: typeset.warnings,
         pdf_fonts: typeset.fonts,
-        prints: Prints::default(),
+        emitted: Emitted::default(),
     })
 }
 
@@ -172,17 +192,17 @@ pub struct Changed {
     pub files: Vec<OutputFile>,
     /// The pages that are gone (a listing lost a page, a case was removed).
     pub removed: Vec<String>,
-    /// The fingerprint of every page now.
-    pub prints: Prints,
+    /// The fingerprint of every page now and the cards' HTML.
+    pub emitted: Emitted,
 }
 
 /// The files an edit changes: the pages of the new plan whose fingerprint differs from
-/// `old` or that `old` lacks, the atom feed, the sitemap when pages come or go and the
+/// `old`'s or that `old` lacks, the atom feed, the sitemap when pages come or go and the
 /// data files when `rows_changed`. `built` is the site as served, for image sizes and
 /// the link check.
 pub fn changed_files(
     loaded: &Loaded,
-    old: &Prints,
+    old: &Emitted,
     rows_changed: bool,
     built: &HashMap<String, Vec<u8>>,
 ) -> Result<Changed, Vec<Diagnostic>> {
@@ -193,33 +213,71 @@ pub fn changed_files(
     let templates = render::Templates::load(&site.root, &site.config.theme)?;
     let renderer = render::Renderer::new(&loaded.inputs(), &templates);
     let plan = render::plan(site, &loaded.index);
-    let prints = incremental::prints(loaded, &plan, &renderer);
+    let site_print = incremental::site_print(&renderer);
+    let prints = incremental::prints(loaded, &plan, site_print);
     let removed: Vec<String> = old
+        .prints
         .keys()
         .filter(|path| !prints.contains_key(*path))
         .cloned()
         .collect();
     // The sitemap lists every page: made again only when pages come or go.
-    let pages_come_or_go = !removed.is_empty() || plan.iter().any(|p| !old.contains_key(&p.path));
+    let pages_come_or_go =
+        !removed.is_empty() || plan.iter().any(|p| !old.prints.contains_key(&p.path));
     let sitemap_paths: Option<Vec<String>> =
         pages_come_or_go.then(|| plan.iter().map(|p| p.path.clone()).collect());
     let changed: Vec<render::Planned> = plan
         .into_iter()
-        .filter(|page| old.get(&page.path) != prints.get(&page.path))
+        .filter(|page| old.prints.get(&page.path) != prints.get(&page.path))
         .collect();
     let sink = Sink::memory();
-    let references = pages(loaded, &renderer, changed, sizes, &sink)?;
+    let images = card_images(loaded, sizes);
+    let base_path = site.config.base_path();
+    let cards = Cards::new(
+        &renderer,
+        &images,
+        &base_path,
+        (site_print, &loaded.card_prints),
+        &old.cards,
+    );
+    let (mut references, card_links) = pages(loaded, &renderer, changed, &cards, &sink)?;
+    references.extend(card_links);
     let mut files = sink.into_files();
     let made: BTreeSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
     let gone: BTreeSet<&str> = removed.iter().map(String::as_str).collect();
-    let problems = links::broken_links(loaded, &references, |path| {
-        made.contains(path) || (built.contains_key(path) && !gone.contains(path))
-    });
+    // The feeds are made on the other core while the links are checked.
+    let (problems, feeds) = rayon::join(
+        || {
+            links::broken_links(loaded, &references, |path| {
+                made.contains(path) || (built.contains_key(path) && !gone.contains(path))
+            })
+        },
+        || changed_feeds(loaded, sitemap_paths, rows_changed),
+    );
     if !problems.is_empty() {
         return Err(problems);
     }
     drop((made, gone));
-    files.push(feeds::atom_file(site));
+    files.extend(feeds);
+    Ok(Changed {
+        files,
+        removed,
+        emitted: Emitted {
+            prints,
+            cards: cards.into_made(),
+        },
+    })
+}
+
+/// The feeds an edit changes: the atom feed, the sitemap when pages come or go (then
+/// `sitemap_paths` lists them) and the data files when `rows_changed`.
+fn changed_feeds(
+    loaded: &Loaded,
+    sitemap_paths: Option<Vec<String>>,
+    rows_changed: bool,
+) -> Vec<OutputFile> {
+    let site = &loaded.site;
+    let mut files = vec![feeds::atom_file(site)];
     if let Some(paths) = sitemap_paths {
         let paths: Vec<&str> = paths.iter().map(String::as_str).collect();
         files.push(feeds::sitemap_file(site, &paths));
@@ -227,44 +285,66 @@ pub fn changed_files(
     if rows_changed {
         files.extend(feeds::data_files(&loaded.rows));
     }
-    Ok(Changed {
-        files,
-        removed,
-        prints,
-    })
+    files
+}
+
+/// What the rewrite knows of the site's images for a page on screen (a card's).
+fn card_images<'l>(
+    loaded: &'l Loaded,
+    sizes: &'l HashMap<String, (u32, u32)>,
+) -> rewrite::Images<'l> {
+    rewrite::Images {
+        sizes,
+        photos: &loaded.photos.by_output,
+        print: false,
+    }
 }
 
 /// Renders and rewrites the planned pages into `sink`, each page in one go, so that
-/// only the pages in the making are held. Returns each page's links.
+/// only the pages in the making are held; their cards come from `cards`. Returns each
+/// page's links, and those of the cards they show (each card's once).
 fn pages(
     loaded: &Loaded,
     renderer: &render::Renderer,
     plan: Vec<render::Planned>,
-    sizes: &HashMap<String, (u32, u32)>,
+    cards: &Cards,
     sink: &Sink,
-) -> Result<References, Vec<Diagnostic>> {
+) -> Result<(References, References), Vec<Diagnostic>> {
     let base_path = loaded.site.config.base_path();
-    let results: Vec<Result<(String, Vec<rewrite::Reference>), Diagnostic>> = plan
+    type Made = (String, Vec<rewrite::Reference>, Vec<usize>);
+    let results: Vec<Result<Made, Diagnostic>> = plan
         .into_par_iter()
         .map(|page| {
             let html = renderer.render(&page)?;
             let images = rewrite::Images {
-                sizes,
-                photos: &loaded.photos.by_output,
                 print: matches!(page.spec, render::Spec::Print(_)),
+                ..*cards.images()
             };
-            let (page, references) = rewrite_page(page.path, &html, &base_path, &images)?;
-            let path = page.path.clone();
-            put(sink, page)?;
-            Ok((path, references))
+            let done = rewrite_page(&page.path, &html, &base_path, &images)?;
+            drop(html);
+            let (html, shown) = cards.splice(done.html, &page.shows.cards)?;
+            let path = page.path;
+            put(
+                sink,
+                OutputFile {
+                    path: path.clone(),
+                    contents: html.into_bytes(),
+                },
+            )?;
+            Ok((path, done.references, shown))
         })
         .collect();
-    let (references, errors): (Vec<_>, Vec<_>) = results.into_iter().partition(Result::is_ok);
-    if errors.is_empty() {
-        Ok(references.into_iter().filter_map(Result::ok).collect())
-    } else {
-        Err(errors.into_iter().filter_map(Result::err).collect())
+    let (made, errors): (Vec<_>, Vec<_>) = results.into_iter().partition(Result::is_ok);
+    if !errors.is_empty() {
+        return Err(errors.into_iter().filter_map(Result::err).collect());
     }
+    let mut references = Vec::with_capacity(made.len());
+    let mut shown = Vec::new();
+    for (path, links, cards) in made.into_iter().filter_map(Result::ok) {
+        shown.push((path.clone(), cards));
+        references.push((path, links));
+    }
+    Ok((references, cards.references(&shown)))
 }
 
 /// Puts the built site's files into `sink`, the search index last (unless `search` is
@@ -320,10 +400,7 @@ pub fn search_bundle(
     let html = render::cards_html(site, &templates, cards).map_err(|d| vec![d])?;
     let html: Vec<String> = html
         .into_par_iter()
-        .map(|card| {
-            let (file, _) = rewrite_page(library.clone(), &card, &base_path, &no_images)?;
-            Ok(String::from_utf8(file.contents).unwrap_or_default())
-        })
+        .map(|card| Ok(rewrite_page(&library, &card, &base_path, &no_images)?.html))
         .collect::<Result<_, Diagnostic>>()
         .map_err(|d| vec![d])?;
     let texts: Vec<search::CardText> = cards
@@ -341,25 +418,12 @@ pub fn search_bundle(
 pub(super) type References = Vec<(String, Vec<rewrite::Reference>)>;
 
 /// Runs the rewrite stage over the rendered page `html` at `path`.
-fn rewrite_page(
-    path: String,
+pub(super) fn rewrite_page(
+    path: &str,
     html: &str,
     base_path: &str,
     images: &rewrite::Images,
-) -> Result<(OutputFile, Vec<rewrite::Reference>), Diagnostic> {
-    match rewrite::rewrite(&path, html, base_path, images) {
-        Ok(done) => Ok((
-            OutputFile {
-                path,
-                contents: done.html.into_bytes(),
-            },
-            done.references,
-        )),
-        Err(message) => Err(Diagnostic::error(
-            "rewrite",
-            &path,
-            source::Pos::START,
-            message,
-        )),
-    }
+) -> Result<rewrite::Rewritten, Diagnostic> {
+    rewrite::rewrite(path, html, base_path, images)
+        .map_err(|message| Diagnostic::error("rewrite", path, source::Pos::START, message))
 }

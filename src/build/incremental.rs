@@ -11,6 +11,7 @@ use std::hash::{DefaultHasher, Hash, Hasher};
 use rayon::prelude::*;
 
 use super::Loaded;
+use super::cards::CardsMade;
 use super::documents::assets_of;
 use super::documents::{case_document, check_bodies};
 use super::photos::{self, Photos};
@@ -25,8 +26,17 @@ use crate::outputs::feeds;
 use crate::render::{self, Card, Planned};
 use crate::site::urls;
 
-/// A fingerprint per output page (its path).
-pub type Prints = HashMap<String, u64>;
+/// A fingerprint per output page (its path), in a map with a fast hash: an edit looks
+/// up every page of a large site several times.
+pub type Prints = rustc_hash::FxHashMap<String, u64>;
+
+/// What an emit leaves for the next incremental one: the fingerprint of every page,
+/// and the cards' HTML.
+#[derive(Default)]
+pub struct Emitted {
+    pub(super) prints: Prints,
+    pub(super) cards: CardsMade,
+}
 
 fn hash_of(value: impl Hash) -> u64 {
     let mut hasher = DefaultHasher::new();
@@ -52,9 +62,13 @@ pub(super) fn page_print(page: &Page) -> u64 {
     hash_of((&page.source.path, &page.source.text))
 }
 
+/// The fingerprint of what every page shows: the `site` context.
+pub(super) fn site_print(renderer: &render::Renderer) -> u64 {
+    hash_of(renderer.site_context_json())
+}
+
 /// The fingerprint of every page of `plan`.
-pub(super) fn prints(loaded: &Loaded, plan: &[Planned], renderer: &render::Renderer) -> Prints {
-    let site_print = hash_of(renderer.site_context_json());
+pub(super) fn prints(loaded: &Loaded, plan: &[Planned], site_print: u64) -> Prints {
     let counts_print = hash_of(all_counts(loaded));
     plan.par_iter()
         .map(|page| {
@@ -147,17 +161,17 @@ pub fn apply_edits(
         |loaded: &Loaded, rel: &str| loaded.site.cases.iter().position(|c| c.source.path == rel);
     let exists = |rel: &str| root.join(rel).symlink_metadata().is_ok();
     let mut rows_changed = false;
-    // The cases as they were, while no case comes or goes: the index is then updated
-    // in place rather than made again.
-    let mut replaced = Some(Vec::new());
-    // Removed first, then edited, then added: each step's positions stay valid.
+    // Removed first, then edited, then added: each step's positions stay valid. The
+    // index follows each step: a case leaves its lists before it changes or goes, and
+    // joins them at its place after.
     for rel in changed.iter().filter(|rel| !exists(rel)) {
         let i = position(&loaded, rel)?;
         asset_dirs.push(urls::case_dir(&loaded.site.cases[i]));
+        loaded.site.unindex(&mut loaded.index, i);
         model::remove_case(&mut loaded.site, i)?;
+        loaded.index.renumber(i, false);
         loaded.remove_at(i);
         rows_changed = true;
-        replaced = None;
     }
     let (drafts, today) = (loaded.options.drafts, model::today());
     let mut touched = Vec::new();
@@ -169,19 +183,19 @@ pub fn apply_edits(
             Some(i) => {
                 // Its history is that of its commits, which an edit does not change.
                 case.history = loaded.site.cases[i].history;
-                let old = std::mem::replace(&mut loaded.site.cases[i], case);
-                if let Some(replaced) = &mut replaced {
-                    replaced.push((i, old));
-                }
+                loaded.site.unindex(&mut loaded.index, i);
+                loaded.site.cases[i] = case;
+                loaded.site.reindex(&mut loaded.index, i);
                 loaded.bodies[i] = body;
                 touched.push(rel.as_str());
             }
             None => {
                 let i = model::insert_case(&mut loaded.site, case)?;
+                loaded.index.renumber(i, true);
+                loaded.site.reindex(&mut loaded.index, i);
                 loaded.insert_at(i, body);
                 touched.push(rel.as_str());
                 rows_changed = true;
-                replaced = None;
             }
         }
     }
@@ -202,10 +216,6 @@ pub fn apply_edits(
         return None;
     }
     warnings.extend(found);
-    match replaced {
-        Some(old) => loaded.site.reindex(&mut loaded.index, &old),
-        None => loaded.index = loaded.site.index(),
-    }
     for &i in &indexes {
         rows_changed |= loaded.refresh(i);
     }
@@ -283,6 +293,7 @@ impl Loaded {
         self.bodies.insert(i, body);
         self.case_prints.insert(i, 0);
         self.card_prints.insert(i, 0);
+        self.listed.insert(i, tera::Value::none());
     }
 
     fn remove_at(&mut self, i: usize) {
@@ -291,14 +302,16 @@ impl Loaded {
         self.rows.remove(i);
         self.case_prints.remove(i);
         self.card_prints.remove(i);
+        self.listed.remove(i);
     }
 
-    /// Makes the card, data row and fingerprints of `site.cases[i]` again; returns
+    /// Makes the card, data row, fingerprints and listed card of `site.cases[i]` again; returns
     /// whether its row changed.
     fn refresh(&mut self, i: usize) -> bool {
         let case = &self.site.cases[i];
         self.cards[i] = render::card(&self.site, case, &self.bodies[i]);
         self.card_prints[i] = card_print(&self.cards[i], case, &self.photos);
+        self.listed[i] = render::listed_card(&self.cards[i], self.card_prints[i]);
         self.case_prints[i] = case_print(case, &self.photos);
         let row = feeds::row(&self.site, case);
         let changed = self.rows[i] != row;

@@ -5,6 +5,7 @@
 //! `build` into the staging folder, `check` into nothing, `serve` into memory,
 //! `compendium` only the books it names ([`compendium_files`]).
 
+mod cards;
 mod changed;
 mod documents;
 mod emit;
@@ -33,7 +34,7 @@ pub use emit::{
     Changed, Written, changed_files, compendium_files, files_unless_errors, search_bundle,
     site_files,
 };
-pub use incremental::{Applied, Prints, apply_edits};
+pub use incremental::{Applied, Emitted, apply_edits};
 
 /// What a command asks of the pipeline.
 #[derive(Debug, Clone, Default)]
@@ -61,6 +62,8 @@ pub struct Loaded {
     case_prints: Vec<u64>,
     card_prints: Vec<u64>,
     page_prints: Vec<u64>,
+    /// The cards as lists show them, converted for the templates once.
+    listed: Vec<tera::Value>,
     /// What the site was loaded for (drafts, PDFs).
     pub options: BuildOptions,
     /// `site.yaml`, for resolving the compendia again after an edit.
@@ -79,6 +82,7 @@ impl Loaded {
             site: &self.site,
             index: &self.index,
             cards: &self.cards,
+            listed: &self.listed,
             bodies: &self.bodies,
             page_bodies: &self.page_bodies,
             pdfs: &self.options.pdfs,
@@ -138,15 +142,19 @@ pub fn load(options: &BuildOptions, diagnostics: &mut Vec<Diagnostic>) -> Result
         page_bodies.par_iter_mut().for_each(clean);
     }
     let cards = render::cards(&site, &bodies);
+    let card_prints: Vec<u64> = (cards.par_iter().zip(&site.cases))
+        .map(|(card, case)| incremental::card_print(card, case, &photos))
+        .collect();
     Ok(Loaded {
         index: site.index(),
         rows: feeds::rows(&site),
         case_prints: (site.cases.par_iter())
             .map(|case| incremental::case_print(case, &photos))
             .collect(),
-        card_prints: (cards.par_iter().zip(&site.cases))
-            .map(|(card, case)| incremental::card_print(card, case, &photos))
+        listed: (cards.par_iter().zip(&card_prints))
+            .map(|(card, &print)| render::listed_card(card, print))
             .collect(),
+        card_prints,
         page_prints: site.pages.iter().map(incremental::page_print).collect(),
         cards,
         site,

@@ -142,6 +142,34 @@ pub fn rewrite(
             }
         ));
     }
+    if may_have_body(html) {
+        settings = body_handlers(settings, page_dir, images, &cited);
+    }
+    let html = rewrite_str(html, settings).map_err(|e| format!("无法处理页面 {page_path}：{e}"))?;
+    Ok(Rewritten {
+        html,
+        references: references.into_inner(),
+    })
+}
+
+/// Whether `html` may hold an element of class `body` (a case's or page's body): a
+/// `body` after a quote, `=` or a space. Listing pages have none, and matching their
+/// elements against the body's selectors would cost a quarter of their rewrite.
+fn may_have_body(html: &str) -> bool {
+    html.match_indices("body").any(|(at, _)| {
+        let before = html[..at].chars().next_back();
+        before.is_some_and(|c| c == '"' || c == '\'' || c == '=' || c.is_ascii_whitespace())
+    })
+}
+
+/// The handlers of a case's or page's body: image sizes and lazy loading, footnotes
+/// linked back to their citations, anchor links on headings.
+fn body_handlers<'h>(
+    mut settings: RewriteStrSettings<'h, 'h>,
+    page_dir: &'h str,
+    images: &'h Images,
+    cited: &'h RefCell<std::collections::HashSet<String>>,
+) -> RewriteStrSettings<'h, 'h> {
     settings =
         settings.append_element_content_handler(element!(".body img[src]", |el: &mut Element| {
             set_if_missing(el, "loading", "lazy")?;
@@ -196,11 +224,7 @@ pub fn rewrite(
             }
         ));
     }
-    let html = rewrite_str(html, settings).map_err(|e| format!("无法处理页面 {page_path}：{e}"))?;
-    Ok(Rewritten {
-        html,
-        references: references.into_inner(),
-    })
+    settings
 }
 
 /// The fragment by which an author keeps a photo as it is: `![…](flow.png#original)`.
@@ -831,6 +855,29 @@ mod tests {
         assert_eq!(
             html,
             r#"<div><p>x</p><p id="step-2" class="hl-keyword">y</p><pre class="code"></pre></div>"#
+        );
+    }
+
+    #[test]
+    fn pages_without_an_element_of_class_body_skip_the_body_handlers() {
+        for html in [
+            "<body><table><tbody></tbody></table></body>",
+            "<p class=\"card-body\">",
+        ] {
+            assert!(!may_have_body(html), "{html}");
+        }
+        for html in [
+            "<div class=\"body\">",
+            "<div class='x body'>",
+            "<div class=body>",
+        ] {
+            assert!(may_have_body(html), "{html}");
+        }
+        let page = "<main><div class=\"body\"><h2 id=\"a\">A</h2></div></main>";
+        assert!(
+            run("scenarios/x/index.html", page)
+                .html
+                .contains("class=\"anchor\"")
         );
     }
 

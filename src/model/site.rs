@@ -1148,22 +1148,20 @@ impl Site {
         index
     }
 
-    /// Updates `index` after the cases `changed` (index in `cases`, case as it was)
-    /// changed: each listed one leaves the lists of its old keys and joins those of its
-    /// new keys where the listing order puts it, which gives what [`Site::index`] would.
-    pub fn reindex(&self, index: &mut Index, changed: &[(usize, Case)]) {
-        for (i, old) in changed.iter().filter(|(_, old)| self.is_listed(old)) {
-            index.each_list(self, old, |list| list.retain(|j| j != i));
+    /// Takes case `i`, as it is now, out of the lists of `index`: before it is edited
+    /// or removed.
+    pub fn unindex(&self, index: &mut Index, i: usize) {
+        if self.is_listed(&self.cases[i]) {
+            index.each_list(self, &self.cases[i], |list| list.retain(|&j| j != i));
+            index.drop_empty_lists();
         }
-        index.kinds.retain(|_, list| !list.is_empty());
-        index.years.retain(|_, list| !list.is_empty());
-        index.terms.retain(|_, list| !list.is_empty());
-        index.units.retain(|_, list| !list.is_empty());
-        index.fields.retain(|_, list| !list.is_empty());
-        for &(i, _) in changed
-            .iter()
-            .filter(|(i, _)| self.is_listed(&self.cases[*i]))
-        {
+    }
+
+    /// Puts case `i` into the lists of `index` where the listing order puts it: after it
+    /// was edited or added. Every change taken out by [`Site::unindex`] and put back so
+    /// gives what [`Site::index`] would.
+    pub fn reindex(&self, index: &mut Index, i: usize) {
+        if self.is_listed(&self.cases[i]) {
             index.each_list(self, &self.cases[i], |list| {
                 let at = list.partition_point(|&j| self.listing_order(j, i).is_lt());
                 list.insert(at, i);
@@ -1186,6 +1184,30 @@ pub struct Index {
 }
 
 impl Index {
+    /// Numbers the cases from `i` on again, after a case was inserted at `i`
+    /// (`inserted`) or removed from there (and first taken out by [`Site::unindex`]).
+    pub fn renumber(&mut self, i: usize, inserted: bool) {
+        let renumber = |list: &mut Vec<usize>| {
+            for j in list.iter_mut().filter(|j| **j >= i) {
+                *j = if inserted { *j + 1 } else { *j - 1 };
+            }
+        };
+        renumber(&mut self.listed);
+        self.kinds.values_mut().for_each(renumber);
+        self.years.values_mut().for_each(renumber);
+        self.terms.values_mut().for_each(renumber);
+        self.units.values_mut().for_each(renumber);
+        self.fields.values_mut().for_each(renumber);
+    }
+
+    fn drop_empty_lists(&mut self) {
+        self.kinds.retain(|_, list| !list.is_empty());
+        self.years.retain(|_, list| !list.is_empty());
+        self.terms.retain(|_, list| !list.is_empty());
+        self.units.retain(|_, list| !list.is_empty());
+        self.fields.retain(|_, list| !list.is_empty());
+    }
+
     /// Calls `each` with every list a case belongs in: one per term it carries (made
     /// when missing), its unit's, and its sub-industry and region's.
     fn each_list(&mut self, site: &Site, case: &Case, mut each: impl FnMut(&mut Vec<usize>)) {

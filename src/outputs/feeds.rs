@@ -113,14 +113,15 @@ pub fn sitemap_file(site: &Site, html_pages: &[&str]) -> OutputFile {
 
 /// `data/cases.json` and `data/cases.csv`, joined from the rows.
 pub fn data_files(rows: &[Row]) -> [OutputFile; 2] {
+    let (json, csv) = rayon::join(|| json(rows), || csv(rows));
     [
         OutputFile {
             path: "data/cases.json".into(),
-            contents: json(rows),
+            contents: json,
         },
         OutputFile {
             path: "data/cases.csv".into(),
-            contents: csv(rows),
+            contents: csv,
         },
     ]
 }

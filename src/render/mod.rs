@@ -172,6 +172,34 @@ pub struct Card {
     cover: Option<String>,
 }
 
+/// A card in a list, as templates see it: the card's fields and `html`, the card as
+/// `partials/card.html` shows it. `html` is a marker ([`card_marker`]) that the build
+/// replaces, after the page's rewrite, with the card's HTML made once for every page
+/// that lists it.
+#[derive(Serialize)]
+struct ListedCard<'a> {
+    #[serde(flatten)]
+    card: &'a Card,
+    html: String,
+}
+
+/// How the marker of a card in a rendered page starts: an HTML comment, which the
+/// rewrite keeps as it is.
+pub const CARD_MARKER: &str = "<!--anli:card:";
+
+/// The marker of a card by its fingerprint `print`, which is the same while the card
+/// is: 16 hexadecimal digits.
+pub fn card_marker(print: u64) -> String {
+    format!("{CARD_MARKER}{print:016x}-->")
+}
+
+/// `card` as a list in a template shows it, `print` its fingerprint: converted once
+/// for the dozen pages that list it.
+pub fn listed_card(card: &Card, print: u64) -> tera::Value {
+    let html = card_marker(print);
+    tera::Value::from_serializable(&ListedCard { card, html })
+}
+
 /// A whole case page.
 #[derive(Serialize)]
 struct CaseContext<'a> {
@@ -193,9 +221,9 @@ struct CaseContext<'a> {
     updated: Option<String>,
     body: &'a str,
     toc: &'a [Heading],
-    related: Vec<&'a Card>,
+    related: Vec<&'a tera::Value>,
     /// For a zone: the factories and scenarios in its cities or region (a page's worth).
-    members: Vec<&'a Card>,
+    members: Vec<&'a tera::Value>,
     members_total: usize,
     /// Pagefind filters of the page, `(key, values)` (see `search`).
     filters: Vec<labels::Filter>,
@@ -252,9 +280,12 @@ fn pager_numbers(current: usize, total: usize) -> Vec<usize> {
 struct Shared<'a> {
     site: &'a Site,
     context: SiteContext<'a>,
+    /// `context` as templates see it, converted once for every page.
+    context_value: tera::Value,
     /// Every compendium as a link, with its count.
     compendia: Vec<CompendiumLink>,
     cards: &'a [Card],
+    listed: &'a [tera::Value],
     index: &'a Index,
     pdfs: &'a Pdfs,
 }
@@ -271,8 +302,18 @@ impl Shared<'_> {
             .collect()
     }
 
-    fn cards(&self, indexes: &[usize]) -> Vec<&Card> {
-        indexes.iter().map(|&i| &self.cards[i]).collect()
+    fn cards(&self, indexes: &[usize]) -> Vec<&tera::Value> {
+        indexes.iter().map(|&i| &self.listed[i]).collect()
+    }
+
+    /// The cards `indexes` as a list in a page's context.
+    fn cards_value(&self, indexes: &[usize]) -> tera::Value {
+        tera::Value::from(
+            indexes
+                .iter()
+                .map(|&i| self.listed[i].clone())
+                .collect::<Vec<_>>(),
+        )
     }
 
     /// Page `page` (from 0) of a listing: its cards and pager.
@@ -300,7 +341,7 @@ impl Shared<'_> {
                 })
                 .collect(),
         };
-        context.insert("cases", &self.cards(cards));
+        context.insert_value("cases", self.cards_value(cards));
         context.insert("pager", &pager);
         if self.site.config.search && of != Listing::All {
             context.insert("narrow", &narrow(self.site, of));
@@ -341,8 +382,10 @@ impl Shared<'_> {
 pub struct Inputs<'a> {
     pub site: &'a Site,
     pub index: &'a Index,
-    /// `cards[i]` and `bodies[i]` belong to `site.cases[i]`.
+    /// `cards[i]`, `listed[i]` and `bodies[i]` belong to `site.cases[i]`.
     pub cards: &'a [Card],
+    /// The cards as lists show them ([`listed_card`]).
+    pub listed: &'a [tera::Value],
     pub bodies: &'a [Rendered],
     pub page_bodies: &'a [Rendered],
     pub pdfs: &'a Pdfs,
@@ -444,11 +487,14 @@ pub struct Renderer<'a> {
 
 impl<'a> Renderer<'a> {
     pub fn new(inputs: &Inputs<'a>, templates: &'a Templates) -> Renderer<'a> {
+        let context = site_context(inputs.site);
         let shared = Shared {
             site: inputs.site,
-            context: site_context(inputs.site),
+            context_value: tera::Value::from_serializable(&context),
+            context,
             compendia: compendium_links(inputs.site, inputs.pdfs),
             cards: inputs.cards,
+            listed: inputs.listed,
             index: inputs.index,
             pdfs: inputs.pdfs,
         };
@@ -525,8 +571,15 @@ impl<'a> Renderer<'a> {
             }
             Spec::NotFound => "404.html",
         };
-        context.insert("site", &shared.context);
+        context.insert_value("site", shared.context_value.clone());
         self.templates.render(template, &context)
+    }
+
+    /// Card `i` as `partials/card.html` shows it.
+    pub fn card(&self, i: usize) -> Result<String, Diagnostic> {
+        let mut context = Context::new();
+        context.insert_value("site", self.shared.context_value.clone());
+        card_html(self.templates, context, &self.shared.cards[i])
     }
 }
 
@@ -680,12 +733,18 @@ pub fn cards_html(
     shared.insert("site", &site_context(site));
     cards
         .par_iter()
-        .map(|card| {
-            let mut context = shared.clone();
-            context.insert("card", card);
-            templates.render("partials/card.html", &context)
-        })
+        .map(|card| card_html(templates, shared.clone(), card))
         .collect()
+}
+
+/// `card` rendered by `partials/card.html` in `context` (which holds `site`).
+fn card_html(
+    templates: &Templates,
+    mut context: Context,
+    card: &Card,
+) -> Result<String, Diagnostic> {
+    context.insert("card", card);
+    templates.render("partials/card.html", &context)
 }
 
 /// The cards of every case, in `site.cases` order; `bodies[i]` belongs to `site.cases[i]`.
@@ -944,7 +1003,7 @@ fn home(shared: &Shared, latest: &[usize], context: &mut Context) {
     context.insert("kinds", &kinds);
     context.insert("total", &shared.index.listed().len());
     context.insert("compendia", &shared.compendia);
-    context.insert("latest", &shared.cards(latest));
+    context.insert_value("latest", shared.cards_value(latest));
     context.insert("industries", &industries);
     context.insert("years", &years);
     context.insert("charts", &charts);

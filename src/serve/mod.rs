@@ -33,7 +33,7 @@ struct State {
     /// The loaded site behind `files` while it is good, and the fingerprints of its
     /// pages, for incremental rebuilds.
     loaded: Option<crate::build::Loaded>,
-    prints: crate::build::Prints,
+    emitted: crate::build::Emitted,
     /// Counts the good builds, so that a search index made in the background is
     /// served only if no build came after the one it was made for.
     generation: u64,
@@ -162,7 +162,7 @@ fn rebuild(options: &ServeOptions, state: &Mutex<State>, why: &str) -> bool {
         let built = crate::build::files_unless_errors(&loaded, &mut found, &sink);
         (
             base_path,
-            built.map(|written| (sink.into_files(), written.prints, loaded)),
+            built.map(|written| (sink.into_files(), written.emitted, loaded)),
         )
     });
     let mut diagnostics = Diagnostics::default();
@@ -170,10 +170,10 @@ fn rebuild(options: &ServeOptions, state: &Mutex<State>, why: &str) -> bool {
     eprint!("{}", diagnostics.render(Format::Human, false));
     let mut state = state.lock().expect("state lock");
     match result {
-        Ok((base_path, Some((files, prints, loaded)))) => {
+        Ok((base_path, Some((files, emitted, loaded)))) => {
             state.base_path = base_path;
             state.files = files.into_iter().map(|f| (f.path, f.contents)).collect();
-            state.prints = prints;
+            state.emitted = emitted;
             state.errors.clear();
             state.loaded = Some(loaded);
             state.generation += 1;
@@ -225,7 +225,7 @@ fn rebuild_cases(
     let mut applied = crate::build::apply_edits(loaded, changed, highlighter, &mut warnings)?;
     applied.publish_assets(&mut state.files);
     let (loaded, rows_changed) = (applied.loaded, applied.rows_changed);
-    let made = crate::build::changed_files(&loaded, &state.prints, rows_changed, &state.files);
+    let made = crate::build::changed_files(&loaded, &state.emitted, rows_changed, &state.files);
     let made = made.ok()?;
     let count = made.files.len() + made.removed.len();
     for path in &made.removed {
@@ -234,7 +234,7 @@ fn rebuild_cases(
     for file in made.files {
         state.files.insert(file.path, file.contents);
     }
-    state.prints = made.prints;
+    state.emitted = made.emitted;
     state.loaded = Some(loaded);
     state.generation += 1;
     let mut diagnostics = Diagnostics::default();
