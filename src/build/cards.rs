@@ -10,6 +10,9 @@ use std::hash::{DefaultHasher, Hash, Hasher};
 use std::ops::Range;
 use std::sync::{Arc, OnceLock};
 
+use std::collections::HashMap;
+
+use super::Loaded;
 use super::emit::References;
 use crate::base::diagnostics::Diagnostic;
 use crate::markup::rewrite::{self, Reference};
@@ -29,8 +32,9 @@ pub type CardsMade = rustc_hash::FxHashMap<u64, Arc<CardHtml>>;
 /// The cards' HTML of one emit, each made when a page first shows it.
 pub(super) struct Cards<'a> {
     renderer: &'a Renderer<'a>,
-    images: &'a rewrite::Images<'a>,
-    base_path: &'a str,
+    /// What the rewrite knows of the site's images, for a page on screen.
+    images: rewrite::Images<'a>,
+    base_path: String,
     /// The fingerprint of each card, by case, which its marker names.
     prints: &'a [u64],
     /// The key of each card, by case.
@@ -40,13 +44,14 @@ pub(super) struct Cards<'a> {
 }
 
 impl<'a> Cards<'a> {
-    /// `card_prints[i]` is the fingerprint of the card of `site.cases[i]`; `previous`
-    /// what the last emit made.
+    /// The cards of `loaded` as `renderer` renders them, with the images' pixel
+    /// `sizes`; `site_print` is the fingerprint of the `site` context, `previous` what
+    /// the last emit made.
     pub(super) fn new(
+        loaded: &'a Loaded,
         renderer: &'a Renderer<'a>,
-        images: &'a rewrite::Images<'a>,
-        base_path: &'a str,
-        (site_print, card_prints): (u64, &'a [u64]),
+        sizes: &'a HashMap<String, (u32, u32)>,
+        site_print: u64,
         previous: &'a CardsMade,
     ) -> Cards<'a> {
         let key = |print: &u64| {
@@ -54,20 +59,25 @@ impl<'a> Cards<'a> {
             (site_print, print).hash(&mut hasher);
             hasher.finish()
         };
+        let prints = &loaded.card_prints;
         Cards {
             renderer,
-            images,
-            base_path,
-            prints: card_prints,
-            keys: card_prints.iter().map(key).collect(),
+            images: rewrite::Images {
+                sizes,
+                photos: &loaded.photos.by_output,
+                print: false,
+            },
+            base_path: loaded.site.config.base_path(),
+            prints,
+            keys: prints.iter().map(key).collect(),
             previous,
-            made: card_prints.iter().map(|_| OnceLock::new()).collect(),
+            made: prints.iter().map(|_| OnceLock::new()).collect(),
         }
     }
 
     /// What the rewrite knows of the site's images, for a page on screen.
     pub(super) fn images(&self) -> &rewrite::Images<'a> {
-        self.images
+        &self.images
     }
 
     /// Card `i`, made now or found among the previous emit's.
@@ -84,7 +94,7 @@ impl<'a> Cards<'a> {
     fn make(&self, i: usize) -> Result<Arc<CardHtml>, Diagnostic> {
         let html = self.renderer.card(i)?;
         let library = urls::page_file(urls::LIBRARY_URL);
-        let done = super::emit::rewrite_page(&library, &html, self.base_path, self.images)?;
+        let done = super::emit::rewrite_page(&library, &html, &self.base_path, &self.images)?;
         Ok(Arc::new(CardHtml {
             html: done.html,
             references: done.references,

@@ -45,16 +45,8 @@ pub fn site_files(loaded: &Loaded, sink: &Sink) -> Result<Written, Vec<Diagnosti
     let plan = render::plan(site, &loaded.index);
     let site_print = incremental::site_print(&renderer);
     let prints = incremental::prints(loaded, &plan, site_print);
-    let images = card_images(loaded, sizes);
-    let base_path = site.config.base_path();
     let no_cards = Default::default();
-    let cards = Cards::new(
-        &renderer,
-        &images,
-        &base_path,
-        (site_print, &loaded.card_prints),
-        &no_cards,
-    );
+    let cards = Cards::new(loaded, &renderer, sizes, site_print, &no_cards);
     let (mut references, card_links) = pages(loaded, &renderer, plan, &cards, sink)?;
     let html_paths: Vec<&str> = references.iter().map(|(p, _)| p.as_str()).collect();
     let feeds = feeds::files(site, &html_paths, &loaded.rows);
@@ -131,9 +123,8 @@ pub fn compendium_files(loaded: &Loaded, sink: &Sink) -> Result<Written, Vec<Dia
             _ => false,
         })
         .collect();
-    let images = card_images(loaded, sizes);
     let no_cards = Default::default();
-    let cards = Cards::new(&renderer, &images, "", (0, &[]), &no_cards);
+    let cards = Cards::new(loaded, &renderer, sizes, 0, &no_cards);
     let (references, _) = pages(loaded, &renderer, prints, &cards, sink)?;
     let mut paths: BTreeSet<String> = references.into_iter().map(|(path, _)| path).collect();
     let typeset = pdf::pdf_files(site, &loaded.options.pdfs, &loaded.photos.print)?;
@@ -231,15 +222,7 @@ pub fn changed_files(
         .filter(|page| old.prints.get(&page.path) != prints.get(&page.path))
         .collect();
     let sink = Sink::memory();
-    let images = card_images(loaded, sizes);
-    let base_path = site.config.base_path();
-    let cards = Cards::new(
-        &renderer,
-        &images,
-        &base_path,
-        (site_print, &loaded.card_prints),
-        &old.cards,
-    );
+    let cards = Cards::new(loaded, &renderer, sizes, site_print, &old.cards);
     let (mut references, card_links) = pages(loaded, &renderer, changed, &cards, &sink)?;
     references.extend(card_links);
     let mut files = sink.into_files();
@@ -286,18 +269,6 @@ fn changed_feeds(
         files.extend(feeds::data_files(&loaded.rows));
     }
     files
-}
-
-/// What the rewrite knows of the site's images for a page on screen (a card's).
-fn card_images<'l>(
-    loaded: &'l Loaded,
-    sizes: &'l HashMap<String, (u32, u32)>,
-) -> rewrite::Images<'l> {
-    rewrite::Images {
-        sizes,
-        photos: &loaded.photos.by_output,
-        print: false,
-    }
 }
 
 /// Renders and rewrites the planned pages into `sink`, each page in one go, so that

@@ -221,9 +221,9 @@ struct CaseContext<'a> {
     updated: Option<String>,
     body: &'a str,
     toc: &'a [Heading],
-    related: Vec<&'a tera::Value>,
+    related: tera::Value,
     /// For a zone: the factories and scenarios in its cities or region (a page's worth).
-    members: Vec<&'a tera::Value>,
+    members: tera::Value,
     members_total: usize,
     /// Pagefind filters of the page, `(key, values)` (see `search`).
     filters: Vec<labels::Filter>,
@@ -302,12 +302,8 @@ impl Shared<'_> {
             .collect()
     }
 
-    fn cards(&self, indexes: &[usize]) -> Vec<&tera::Value> {
-        indexes.iter().map(|&i| &self.listed[i]).collect()
-    }
-
     /// The cards `indexes` as a list in a page's context.
-    fn cards_value(&self, indexes: &[usize]) -> tera::Value {
+    fn cards(&self, indexes: &[usize]) -> tera::Value {
         tera::Value::from(
             indexes
                 .iter()
@@ -341,7 +337,7 @@ impl Shared<'_> {
                 })
                 .collect(),
         };
-        context.insert_value("cases", self.cards_value(cards));
+        context.insert_value("cases", self.cards(cards));
         context.insert("pager", &pager);
         if self.site.config.search && of != Listing::All {
             context.insert("narrow", &narrow(self.site, of));
@@ -1003,7 +999,7 @@ fn home(shared: &Shared, latest: &[usize], context: &mut Context) {
     context.insert("kinds", &kinds);
     context.insert("total", &shared.index.listed().len());
     context.insert("compendia", &shared.compendia);
-    context.insert_value("latest", shared.cards_value(latest));
+    context.insert_value("latest", shared.cards(latest));
     context.insert("industries", &industries);
     context.insert("years", &years);
     context.insert("charts", &charts);
