@@ -206,6 +206,23 @@ fn unreadable_photos_are_errors_at_the_line_that_shows_them() {
     assert!(cut.message.contains("不完整"), "{}", cut.message);
     let bomb = at("bomb.png");
     assert_eq!((bomb.line, bomb.code.as_str()), (23, "bad-image"));
+    let help = bomb.help.as_deref().unwrap_or_default();
+    assert!(help.contains("1 亿像素以内"), "the default limit: {help}");
+    // A site's own limit is the one the help names.
+    let config = site.path().join("site.yaml");
+    let yaml = std::fs::read_to_string(&config).unwrap();
+    std::fs::write(
+        &config,
+        format!("{yaml}\nimages:\n  max_pixels: 50000000\n"),
+    )
+    .unwrap();
+    let (_, limited) = check_json_at(site.path(), &[]);
+    let bomb = limited
+        .iter()
+        .find(|d| d.message.contains("bomb.png"))
+        .unwrap();
+    let help = bomb.help.as_deref().unwrap_or_default();
+    assert!(help.contains("5000 万像素以内"), "the site's limit: {help}");
     assert!(
         bomb.message.contains("60000×60000") && bomb.message.contains("解压炸弹"),
         "{}",
