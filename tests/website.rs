@@ -495,3 +495,21 @@ fn a_broken_link_in_the_card_template_is_reported_at_a_page_that_lists_the_card(
         assert!(d.message.contains("“/nowhere/”"), "{d:?}");
     }
 }
+
+#[test]
+fn an_error_in_the_card_template_is_reported_once_not_on_every_page() {
+    let site = tempfile::tempdir().unwrap();
+    common::copy_tree(&fixture("website"), site.path());
+    std::fs::create_dir_all(site.path().join("templates/partials")).unwrap();
+    let card = "<article>{{ card.no_such_field | upper }}</article>\n";
+    std::fs::write(site.path().join("templates/partials/card.html"), card).unwrap();
+    let (code, found) = common::check_json_at(site.path(), &["--no-pdf"]);
+    assert_eq!(code, 1);
+    let template: Vec<_> = found.iter().filter(|d| d.code == "template").collect();
+    assert_eq!(template.len(), 1, "{template:#?}");
+    assert_eq!(template[0].file, "partials/card.html");
+    assert!(
+        template[0].message.contains("partials/card.html"),
+        "{template:?}"
+    );
+}

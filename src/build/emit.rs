@@ -307,7 +307,13 @@ fn pages(
         .collect();
     let (made, errors): (Vec<_>, Vec<_>) = results.into_iter().partition(Result::is_ok);
     if !errors.is_empty() {
-        return Err(errors.into_iter().filter_map(Result::err).collect());
+        // A template's error repeats on every page it renders (a card's, on every page
+        // that lists the card): reported once.
+        let mut seen = std::collections::HashSet::new();
+        let errors = errors.into_iter().filter_map(Result::err);
+        let first =
+            |d: &Diagnostic| seen.insert((d.file.clone(), d.line, d.column, d.message.clone()));
+        return Err(errors.filter(first).collect());
     }
     let mut references = Vec::with_capacity(made.len());
     let mut shown = Vec::new();
