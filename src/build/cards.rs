@@ -1,16 +1,15 @@
 //! Cards made once: a page shows each card of a list as a marker
-//! ([`crate::render::card_marker`], the card's `html` in the templates), which the card's own
-//! HTML replaces after the page's rewrite. That HTML is rendered by
+//! ([`crate::render::card_marker`], the card's `html` in the templates), which the
+//! card's own HTML replaces after the page's rewrite. That HTML is rendered by
 //! `partials/card.html` and rewritten on its own, once per emit rather than on each of
 //! the dozen listing pages that show the card, and kept for the incremental emits after
 //! while the card and the `site` context stay the same: a new case shifts the cards of
 //! a thousand listing pages, which are then mostly copied.
 
+use std::collections::HashMap;
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::ops::Range;
 use std::sync::{Arc, OnceLock};
-
-use std::collections::HashMap;
 
 use super::Loaded;
 use super::emit::References;
