@@ -1,4 +1,5 @@
-//! Text for the markup formats anli writes: escaping, and numbers kept on one line.
+//! Text for the markup formats anli writes: escaping, numbers kept on one line, large
+//! counts in Chinese.
 
 /// Escapes text for XML content and attribute values.
 pub fn xml_escape(text: &str) -> String {
@@ -24,6 +25,18 @@ pub fn xml_escape(text: &str) -> String {
         }
     }
     out
+}
+
+/// A large count as Chinese writes it: in 亿 when a whole number of them, else in 万
+/// (rounded down), and as digits below 10,000: `1 亿`, `5000 万`, `123 万`, `9999`.
+pub fn large_count(n: u64) -> String {
+    const YI: u64 = 100_000_000;
+    const WAN: u64 = 10_000;
+    match n {
+        n if n >= YI && n % YI == 0 => format!("{} 亿", n / YI),
+        n if n >= WAN => format!("{} 万", n / WAN),
+        n => n.to_string(),
+    }
 }
 
 /// U+202F NARROW NO-BREAK SPACE: the digit-group separator that never breaks a line.
@@ -149,5 +162,19 @@ mod punctuation_tests {
             spaces_after_punctuation(body),
             [(0, 5, 1), (0, 10, 2), (2, 12, 1)]
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::large_count;
+
+    #[test]
+    fn large_counts_are_written_in_yi_and_wan() {
+        assert_eq!(large_count(100_000_000), "1 亿");
+        assert_eq!(large_count(3_600_000_000), "36 亿");
+        assert_eq!(large_count(50_000_000), "5000 万");
+        assert_eq!(large_count(1_234_567), "123 万");
+        assert_eq!(large_count(9_999), "9999");
     }
 }

@@ -7,7 +7,6 @@
 //! a thousand listing pages, which are then mostly copied.
 
 use std::collections::HashMap;
-use std::hash::{DefaultHasher, Hash, Hasher};
 use std::ops::Range;
 use std::sync::{Arc, OnceLock};
 
@@ -53,11 +52,7 @@ impl<'a> Cards<'a> {
         site_print: u64,
         previous: &'a CardsMade,
     ) -> Cards<'a> {
-        let key = |print: &u64| {
-            let mut hasher = DefaultHasher::new();
-            (site_print, print).hash(&mut hasher);
-            hasher.finish()
-        };
+        let key = |print: &u64| super::incremental::hash_of((site_print, print));
         let prints = &loaded.card_prints;
         Cards {
             renderer,

@@ -38,7 +38,7 @@ pub struct Emitted {
     pub(super) cards: CardsMade,
 }
 
-fn hash_of(value: impl Hash) -> u64 {
+pub(super) fn hash_of(value: impl Hash) -> u64 {
     let mut hasher = DefaultHasher::new();
     value.hash(&mut hasher);
     hasher.finish()

@@ -13,6 +13,7 @@ use super::documents::{Asset, Document, published_assets};
 use crate::base::diagnostics::Diagnostic;
 use crate::base::paths::{CopiedFile, normal_path, relative};
 use crate::base::source::Pos;
+use crate::base::text::large_count;
 use crate::markup::markdown::asset_path;
 use crate::markup::rewrite::{KEEP_ORIGINAL, Photo, PhotoFile};
 use crate::model::Site;
@@ -134,7 +135,7 @@ fn refused(root: &Path, asset: &Asset, problem: &str, max_pixels: u64) -> Diagno
     let message = format!("图片“{}”{problem}", asset.rel);
     let help = format!(
         "用看图软件打开检查；从原始照片重新导出为 JPEG 或 PNG（{}像素以内）后替换，或删去对它的引用",
-        in_words(max_pixels)
+        large_count(max_pixels)
     );
     match named.or_else(cover) {
         Some((pos, len)) => Diagnostic::error("bad-image", &doc.source.path, pos, message)
@@ -148,17 +149,6 @@ fn refused(root: &Path, asset: &Asset, problem: &str, max_pixels: u64) -> Diagno
         ),
     }
     .help(help)
-}
-
-/// A count as Chinese writes large numbers: `1 亿`, `5000 万`, else the digits.
-fn in_words(n: u64) -> String {
-    const YI: u64 = 100_000_000;
-    const WAN: u64 = 10_000;
-    match n {
-        n if n >= YI && n % YI == 0 => format!("{} 亿", n / YI),
-        n if n >= WAN && n % WAN == 0 => format!("{} 万", n / WAN),
-        n => format!("{n} "),
-    }
 }
 
 /// The files a photo publishes beside its original, copied from the cache: every
@@ -196,17 +186,4 @@ pub(super) fn missing_alt<'d>(doc: &'d Document<'d>) -> impl Iterator<Item = Dia
         .help("在 ![] 的方括号里写一句图片内容，如 ![焊装车间的机器人工作站](weld.jpg)")
         .snippet_from(doc.source)
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::in_words;
-
-    #[test]
-    fn the_pixel_limit_is_written_as_chinese_counts_large_numbers() {
-        assert_eq!(in_words(100_000_000), "1 亿");
-        assert_eq!(in_words(1_000_000_000), "10 亿");
-        assert_eq!(in_words(50_000_000), "5000 万");
-        assert_eq!(in_words(1_234_567), "1234567 ");
-    }
 }

@@ -13,6 +13,7 @@ use std::path::{Path, PathBuf};
 use fast_image_resize::{FilterType, ResizeAlg, ResizeOptions, Resizer};
 use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader, Limits};
 
+use crate::base::text::large_count;
 use crate::input::config::ImageSettings;
 use crate::markup::rewrite::{Photo, PhotoFile};
 
@@ -265,9 +266,9 @@ fn check_pixels(width: u64, height: u64, max_pixels: u64) -> Result<(), String> 
     let pixels = width * height;
     if pixels > max_pixels {
         return Err(format!(
-            "有 {width}×{height} 像素（{} 万），超过上限 {} 万像素：可能是恶意构造的“解压炸弹”",
-            pixels / 10_000,
-            max_pixels / 10_000
+            "有 {width}×{height} 像素（{}），超过上限 {}像素：可能是恶意构造的“解压炸弹”",
+            large_count(pixels),
+            large_count(max_pixels)
         ));
     }
     Ok(())

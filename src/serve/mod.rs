@@ -30,8 +30,8 @@ struct State {
     files: HashMap<String, Vec<u8>>,
     base_path: String,
     errors: Vec<Diagnostic>,
-    /// The loaded site behind `files` while it is good, and the fingerprints of its
-    /// pages, for incremental rebuilds.
+    /// The loaded site behind `files` while it is good, and what its last emit left
+    /// (the fingerprints of its pages, its cards' HTML), for incremental rebuilds.
     loaded: Option<crate::build::Loaded>,
     emitted: crate::build::Emitted,
     /// Counts the good builds, so that a search index made in the background is
